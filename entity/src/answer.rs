@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "answers")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub response_id: i32,
+    pub question_key: String,
+    /// The answer as JSON (a string, number, or array of strings, by question type).
+    pub value: String,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,13 @@
+//! sea-orm entities, one module per table. Plain data: no logic lives here.
+
+pub mod answer;
+pub mod api_key;
+pub mod audit_event;
+pub mod invitation;
+pub mod organisation;
+pub mod report_share;
+pub mod response;
+pub mod round;
+pub mod score;
+pub mod survey;
+pub mod survey_version;

@@ -1,0 +1,24 @@
+//! The database schema, as sea-orm-migration migrations that run unchanged on PostgreSQL and SQLite.
+//!
+//! Foreign keys are declared inline in `create_table` because SQLite cannot add them to an existing
+//! table. Migrations are append-only: once one has landed on main it is never edited.
+
+pub use sea_orm_migration::prelude::*;
+
+mod builders;
+mod m20261129_000001_catalogue;
+mod m20261129_000002_responses;
+mod m20261129_000003_access;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_catalogue::Migration),
+            Box::new(m20261129_000002_responses::Migration),
+            Box::new(m20261129_000003_access::Migration),
+        ]
+    }
+}

@@ -1,0 +1,33 @@
+//! The JSON API under `/api/v1`, described with poem-openapi: one `#[OpenApi]` struct per resource,
+//! combined in [`api_service`]. Handlers parse and authorise, call `domain` and `store`, and shape the
+//! answer; every error goes out as an [`problem::ApiError`].
+
+pub mod auth;
+mod me;
+pub mod problem;
+
+use poem_openapi::{OpenApiService, Tags};
+
+/// Where the API is mounted; also the server URL in the OpenAPI document, so clients call the right path.
+pub const API_PREFIX: &str = "/api/v1";
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// The calling key itself.
+    Session,
+}
+
+pub type Apis = me::MeApi;
+
+/// The OpenAPI service with every resource. The document it produces is checked in as
+/// `openapi/openapi.json`; a test fails when the two drift apart.
+pub fn api_service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(me::MeApi, "Soundings API", env!("CARGO_PKG_VERSION"))
+        .description(
+            "Surveys many organisations and benchmarks each against its peers. Every operation needs an \
+             API key (`Authorization: Bearer <key>`, created with `soundings keys create`) and names \
+             the role it requires. Errors are `application/problem+json` documents (RFC 9457) with a \
+             stable `type`.",
+        )
+        .server(API_PREFIX)
+}

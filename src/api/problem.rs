@@ -1,0 +1,284 @@
+//! The one error type of the JSON API, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Every failure a handler can meet becomes an [`ApiError`] here and nowhere else. A 5xx body is
+//! generic; its real cause is logged once, where it is converted.
+
+use crate::store::DbError;
+use poem::http::StatusCode;
+use poem_openapi::{ApiResponse, Object, payload::Json};
+use serde::Serialize;
+
+/// An RFC 9457 problem document.
+#[derive(Clone, Debug, Object, Serialize)]
+pub struct Problem {
+    /// A stable identifier of the kind of problem, e.g. `/problems/validation-failed`.
+    #[oai(rename = "type")]
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind of problem; the same for every occurrence.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong this time, in words a person can act on.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// For validation failures: one entry per bad field, with its path in the request.
+    #[oai(skip_serializing_if_is_empty)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// One invalid field: where it is in the request, and what is wrong with it.
+#[derive(Clone, Debug, Object, Serialize, PartialEq, Eq)]
+pub struct FieldError {
+    /// Where the field is, e.g. `sections[2].questions[4].options` or `line 7: code`.
+    pub path: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The problem kinds of the API: `(status, type slug, title)`. Adding a kind means adding it here.
+pub mod kind {
+    use poem::http::StatusCode;
+    pub type Kind = (StatusCode, &'static str, &'static str);
+    pub const MALFORMED: Kind = (
+        StatusCode::BAD_REQUEST,
+        "malformed-request",
+        "The request could not be read",
+    );
+    pub const UNAUTHENTICATED: Kind = (
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        "A valid API key is required",
+    );
+    pub const FORBIDDEN: Kind = (
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        "This key's role may not do that",
+    );
+    pub const NOT_FOUND: Kind = (StatusCode::NOT_FOUND, "not-found", "No such resource");
+    pub const METHOD_NOT_ALLOWED: Kind = (
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "This method is not allowed here",
+    );
+    pub const CONFLICT: Kind = (
+        StatusCode::CONFLICT,
+        "conflict",
+        "The request conflicts with the current state",
+    );
+    pub const TOO_LARGE: Kind = (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload-too-large",
+        "The request body is too large",
+    );
+    pub const UNSUPPORTED_MEDIA: Kind = (
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+        "This content type is not accepted here",
+    );
+    pub const VALIDATION: Kind = (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation-failed",
+        "The request is not valid",
+    );
+    pub const INTERNAL: Kind = (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Something went wrong on our side",
+    );
+    pub const UNAVAILABLE: Kind = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "The service is temporarily unavailable",
+    );
+}
+
+impl Problem {
+    pub fn new(kind: kind::Kind, detail: impl Into<Option<String>>) -> Self {
+        let (status, slug, title) = kind;
+        Problem {
+            kind: format!("/problems/{slug}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+/// Every error status an API operation can answer, each with a problem document.
+#[derive(Debug, ApiResponse)]
+#[oai(bad_request_handler = "ApiError::from_poem")]
+pub enum ApiError {
+    /// The request could not be read: malformed JSON, a missing or mistyped parameter.
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// No API key, or one that is wrong or revoked.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>),
+    /// The key is valid but its role may not call this operation.
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
+    /// The resource does not exist.
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// The change conflicts with the resource's current state (e.g. a published version, a stale revision).
+    #[oai(status = 409, content_type = "application/problem+json")]
+    Conflict(Json<Problem>),
+    /// The body is larger than the server accepts.
+    #[oai(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Json<Problem>),
+    /// The body's content type is not one this operation accepts.
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
+    /// The request was read but is not valid; `errors` names each bad field.
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Json<Problem>),
+    /// An unexpected failure; the cause is logged on the server, not sent.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+    /// The database is unreachable; try again shortly.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    /// Builds the variant that matches the problem's status.
+    pub fn from_problem(problem: Problem) -> Self {
+        let status = problem.status;
+        let p = Json(problem);
+        match status {
+            400 => ApiError::BadRequest(p),
+            401 => ApiError::Unauthorized(p),
+            403 => ApiError::Forbidden(p),
+            404 => ApiError::NotFound(p),
+            409 => ApiError::Conflict(p),
+            413 => ApiError::PayloadTooLarge(p),
+            415 => ApiError::UnsupportedMediaType(p),
+            422 => ApiError::Unprocessable(p),
+            503 => ApiError::Unavailable(p),
+            _ => ApiError::Internal(p),
+        }
+    }
+
+    pub fn problem(&self) -> &Problem {
+        match self {
+            ApiError::BadRequest(p)
+            | ApiError::Unauthorized(p)
+            | ApiError::Forbidden(p)
+            | ApiError::NotFound(p)
+            | ApiError::Conflict(p)
+            | ApiError::PayloadTooLarge(p)
+            | ApiError::UnsupportedMediaType(p)
+            | ApiError::Unprocessable(p)
+            | ApiError::Internal(p)
+            | ApiError::Unavailable(p) => &p.0,
+        }
+    }
+
+    pub fn unauthenticated(detail: &str) -> Self {
+        Self::from_problem(Problem::new(kind::UNAUTHENTICATED, detail.to_owned()))
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::from_problem(Problem::new(kind::FORBIDDEN, detail.into()))
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::from_problem(Problem::new(kind::NOT_FOUND, detail.into()))
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::from_problem(Problem::new(kind::CONFLICT, detail.into()))
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::from_problem(Problem::new(kind::MALFORMED, detail.into()))
+    }
+
+    /// A 422 naming every invalid field.
+    pub fn validation(detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
+        let mut problem = Problem::new(kind::VALIDATION, detail.into());
+        problem.errors = errors;
+        Self::from_problem(problem)
+    }
+
+    /// A 500. The cause is logged here, once, and not sent to the client.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error.cause = %cause, "internal error");
+        Self::from_problem(Problem::new(kind::INTERNAL, None))
+    }
+
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        tracing::warn!(error.cause = %cause, "database unavailable");
+        Self::from_problem(Problem::new(
+            kind::UNAVAILABLE,
+            "The database did not answer; try again shortly.".to_owned(),
+        ))
+    }
+
+    /// Converts errors that poem and poem-openapi raise before a handler runs (bad JSON, missing
+    /// parameters, failed authentication), keeping their status: poem-openapi sends security-scheme
+    /// failures through this same path, and they must stay 401s.
+    pub fn from_poem(err: poem::Error) -> Self {
+        Self::from_problem(problem_from_poem_error(&err))
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::Unavailable(cause) => ApiError::unavailable(cause),
+            DbError::Other(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
+/// The problem document for an error raised by poem itself (routing, extractors, size limits).
+pub fn problem_from_poem_error(err: &poem::Error) -> Problem {
+    let status = err.status();
+    let kind = match status {
+        StatusCode::UNAUTHORIZED => kind::UNAUTHENTICATED,
+        StatusCode::FORBIDDEN => kind::FORBIDDEN,
+        StatusCode::NOT_FOUND => kind::NOT_FOUND,
+        StatusCode::METHOD_NOT_ALLOWED => kind::METHOD_NOT_ALLOWED,
+        StatusCode::PAYLOAD_TOO_LARGE => kind::TOO_LARGE,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => kind::UNSUPPORTED_MEDIA,
+        StatusCode::SERVICE_UNAVAILABLE => kind::UNAVAILABLE,
+        s if s.is_server_error() => {
+            tracing::error!(error.cause = %err, "internal error");
+            return Problem::new(kind::INTERNAL, None);
+        }
+        _ => kind::MALFORMED,
+    };
+    let detail = match status {
+        StatusCode::NOT_FOUND => "There is nothing at this address.".to_owned(),
+        StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that method.".to_owned(),
+        StatusCode::UNAUTHORIZED => {
+            "Send a valid, unrevoked API key as `Authorization: Bearer <key>`.".to_owned()
+        }
+        _ => err.to_string(),
+    };
+    Problem::new(kind, detail)
+}
+
+/// A problem document as a plain poem response, for errors outside the OpenAPI service.
+pub fn problem_response(problem: &Problem) -> poem::Response {
+    let body = serde_json::to_vec(problem).unwrap_or_default();
+    poem::Response::builder()
+        .status(StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .content_type("application/problem+json")
+        .body(body)
+}

@@ -1,0 +1,216 @@
+//! The `soundings` command line: parses flags and environment into settings, then calls the library.
+
+use crate::config::{DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_DATABASE_URL, LogFormat, Settings};
+use crate::domain::role::Role;
+use crate::startup::{Application, redact_url, shutdown_signal};
+use crate::store::{Database, api_keys};
+use crate::telemetry;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "soundings",
+    version,
+    about = "Survey many organisations and benchmark each against its peers",
+    long_about = "Soundings runs online surveys of many organisations (first: NHS trusts' social media \
+                  maturity), and benchmarks each organisation against its peers for researchers and boards.\n\n\
+                  Start with `soundings serve`. The database is a SQLite file in the working directory \
+                  unless DATABASE_URL names another (e.g. postgres://user:password@host/soundings)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args)]
+pub struct GlobalArgs {
+    /// Database to use: postgres://... or sqlite://FILE?mode=rwc
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
+    pub database_url: String,
+
+    /// Log format
+    #[arg(
+        long,
+        env = "LOG_FORMAT",
+        value_enum,
+        default_value = "human",
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Bring the database schema up to date, then serve the web pages and the API
+    Serve(ServeArgs),
+    /// Bring the database schema up to date and exit
+    Migrate {
+        /// Only list the migrations that have not been applied yet
+        #[arg(long)]
+        status: bool,
+    },
+    /// Create, list and revoke API keys
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Write the OpenAPI document to a file (the checked-in copy lives in openapi/openapi.json)
+    Openapi {
+        /// Where to write it
+        #[arg(short, long, default_value = "openapi/openapi.json")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on
+    #[arg(long, env = "BIND", default_value = DEFAULT_BIND)]
+    pub bind: SocketAddr,
+
+    /// Largest request body accepted, in bytes
+    #[arg(long, env = "BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
+    pub body_limit: usize,
+}
+
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Create a key and print its secret (shown once; only a hash is stored)
+    Create {
+        /// A name that says whose key it is, e.g. "ops laptop" or "Jane Doe (research)"
+        #[arg(long)]
+        name: String,
+        /// What the key may do
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+    /// List keys (never their secrets)
+    List,
+    /// Revoke a key by its id or prefix; requests with it are refused from then on
+    Revoke {
+        /// The id or prefix shown by `soundings keys list`
+        key: String,
+    },
+}
+
+/// Parses the command line and runs the command. Errors are printed with the fix they call for.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = !matches!(cli.command, Command::Serve(_));
+    telemetry::init(cli.global.log_format, if quiet { "warn" } else { "info" });
+    match execute(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(cli: Cli) -> anyhow::Result<()> {
+    let database_url = cli.global.database_url;
+    match cli.command {
+        Command::Serve(args) => {
+            let mut settings = Settings::for_database(database_url);
+            settings.bind = args.bind;
+            settings.body_limit = args.body_limit;
+            let app = Application::build(settings).await?;
+            tracing::info!(
+                address = %format!("http://127.0.0.1:{}", app.port()),
+                database = %redact_url(&app.state().settings.database.url),
+                "Soundings is serving"
+            );
+            app.run_until_stopped(shutdown_signal()).await?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Migrate { status } => {
+            let db = open(&database_url).await?;
+            if status {
+                let pending = db.pending_migrations().await?;
+                if pending.is_empty() {
+                    println!("The schema is up to date.");
+                } else {
+                    println!("{} migration(s) to apply:", pending.len());
+                    for name in pending {
+                        println!("  {name}");
+                    }
+                }
+            } else {
+                db.migrate().await?;
+                println!("The schema is up to date.");
+            }
+            Ok(())
+        }
+        Command::Keys(command) => keys(&database_url, command).await,
+        Command::Openapi { output } => {
+            std::fs::write(&output, crate::startup::openapi_document() + "\n")?;
+            println!("Wrote {}", output.display());
+            Ok(())
+        }
+    }
+}
+
+/// Opens and migrates the database for a one-off command.
+async fn open(url: &str) -> anyhow::Result<Database> {
+    let db = Database::connect(&crate::config::DatabaseSettings::new(url))
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "could not open the database at {}: {e}\n  hint: check DATABASE_URL",
+                redact_url(url)
+            )
+        })?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn keys(url: &str, command: KeysCommand) -> anyhow::Result<()> {
+    let db = open(url).await?;
+    match command {
+        KeysCommand::Create { name, role } => {
+            let name = name.trim();
+            anyhow::ensure!(
+                !name.is_empty() && name.len() <= 100,
+                "--name must be 1 to 100 characters"
+            );
+            let (key, secret) = api_keys::create(&db.conn, name, role).await?;
+            println!("Created {} key {} ({}).", key.role, key.id, key.prefix);
+            println!("Secret (shown once; store it now): {}", secret.expose());
+            println!("Use it as: Authorization: Bearer {}", secret.expose());
+        }
+        KeysCommand::List => {
+            let keys = api_keys::list(&db.conn).await?;
+            if keys.is_empty() {
+                println!(
+                    "No keys yet. Create one with: soundings keys create --name NAME --role admin"
+                );
+            }
+            for key in keys {
+                let state = match key.revoked_at {
+                    Some(at) => format!("revoked {}", at.format("%Y-%m-%d %H:%M")),
+                    None => "active".to_owned(),
+                };
+                let used = key
+                    .last_used_at
+                    .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|| "never".to_owned());
+                println!(
+                    "{:>4}  {:<12}  {:<10}  {:<8}  last used {:<16}  {}",
+                    key.id, key.prefix, key.role, state, used, key.name
+                );
+            }
+        }
+        KeysCommand::Revoke { key } => match api_keys::revoke(&db.conn, &key).await? {
+            Some(revoked) => println!(
+                "Revoked key {} ({}, {}).",
+                revoked.id, revoked.prefix, revoked.name
+            ),
+            None => anyhow::bail!("no key with id or prefix `{key}`; see `soundings keys list`"),
+        },
+    }
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Pure logic with no I/O: roles and secrets, and (as the platform grows) survey definitions,
+//! answer validation, scoring and statistics. Nothing here imports `store`, `api` or `web`.
+
+pub mod role;
+pub mod secret;

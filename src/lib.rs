@@ -1,0 +1,16 @@
+//! Soundings: survey many organisations and benchmark each against its peers.
+//!
+//! `startup` builds the application from typed [`config::Settings`]; the binary and the integration
+//! tests both go through it. Requests enter through `api` (JSON) or `web` (HTML), which parse and
+//! authorise; `domain` decides (no I/O); `store` is the only place that talks to the database.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod middleware;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+pub mod web;

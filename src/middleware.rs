@@ -1,0 +1,191 @@
+//! Cross-cutting layers applied to every route: the request span and id, the body size limit,
+//! security headers, and turning any unhandled error into problem+json.
+
+use crate::api::problem::{Problem, kind, problem_from_poem_error, problem_response};
+use poem::http::{HeaderValue, header};
+use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result};
+use std::time::Instant;
+use tracing::Instrument;
+
+/// Opens one span per request (request id, method, path, status, latency), echoes the request id in
+/// `X-Request-Id`, and renders any error that reached this far as problem+json.
+pub struct RequestTrace;
+
+impl<E: Endpoint> Middleware<E> for RequestTrace {
+    type Output = RequestTraceEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        RequestTraceEndpoint(ep)
+    }
+}
+
+pub struct RequestTraceEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for RequestTraceEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        let request_id = req
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_graphic()))
+            .map(str::to_owned)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let span = tracing::info_span!(
+            "request",
+            request.id = %request_id,
+            http.method = %req.method(),
+            http.path = %loggable_path(req.uri().path()),
+            http.status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        async move {
+            let started = Instant::now();
+            let mut resp = match self.0.call(req).await {
+                Ok(resp) => resp.into_response(),
+                Err(err) => problem_response(&problem_from_poem_error(&err)),
+            };
+            let latency = started.elapsed();
+            let span = tracing::Span::current();
+            span.record("http.status", resp.status().as_u16());
+            span.record("latency_ms", latency.as_secs_f64() * 1000.0);
+            tracing::info!("request finished");
+            if let Ok(value) = HeaderValue::from_str(&request_id) {
+                resp.headers_mut().insert("x-request-id", value);
+            }
+            Ok(resp)
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// The path as it may be logged: secrets in respondent and share links are replaced, so a log file
+/// never holds a working link.
+pub fn loggable_path(path: &str) -> String {
+    for prefix in ["/respond/", "/share/", "/api/v1/respond/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest.find('/').map(|i| &rest[i..]).unwrap_or("");
+            return format!("{prefix}{{secret}}{tail}");
+        }
+    }
+    path.to_owned()
+}
+
+/// Refuses bodies larger than `max` bytes with 413 problem+json, whether or not the client declared
+/// a length. The body is read here, so nothing past the limit is ever buffered.
+pub struct BodyLimit(pub usize);
+
+impl<E: Endpoint> Middleware<E> for BodyLimit {
+    type Output = BodyLimitEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        BodyLimitEndpoint {
+            inner: ep,
+            max: self.0,
+        }
+    }
+}
+
+pub struct BodyLimitEndpoint<E> {
+    inner: E,
+    max: usize,
+}
+
+impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> Result<Response> {
+        let too_large = || {
+            let detail = format!("The body is larger than the limit of {} bytes.", self.max);
+            Ok(problem_response(&Problem::new(kind::TOO_LARGE, detail)))
+        };
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|len| len > self.max) {
+            return too_large();
+        }
+        let body = req.take_body();
+        match body.into_bytes_limit(self.max).await {
+            Ok(bytes) => req.set_body(Body::from_bytes(bytes)),
+            Err(poem::error::ReadBodyError::PayloadTooLarge) => return too_large(),
+            Err(err) => {
+                return Ok(problem_response(&Problem::new(
+                    kind::MALFORMED,
+                    format!("The body could not be read: {err}"),
+                )));
+            }
+        }
+        self.inner.call(req).await.map(IntoResponse::into_response)
+    }
+}
+
+/// Headers that every response carries. Pages get a strict Content-Security-Policy; the bundled
+/// API explorer at `/docs` needs inline script and style, so it gets a policy of its own.
+pub struct SecurityHeaders;
+
+impl<E: Endpoint> Middleware<E> for SecurityHeaders {
+    type Output = SecurityHeadersEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        SecurityHeadersEndpoint(ep)
+    }
+}
+
+pub struct SecurityHeadersEndpoint<E>(E);
+
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                        form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; \
+                        img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        let is_docs = req.uri().path().starts_with("/docs");
+        // Errors are rendered here rather than further out, so that they carry these headers too.
+        let mut resp = match self.0.call(req).await {
+            Ok(resp) => resp.into_response(),
+            Err(err) => problem_response(&problem_from_poem_error(&err)),
+        };
+        let headers = resp.headers_mut();
+        let csp = if is_docs { DOCS_CSP } else { PAGE_CSP };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        Ok(resp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn secrets_in_paths_are_not_logged() {
+        assert_eq!(
+            loggable_path("/respond/abc123/sections/strategy"),
+            "/respond/{secret}/sections/strategy"
+        );
+        assert_eq!(loggable_path("/share/abc123"), "/share/{secret}");
+        assert_eq!(
+            loggable_path("/api/v1/organisations"),
+            "/api/v1/organisations"
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! Builds the application from [`Settings`]. `soundings serve` and the integration tests both start
+//! the server through [`Application`], so tests exercise exactly what runs in production.
+
+use crate::api::{API_PREFIX, api_service};
+use crate::config::Settings;
+use crate::middleware::{BodyLimit, RequestTrace, SecurityHeaders};
+use crate::state::AppState;
+use crate::store::{Database, DbError};
+use crate::web::{self, templates::Templates};
+use poem::listener::TcpAcceptor;
+use poem::{Endpoint, EndpointExt, Server};
+use std::future::Future;
+use std::sync::Arc;
+
+/// Why the application could not start, in words that name the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(
+        "could not open the database at {url}: {source}\n  hint: check DATABASE_URL (e.g. postgres://user:password@host/db or sqlite://soundings.sqlite?mode=rwc)"
+    )]
+    Database { url: String, source: DbError },
+    #[error("could not bring the database schema up to date: {0}")]
+    Migration(DbError),
+    #[error(
+        "could not listen on {addr}: {source}\n  hint: the port may be in use; choose another with --bind or BIND (e.g. 127.0.0.1:8081)"
+    )]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("a built-in template is broken: {0}")]
+    Template(#[from] minijinja::Error),
+}
+
+/// A bound, migrated, ready-to-run server.
+pub struct Application {
+    listener: std::net::TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to and migrates the database, loads the templates, and binds the listening socket
+    /// (port 0 picks a free port; see [`Application::port`]).
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let db = Database::connect(&settings.database)
+            .await
+            .map_err(|source| StartupError::Database {
+                url: redact_url(&settings.database.url),
+                source,
+            })?;
+        db.migrate().await.map_err(StartupError::Migration)?;
+        let listener = std::net::TcpListener::bind(settings.bind)
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(|source| StartupError::Bind {
+                addr: settings.bind,
+                source,
+            })?;
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            templates: Arc::new(Templates::load()?),
+        };
+        Ok(Self { listener, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish (up to the grace period).
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        let grace = self.state.settings.shutdown_grace;
+        let acceptor = TcpAcceptor::from_std(self.listener)?;
+        Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(routes(self.state), shutdown, Some(grace))
+            .await
+    }
+}
+
+/// Every route of the application, with its middleware.
+pub fn routes(state: AppState) -> impl Endpoint {
+    let api = api_service();
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    let body_limit = state.settings.body_limit;
+    web::routes()
+        .nest(API_PREFIX, api)
+        .at("/openapi.json", spec)
+        .nest("/docs", docs)
+        .with(BodyLimit(body_limit))
+        .with(SecurityHeaders)
+        .data(state)
+        .with(RequestTrace)
+}
+
+/// The OpenAPI document as served, pretty-printed; `soundings openapi` writes it to `openapi/`.
+pub fn openapi_document() -> String {
+    api_service().spec()
+}
+
+/// A database URL without its password, safe to print.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("****"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Resolves when the process receives Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error.cause = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error.cause = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

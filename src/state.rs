@@ -1,0 +1,13 @@
+//! What every request handler can reach: the database pool, the settings and the templates.
+
+use crate::config::Settings;
+use crate::store::Database;
+use crate::web::templates::Templates;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Database,
+    pub settings: Arc<Settings>,
+    pub templates: Arc<Templates>,
+}

@@ -1,0 +1,142 @@
+//! Connecting, migrating and checking the database, for PostgreSQL and the embedded SQLite default.
+
+use crate::config::DatabaseSettings;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend, DbErr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A failure to reach or use the database, told apart so callers can answer 503 rather than 500.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Other(#[from] DbErr),
+}
+
+impl DbError {
+    /// Sorts a sea-orm error: lost connections and pool time-outs mean "unavailable".
+    pub fn classify(err: DbErr) -> Self {
+        match &err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => DbError::Unavailable(err.to_string()),
+            _ => {
+                let text = err.to_string();
+                // sqlx reports a dropped server connection as an I/O error inside a query error.
+                if text.contains("Connection refused")
+                    || text.contains("connection closed")
+                    || text.contains("terminating connection")
+                    || text.contains("io error")
+                {
+                    DbError::Unavailable(text)
+                } else {
+                    DbError::Other(err)
+                }
+            }
+        }
+    }
+}
+
+/// The connection pool and what is needed to tell whether the database is still there.
+#[derive(Clone, Debug)]
+pub struct Database {
+    pub conn: DatabaseConnection,
+    /// For SQLite, the file behind the pool: an open connection keeps working on a deleted file, so
+    /// readiness also checks that the file is still where it should be.
+    sqlite_file: Option<PathBuf>,
+}
+
+impl Database {
+    /// Opens a pool. SQLite files are created if missing, with WAL, a busy timeout and foreign keys on.
+    pub async fn connect(settings: &DatabaseSettings) -> Result<Self, DbError> {
+        let url = &settings.url;
+        let mut options = ConnectOptions::new(url.clone());
+        options
+            .max_connections(settings.max_connections)
+            .min_connections(0)
+            .connect_timeout(settings.acquire_timeout)
+            .acquire_timeout(settings.acquire_timeout)
+            .sqlx_logging(false);
+        let sqlite_file = sqlite_path(url);
+        if sqlite_file.is_some() {
+            options.map_sqlx_sqlite_opts(|opts| {
+                opts.create_if_missing(true)
+                    .foreign_keys(true)
+                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+            });
+        }
+        let conn = sea_orm::Database::connect(options)
+            .await
+            .map_err(DbError::classify)?;
+        Ok(Self { conn, sqlite_file })
+    }
+
+    /// Brings the schema up to date. Running it again changes nothing.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        Migrator::up(&self.conn, None)
+            .await
+            .map_err(DbError::classify)
+    }
+
+    /// Migrations not yet applied, by name.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, DbError> {
+        let pending = Migrator::get_pending_migrations(&self.conn)
+            .await
+            .map_err(DbError::classify)?;
+        Ok(pending.iter().map(|m| m.name().to_owned()).collect())
+    }
+
+    /// Whether the database answers a trivial query within `timeout`.
+    pub async fn ping(&self, timeout: Duration) -> Result<(), DbError> {
+        if let Some(file) = &self.sqlite_file
+            && !file.exists()
+        {
+            return Err(DbError::Unavailable(format!(
+                "{} is missing",
+                file.display()
+            )));
+        }
+        match tokio::time::timeout(timeout, self.conn.ping()).await {
+            Ok(result) => result.map_err(|e| DbError::Unavailable(e.to_string())),
+            Err(_) => Err(DbError::Unavailable("no answer in time".to_owned())),
+        }
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+}
+
+/// The file behind a `sqlite:` URL, or `None` for other databases and in-memory SQLite.
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        None
+    } else {
+        Some(PathBuf::from(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_path;
+    use std::path::PathBuf;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(
+            sqlite_path("sqlite://soundings.sqlite?mode=rwc"),
+            Some(PathBuf::from("soundings.sqlite"))
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///tmp/a.db"),
+            Some(PathBuf::from("/tmp/a.db"))
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://u@h/db"), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! Database access on sea-orm: the only place that runs queries. One module per aggregate; functions
+//! take a connection (or a transaction) so callers decide where transactions begin and end.
+
+pub mod api_keys;
+mod database;
+
+pub use database::{Database, DbError};

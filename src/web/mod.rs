@@ -1,0 +1,18 @@
+//! HTML pages and the plain endpoints around them (`/`, `/health`, `/ready`, static assets).
+//! Pages are rendered with minijinja from `templates/`, embedded in the binary.
+
+mod assets;
+mod health;
+mod pages;
+pub mod templates;
+
+use poem::{Route, get};
+
+/// The routes served outside the JSON API.
+pub fn routes() -> Route {
+    Route::new()
+        .at("/", get(pages::landing))
+        .at("/health", get(health::health))
+        .at("/ready", get(health::ready))
+        .at("/static/site.css", get(assets::site_css))
+}

@@ -1,0 +1,12 @@
+//! Public pages.
+
+use crate::state::AppState;
+use poem::web::Data;
+use poem::{Response, handler};
+use serde_json::json;
+
+/// `GET /`: what Soundings is, and where to go next.
+#[handler]
+pub async fn landing(state: Data<&AppState>) -> Response {
+    state.templates.page("index.html", json!({}))
+}
