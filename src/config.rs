@@ -19,6 +19,9 @@ pub struct Settings {
     pub body_limit: usize,
     /// How long in-flight requests may take to finish after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// The address people reach this server at (e.g. `https://soundings.example.org`), used in the
+    /// invitation and share links it hands out. Defaults to `http://` and the bound address.
+    pub public_url: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -47,6 +50,7 @@ impl Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_grace: Duration::from_secs(10),
+            public_url: None,
         }
     }
 }

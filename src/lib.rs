@@ -4,6 +4,11 @@
 //! tests both go through it. Requests enter through `api` (JSON) or `web` (HTML), which parse and
 //! authorise; `domain` decides (no I/O); `store` is the only place that talks to the database.
 
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")
+)]
+
 pub mod api;
 pub mod cli;
 pub mod config;

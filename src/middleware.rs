@@ -1,7 +1,7 @@
 //! Cross-cutting layers applied to every route: the request span and id, the body size limit,
 //! security headers, and turning any unhandled error into problem+json.
 
-use crate::api::problem::{Problem, kind, problem_from_poem_error, problem_response};
+use crate::api::problem::{Problem, error_response, kind, problem_response};
 use poem::http::{HeaderValue, header};
 use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use std::time::Instant;
@@ -44,7 +44,7 @@ impl<E: Endpoint> Endpoint for RequestTraceEndpoint<E> {
             let started = Instant::now();
             let mut resp = match self.0.call(req).await {
                 Ok(resp) => resp.into_response(),
-                Err(err) => problem_response(&problem_from_poem_error(&err)),
+                Err(err) => error_response(err),
             };
             let latency = started.elapsed();
             let span = tracing::Span::current();
@@ -151,7 +151,7 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
         // Errors are rendered here rather than further out, so that they carry these headers too.
         let mut resp = match self.0.call(req).await {
             Ok(resp) => resp.into_response(),
-            Err(err) => problem_response(&problem_from_poem_error(&err)),
+            Err(err) => error_response(err),
         };
         let headers = resp.headers_mut();
         let csp = if is_docs { DOCS_CSP } else { PAGE_CSP };

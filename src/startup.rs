@@ -55,7 +55,18 @@ impl Application {
                 addr: settings.bind,
                 source,
             })?;
+        let public_url = match &settings.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!(
+                "http://{}",
+                listener.local_addr().map_err(|source| StartupError::Bind {
+                    addr: settings.bind,
+                    source
+                })?
+            ),
+        };
         let state = AppState {
+            public_url: public_url.into(),
             db,
             settings: Arc::new(settings),
             templates: Arc::new(Templates::load()?),

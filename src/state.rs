@@ -10,4 +10,6 @@ pub struct AppState {
     pub db: Database,
     pub settings: Arc<Settings>,
     pub templates: Arc<Templates>,
+    /// Base of the links this server hands out, without a trailing slash.
+    pub public_url: Arc<str>,
 }

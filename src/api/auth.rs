@@ -71,7 +71,7 @@ async fn check_api_key(req: &Request, bearer: Bearer) -> poem::Result<Principal>
             tracing::warn!(error.cause = %cause, "database unavailable while checking a key");
             Err(poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE))
         }
-        Err(DbError::Other(cause)) => {
+        Err(cause @ (DbError::Other(_) | DbError::Conflict(_))) => {
             tracing::error!(error.cause = %cause, "could not check a key");
             Err(poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))
         }

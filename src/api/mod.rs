@@ -2,9 +2,16 @@
 //! combined in [`api_service`]. Handlers parse and authorise, call `domain` and `store`, and shape the
 //! answer; every error goes out as an [`problem::ApiError`].
 
+mod audit;
 pub mod auth;
+mod invitations;
 mod me;
+mod organisations;
+pub mod pagination;
+pub mod payloads;
 pub mod problem;
+mod rounds;
+mod surveys;
 
 use poem_openapi::{OpenApiService, Tags};
 
@@ -15,14 +22,40 @@ pub const API_PREFIX: &str = "/api/v1";
 pub enum ApiTags {
     /// The calling key itself.
     Session,
+    /// The organisations surveyed and benchmarked.
+    Organisations,
+    /// Survey instruments and their versioned definitions.
+    Surveys,
+    /// Fieldings of a survey version over a time window.
+    Rounds,
+    /// Organisations' secret links to rounds.
+    Invitations,
+    /// The trail of operator actions.
+    Audit,
 }
 
-pub type Apis = me::MeApi;
+pub type Apis = (
+    me::MeApi,
+    organisations::OrganisationsApi,
+    surveys::SurveysApi,
+    rounds::RoundsApi,
+    invitations::InvitationsApi,
+    audit::AuditApi,
+);
 
 /// The OpenAPI service with every resource. The document it produces is checked in as
 /// `openapi/openapi.json`; a test fails when the two drift apart.
 pub fn api_service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(me::MeApi, "Soundings API", env!("CARGO_PKG_VERSION"))
+    OpenApiService::new(
+        (
+            me::MeApi,
+            organisations::OrganisationsApi,
+            surveys::SurveysApi,
+            rounds::RoundsApi,
+            invitations::InvitationsApi,
+            audit::AuditApi,
+        ),
+        "Soundings API", env!("CARGO_PKG_VERSION"))
         .description(
             "Surveys many organisations and benchmarks each against its peers. Every operation needs an \
              API key (`Authorization: Bearer <key>`, created with `soundings keys create`) and names \

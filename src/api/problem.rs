@@ -3,6 +3,7 @@
 //! Every failure a handler can meet becomes an [`ApiError`] here and nowhere else. A 5xx body is
 //! generic; its real cause is logged once, where it is converted.
 
+use crate::domain::validation::FieldIssue;
 use crate::store::DbError;
 use poem::http::StatusCode;
 use poem_openapi::{ApiResponse, Object, payload::Json};
@@ -237,10 +238,32 @@ impl ApiError {
     }
 }
 
+impl From<FieldIssue> for FieldError {
+    fn from(issue: FieldIssue) -> Self {
+        FieldError {
+            path: issue.path,
+            message: issue.message,
+        }
+    }
+}
+
+impl ApiError {
+    /// A 422 for input that failed domain validation.
+    pub fn invalid(what: &str, issues: Vec<FieldIssue>) -> Self {
+        let count = issues.len();
+        let detail = format!(
+            "The {what} has {count} problem{}; see `errors`.",
+            if count == 1 { "" } else { "s" }
+        );
+        Self::validation(detail, issues.into_iter().map(FieldError::from).collect())
+    }
+}
+
 impl From<DbError> for ApiError {
     fn from(err: DbError) -> Self {
         match err {
             DbError::Unavailable(cause) => ApiError::unavailable(cause),
+            DbError::Conflict(_) => ApiError::conflict("That would duplicate an existing record."),
             DbError::Other(cause) => ApiError::internal(cause),
         }
     }
@@ -269,9 +292,25 @@ pub fn problem_from_poem_error(err: &poem::Error) -> Problem {
         StatusCode::UNAUTHORIZED => {
             "Send a valid, unrevoked API key as `Authorization: Bearer <key>`.".to_owned()
         }
-        _ => err.to_string(),
+        _ => {
+            let text = err.to_string();
+            match text.strip_prefix("parse request payload error: ") {
+                Some(reason) => format!("The request body could not be parsed: {reason}"),
+                None => text,
+            }
+        }
     };
     Problem::new(kind, detail)
+}
+
+/// The response for an error that reached the outer middleware. Errors made from a response (an
+/// [`ApiError`] returned by a handler) keep it; anything else becomes problem+json.
+pub fn error_response(err: poem::Error) -> poem::Response {
+    if err.is_from_response() {
+        err.into_response()
+    } else {
+        problem_response(&problem_from_poem_error(&err))
+    }
 }
 
 /// A problem document as a plain poem response, for errors outside the OpenAPI service.

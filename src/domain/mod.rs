@@ -1,5 +1,10 @@
 //! Pure logic with no I/O: roles and secrets, and (as the platform grows) survey definitions,
 //! answer validation, scoring and statistics. Nothing here imports `store`, `api` or `web`.
 
+pub mod answers;
+pub mod definition;
+pub mod organisation;
 pub mod role;
+pub mod scoring;
 pub mod secret;
+pub mod validation;

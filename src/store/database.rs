@@ -11,6 +11,9 @@ use std::time::Duration;
 pub enum DbError {
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// A unique constraint refused the write (e.g. a duplicate code).
+    #[error("a unique constraint was violated: {0}")]
+    Conflict(String),
     #[error(transparent)]
     Other(#[from] DbErr),
 }
@@ -18,6 +21,9 @@ pub enum DbError {
 impl DbError {
     /// Sorts a sea-orm error: lost connections and pool time-outs mean "unavailable".
     pub fn classify(err: DbErr) -> Self {
+        if let Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) = err.sql_err() {
+            return DbError::Conflict(detail);
+        }
         match &err {
             DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => DbError::Unavailable(err.to_string()),
             _ => {

@@ -2,6 +2,11 @@
 //! take a connection (or a transaction) so callers decide where transactions begin and end.
 
 pub mod api_keys;
+pub mod audit;
 mod database;
+pub mod invitations;
+pub mod organisations;
+pub mod rounds;
+pub mod surveys;
 
 pub use database::{Database, DbError};

@@ -1,5 +1,7 @@
 //! The `soundings` command line: parses flags and environment into settings, then calls the library.
 
+mod import;
+
 use crate::config::{DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_DATABASE_URL, LogFormat, Settings};
 use crate::domain::role::Role;
 use crate::startup::{Application, redact_url, shutdown_signal};
@@ -57,6 +59,9 @@ pub enum Command {
     /// Create, list and revoke API keys
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Load survey definitions and organisations from files
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Write the OpenAPI document to a file (the checked-in copy lives in openapi/openapi.json)
     Openapi {
         /// Where to write it
@@ -74,6 +79,11 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes
     #[arg(long, env = "BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
     pub body_limit: usize,
+
+    /// The address people reach this server at, used in the links it hands out
+    /// (default: http:// and the bind address)
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -117,6 +127,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             let mut settings = Settings::for_database(database_url);
             settings.bind = args.bind;
             settings.body_limit = args.body_limit;
+            settings.public_url = args.public_url;
             let app = Application::build(settings).await?;
             tracing::info!(
                 address = %format!("http://127.0.0.1:{}", app.port()),
@@ -146,6 +157,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Keys(command) => keys(&database_url, command).await,
+        Command::Import(command) => import::run(&open(&database_url).await?, command).await,
         Command::Openapi { output } => {
             std::fs::write(&output, crate::startup::openapi_document() + "\n")?;
             println!("Wrote {}", output.display());

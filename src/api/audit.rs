@@ -1,0 +1,114 @@
+//! `/audit-events`: the trail of operator actions, and the helper every resource uses to add to it.
+
+use super::ApiTags;
+use super::auth::{ApiKeyAuth, Principal};
+use super::pagination::{PageInfo, Paging};
+use super::problem::ApiResult;
+use crate::domain::role::Role;
+use crate::state::AppState;
+use crate::store::{DbError, audit};
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi};
+use sea_orm::ConnectionTrait;
+
+/// Records `action` (`resource.verb`) by `who` on `subject` in the caller's transaction.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    who: &Principal,
+    action: &str,
+    subject: Option<String>,
+    details: serde_json::Value,
+) -> Result<(), DbError> {
+    audit::record(
+        db,
+        audit::Event {
+            actor: &who.actor(),
+            action,
+            subject_type: action.split('.').next().unwrap_or(action),
+            subject_id: subject,
+            details,
+        },
+    )
+    .await
+}
+
+pub struct AuditApi;
+
+/// One recorded action.
+#[derive(Object)]
+pub struct AuditEvent {
+    pub id: i32,
+    pub occurred_at: DateTime<Utc>,
+    /// Who acted: `key:<prefix>` for an API key, `cli` for the command line, `respondent:<code>`.
+    pub actor: String,
+    /// What they did, as `resource.verb` (e.g. `round.open`).
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: Option<String>,
+    /// Details of the action (never a secret).
+    pub details: serde_json::Value,
+}
+
+#[derive(Object)]
+pub struct AuditPage {
+    pub items: Vec<AuditEvent>,
+    #[oai(flatten)]
+    pub page: PageInfo,
+}
+
+#[OpenApi(tag = "ApiTags::Audit")]
+impl AuditApi {
+    /// List audit events
+    ///
+    /// Who may call: admin. Newest first, `per_page` a page (default 50, at most 500).
+    #[oai(
+        path = "/audit-events",
+        method = "get",
+        operation_id = "list_audit_events"
+    )]
+    async fn list(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        /// Only this action, e.g. `round.open`.
+        action: Query<Option<String>>,
+        /// Only actions on this kind of subject, e.g. `round`.
+        subject_type: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<
+            Option<u64>,
+        >,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<
+            Option<u64>,
+        >,
+    ) -> ApiResult<Json<AuditPage>> {
+        auth.0.require(Role::Admin)?;
+        let paging = Paging::new(page.0, per_page.0);
+        let (items, total) = audit::list(
+            &state.db.conn,
+            action.0.as_deref(),
+            subject_type.0.as_deref(),
+            paging.offset(),
+            paging.per_page,
+        )
+        .await?;
+        let items = items
+            .into_iter()
+            .map(|e| AuditEvent {
+                id: e.id,
+                occurred_at: e.occurred_at,
+                actor: e.actor,
+                action: e.action,
+                subject_type: e.subject_type,
+                subject_id: e.subject_id,
+                details: serde_json::from_str(&e.details).unwrap_or(serde_json::Value::Null),
+            })
+            .collect();
+        Ok(Json(AuditPage {
+            items,
+            page: paging.info(total),
+        }))
+    }
+}

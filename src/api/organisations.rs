@@ -1,0 +1,341 @@
+//! `/organisations`: the bodies surveyed. Admins create, update and import them; researchers may
+//! read them (their attributes define peer groups).
+
+use super::ApiTags;
+use super::audit::record;
+use super::auth::ApiKeyAuth;
+use super::pagination::{MAX_PER_PAGE, PageInfo, Paging};
+use super::payloads::CsvBody;
+use super::problem::{ApiError, ApiResult, FieldError};
+use crate::domain::organisation::{self as domain, OrganisationInput, RawOrganisation};
+use crate::domain::role::Role;
+use crate::state::AppState;
+use crate::store::{DbError, organisations};
+use chrono::{DateTime, Utc};
+use entity::organisation;
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use sea_orm::TransactionTrait;
+use serde_json::json;
+
+pub struct OrganisationsApi;
+
+/// An organisation and the attributes that define its peer groups.
+#[derive(Object)]
+pub struct Organisation {
+    /// Unique code, upper-case (e.g. an ODS code such as `RW6`).
+    pub code: String,
+    pub name: String,
+    /// e.g. `acute`, `mental_health`, `community`, `ambulance`, `integrated_care_board`, `health_board`.
+    pub kind: String,
+    pub region: String,
+    pub country: String,
+    /// e.g. `small`, `medium`, `large`.
+    pub size_band: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<organisation::Model> for Organisation {
+    fn from(m: organisation::Model) -> Self {
+        Organisation {
+            code: m.code,
+            name: m.name,
+            kind: m.kind,
+            region: m.region,
+            country: m.country,
+            size_band: m.size_band,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// The attributes of a new organisation. Codes are upper-cased; kind and size band are
+/// normalised to lower-case keys (`Mental Health` becomes `mental_health`).
+#[derive(Object)]
+pub struct NewOrganisation {
+    #[oai(validator(max_length = 200))]
+    pub code: String,
+    #[oai(validator(max_length = 1000))]
+    pub name: String,
+    #[oai(validator(max_length = 200))]
+    pub kind: String,
+    #[oai(validator(max_length = 400))]
+    pub region: String,
+    #[oai(validator(max_length = 200))]
+    pub country: String,
+    #[oai(validator(max_length = 200))]
+    pub size_band: String,
+}
+
+/// Changes to an organisation; absent fields keep their value.
+#[derive(Object)]
+pub struct OrganisationChanges {
+    #[oai(validator(max_length = 200))]
+    pub code: Option<String>,
+    #[oai(validator(max_length = 1000))]
+    pub name: Option<String>,
+    #[oai(validator(max_length = 200))]
+    pub kind: Option<String>,
+    #[oai(validator(max_length = 400))]
+    pub region: Option<String>,
+    #[oai(validator(max_length = 200))]
+    pub country: Option<String>,
+    #[oai(validator(max_length = 200))]
+    pub size_band: Option<String>,
+}
+
+/// A page of organisations.
+#[derive(Object)]
+pub struct OrganisationPage {
+    pub items: Vec<Organisation>,
+    #[oai(flatten)]
+    pub page: PageInfo,
+}
+
+/// The outcome of a CSV import.
+#[derive(Object)]
+pub struct ImportSummary {
+    /// How many organisations were created.
+    pub created: u64,
+}
+
+#[derive(ApiResponse)]
+pub enum Created {
+    /// The organisation was created.
+    #[oai(status = 201)]
+    Created(Json<Organisation>),
+}
+
+#[OpenApi(tag = "ApiTags::Organisations")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "poem-openapi takes each query parameter as an argument"
+)]
+impl OrganisationsApi {
+    /// Create an organisation
+    ///
+    /// Who may call: admin. 409 if the code is taken; 422 names each invalid field.
+    #[oai(
+        path = "/organisations",
+        method = "post",
+        operation_id = "create_organisation"
+    )]
+    async fn create(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        body: Json<NewOrganisation>,
+    ) -> ApiResult<Created> {
+        auth.0.require(Role::Admin)?;
+        let b = &body.0;
+        let input = parse(RawOrganisation {
+            code: &b.code,
+            name: &b.name,
+            kind: &b.kind,
+            region: &b.region,
+            country: &b.country,
+            size_band: &b.size_band,
+        })?;
+        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+        let created = organisations::create(&tx, &input)
+            .await
+            .map_err(|e| duplicate_code(e, &input.code))?;
+        record(
+            &tx,
+            &auth.0,
+            "organisation.create",
+            Some(created.code.clone()),
+            json!({ "name": created.name, "kind": created.kind }),
+        )
+        .await?;
+        tx.commit().await.map_err(DbError::classify)?;
+        Ok(Created::Created(Json(created.into())))
+    }
+
+    /// List organisations
+    ///
+    /// Who may call: admin or researcher. Filters match exactly; results are in code order,
+    /// `per_page` items a page (default 50, at most 500).
+    #[oai(
+        path = "/organisations",
+        method = "get",
+        operation_id = "list_organisations"
+    )]
+    async fn list(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        /// Only organisations of this kind (e.g. `acute`).
+        kind: Query<Option<String>>,
+        /// Only organisations in this region.
+        region: Query<Option<String>>,
+        /// Only organisations in this country.
+        country: Query<Option<String>>,
+        /// Page number, from 1.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
+        page: Query<Option<u64>>,
+        /// Items per page.
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
+        per_page: Query<Option<u64>>,
+    ) -> ApiResult<Json<OrganisationPage>> {
+        auth.0.require(Role::Researcher)?;
+        let paging = Paging::new(page.0, per_page.0.map(|n| n.min(MAX_PER_PAGE)));
+        let filter = organisations::Filter {
+            kind: kind.0,
+            region: region.0,
+            country: country.0,
+        };
+        let (items, total) =
+            organisations::list(&state.db.conn, &filter, paging.offset(), paging.per_page).await?;
+        Ok(Json(OrganisationPage {
+            items: items.into_iter().map(Into::into).collect(),
+            page: paging.info(total),
+        }))
+    }
+
+    /// Get an organisation
+    ///
+    /// Who may call: admin or researcher.
+    #[oai(
+        path = "/organisations/:code",
+        method = "get",
+        operation_id = "get_organisation"
+    )]
+    async fn get(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        code: Path<String>,
+    ) -> ApiResult<Json<Organisation>> {
+        auth.0.require(Role::Researcher)?;
+        let found = find(&state, &code.0).await?;
+        Ok(Json(found.into()))
+    }
+
+    /// Update an organisation
+    ///
+    /// Who may call: admin. Absent fields keep their value; 409 if a new code is taken.
+    #[oai(
+        path = "/organisations/:code",
+        method = "patch",
+        operation_id = "update_organisation"
+    )]
+    async fn update(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        code: Path<String>,
+        body: Json<OrganisationChanges>,
+    ) -> ApiResult<Json<Organisation>> {
+        auth.0.require(Role::Admin)?;
+        let existing = find(&state, &code.0).await?;
+        let c = &body.0;
+        let input = parse(RawOrganisation {
+            code: c.code.as_deref().unwrap_or(&existing.code),
+            name: c.name.as_deref().unwrap_or(&existing.name),
+            kind: c.kind.as_deref().unwrap_or(&existing.kind),
+            region: c.region.as_deref().unwrap_or(&existing.region),
+            country: c.country.as_deref().unwrap_or(&existing.country),
+            size_band: c.size_band.as_deref().unwrap_or(&existing.size_band),
+        })?;
+        let before = existing.code.clone();
+        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+        let updated = organisations::update(&tx, existing, &input)
+            .await
+            .map_err(|e| duplicate_code(e, &input.code))?;
+        record(
+            &tx,
+            &auth.0,
+            "organisation.update",
+            Some(updated.code.clone()),
+            json!({ "previous_code": before }),
+        )
+        .await?;
+        tx.commit().await.map_err(DbError::classify)?;
+        Ok(Json(updated.into()))
+    }
+
+    /// Import organisations from CSV
+    ///
+    /// Who may call: admin. The body is `text/csv` with a header row naming the columns `code`,
+    /// `name`, `kind`, `region`, `country` and `size_band` (any order; other columns are ignored).
+    /// All or nothing: if any row is bad, or any code already exists, nothing is imported and the
+    /// 422 lists every bad row by line number.
+    #[oai(
+        path = "/organisations/import",
+        method = "post",
+        operation_id = "import_organisations"
+    )]
+    async fn import(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        body: CsvBody,
+    ) -> ApiResult<Json<ImportSummary>> {
+        auth.0.require(Role::Admin)?;
+        let rows = domain::parse_csv(&body.text)
+            .map_err(|issues| ApiError::invalid("CSV file", issues))?;
+        let codes: Vec<String> = rows.iter().map(|(_, org)| org.code.clone()).collect();
+        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+        let existing = organisations::find_by_codes(&tx, &codes).await?;
+        if !existing.is_empty() {
+            let taken: std::collections::HashSet<&str> =
+                existing.iter().map(|o| o.code.as_str()).collect();
+            let errors = rows
+                .iter()
+                .filter(|(_, org)| taken.contains(org.code.as_str()))
+                .map(|(line, org)| {
+                    FieldError::new(
+                        format!("line {line}: code"),
+                        format!("{} already exists", org.code),
+                    )
+                })
+                .collect::<Vec<_>>();
+            return Err(ApiError::validation(
+                format!(
+                    "{} code(s) in the file already exist; nothing was imported.",
+                    errors.len()
+                ),
+                errors,
+            ));
+        }
+        let inputs: Vec<OrganisationInput> = rows.into_iter().map(|(_, org)| org).collect();
+        organisations::insert_many(&tx, &inputs).await?;
+        record(
+            &tx,
+            &auth.0,
+            "organisation.import",
+            None,
+            json!({ "created": inputs.len() }),
+        )
+        .await?;
+        tx.commit().await.map_err(DbError::classify)?;
+        Ok(Json(ImportSummary {
+            created: inputs.len() as u64,
+        }))
+    }
+}
+
+fn parse(raw: RawOrganisation<'_>) -> ApiResult<OrganisationInput> {
+    OrganisationInput::parse(raw).map_err(|issues| ApiError::invalid("organisation", issues))
+}
+
+async fn find(state: &AppState, code: &str) -> ApiResult<organisation::Model> {
+    let code = code.trim().to_ascii_uppercase();
+    organisations::find_by_code(&state.db.conn, &code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("There is no organisation with code {code}.")))
+}
+
+fn duplicate_code(err: DbError, code: &str) -> ApiError {
+    match err {
+        DbError::Conflict(_) => {
+            ApiError::conflict(format!("An organisation with code {code} already exists."))
+        }
+        other => other.into(),
+    }
+}

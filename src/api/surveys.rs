@@ -1,0 +1,473 @@
+//! `/surveys`: instruments and their versions. Admins create surveys, upload and validate draft
+//! versions, and publish them; researchers may read them.
+
+use super::ApiTags;
+use super::audit::record;
+use super::auth::ApiKeyAuth;
+use super::payloads::DocumentBody;
+use super::problem::{ApiError, ApiResult, FieldError};
+use crate::domain::definition::{Definition, DefinitionError, Format};
+use crate::domain::role::Role;
+use crate::state::AppState;
+use crate::store::surveys::DraftOutcome;
+use crate::store::{DbError, surveys};
+use chrono::{DateTime, Utc};
+use entity::{survey, survey_version};
+use poem::web::Data;
+use poem::{IntoResponse, Response};
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
+use poem_openapi::types::Type;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use sea_orm::TransactionTrait;
+use serde_json::json;
+
+pub struct SurveysApi;
+
+/// A survey instrument and its versions.
+#[derive(Object)]
+pub struct Survey {
+    pub slug: String,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+    /// Oldest first.
+    pub versions: Vec<SurveyVersion>,
+}
+
+/// One version of a survey's definition.
+#[derive(Object)]
+pub struct SurveyVersion {
+    pub version: i32,
+    /// `draft` (may be replaced), `published` (immutable; rounds can use it) or `retired`.
+    pub status: String,
+    /// Hex SHA-256 of the definition's canonical JSON; quoted in reports.
+    pub sha256: String,
+    pub title: String,
+    pub dimensions: u32,
+    pub questions: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Object)]
+pub struct NewSurvey {
+    /// Lower-case letters, digits and hyphens, e.g. `nhs-social-media-maturity`.
+    #[oai(validator(max_length = 200))]
+    pub slug: String,
+    #[oai(validator(max_length = 1000))]
+    pub title: String,
+}
+
+/// The result of validating a definition without saving it.
+#[derive(Object)]
+pub struct ValidationReport {
+    pub valid: bool,
+    pub slug: String,
+    pub version: u32,
+    pub dimensions: u32,
+    pub questions: u32,
+    pub sha256: String,
+}
+
+#[derive(ApiResponse)]
+pub enum SurveyCreated {
+    /// The survey was created.
+    #[oai(status = 201)]
+    Created(Json<Survey>),
+}
+
+#[derive(ApiResponse)]
+pub enum DraftSaved {
+    /// The dry run found the definition valid; nothing was saved.
+    #[oai(status = 200)]
+    Valid(Json<ValidationReport>),
+    /// A new draft version was created.
+    #[oai(status = 201)]
+    Created(Json<SurveyVersion>),
+    /// The existing draft was replaced.
+    #[oai(status = 202)]
+    Replaced(Json<SurveyVersion>),
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Json,
+    Yaml,
+}
+
+/// A definition document as JSON or YAML.
+pub enum DefinitionDocument {
+    Json(String),
+    Yaml(String),
+}
+
+impl IntoResponse for DefinitionDocument {
+    fn into_response(self) -> Response {
+        match self {
+            DefinitionDocument::Json(text) => text
+                .with_content_type("application/json; charset=utf-8")
+                .into_response(),
+            DefinitionDocument::Yaml(text) => text
+                .with_content_type("application/yaml; charset=utf-8")
+                .into_response(),
+        }
+    }
+}
+
+impl ApiResponse for DefinitionDocument {
+    fn meta() -> MetaResponses {
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description: "The definition document, as JSON or YAML (see `format`).",
+                status: Some(200),
+                status_range: None,
+                content: vec![
+                    MetaMediaType {
+                        content_type: "application/json; charset=utf-8",
+                        schema: serde_json::Value::schema_ref(),
+                    },
+                    MetaMediaType {
+                        content_type: "application/yaml; charset=utf-8",
+                        schema: String::schema_ref(),
+                    },
+                ],
+                headers: vec![],
+            }],
+        }
+    }
+
+    fn register(_registry: &mut Registry) {}
+}
+
+#[OpenApi(tag = "ApiTags::Surveys")]
+impl SurveysApi {
+    /// Create a survey
+    ///
+    /// Who may call: admin. A survey is an empty container until a version is uploaded.
+    /// 409 if the slug is taken.
+    #[oai(path = "/surveys", method = "post", operation_id = "create_survey")]
+    async fn create(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        body: Json<NewSurvey>,
+    ) -> ApiResult<SurveyCreated> {
+        auth.0.require(Role::Admin)?;
+        let slug = body.0.slug.trim().to_owned();
+        let title = body.0.title.trim().to_owned();
+        let mut errors = Vec::new();
+        if !valid_slug(&slug) {
+            errors.push(FieldError::new("slug", "must be lower-case letters, digits and hyphens, starting with a letter (at most 100)"));
+        }
+        if title.is_empty() || title.chars().count() > 300 {
+            errors.push(FieldError::new("title", "must be 1 to 300 characters"));
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::validation("The survey is not valid.", errors));
+        }
+        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+        let created = surveys::create(&tx, &slug, &title)
+            .await
+            .map_err(|e| match e {
+                DbError::Conflict(_) => {
+                    ApiError::conflict(format!("A survey with slug {slug} already exists."))
+                }
+                other => other.into(),
+            })?;
+        record(
+            &tx,
+            &auth.0,
+            "survey.create",
+            Some(slug.clone()),
+            json!({ "title": title }),
+        )
+        .await?;
+        tx.commit().await.map_err(DbError::classify)?;
+        Ok(SurveyCreated::Created(Json(Survey {
+            slug: created.slug,
+            title: created.title,
+            created_at: created.created_at,
+            versions: vec![],
+        })))
+    }
+
+    /// List surveys
+    ///
+    /// Who may call: admin or researcher.
+    #[oai(path = "/surveys", method = "get", operation_id = "list_surveys")]
+    async fn list(&self, auth: ApiKeyAuth, state: Data<&AppState>) -> ApiResult<Json<Vec<Survey>>> {
+        auth.0.require(Role::Researcher)?;
+        let mut out = Vec::new();
+        for s in surveys::list(&state.db.conn).await? {
+            out.push(survey_with_versions(&state, s).await?);
+        }
+        Ok(Json(out))
+    }
+
+    /// Get a survey with its versions
+    ///
+    /// Who may call: admin or researcher.
+    #[oai(path = "/surveys/:slug", method = "get", operation_id = "get_survey")]
+    async fn get(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        slug: Path<String>,
+    ) -> ApiResult<Json<Survey>> {
+        auth.0.require(Role::Researcher)?;
+        let found = find_survey(&state, &slug.0).await?;
+        Ok(Json(survey_with_versions(&state, found).await?))
+    }
+
+    /// Upload or validate a draft version
+    ///
+    /// Who may call: admin. The body is the definition document as JSON (`application/json`) or
+    /// YAML (`application/yaml`); its `slug` and `version` must match the path. Every problem is
+    /// reported at once in the 422, each with its path in the document (e.g.
+    /// `sections[2].questions[4].options`). With `dry_run=true` nothing is saved. A draft may be
+    /// replaced any number of times; a published version never changes (409): publish a new
+    /// version instead.
+    #[oai(
+        path = "/surveys/:slug/versions/:version",
+        method = "put",
+        operation_id = "put_survey_version"
+    )]
+    async fn put_version(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        slug: Path<String>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100000")))] version: Path<i32>,
+        /// Validate only; save nothing.
+        dry_run: Query<Option<bool>>,
+        body: DocumentBody,
+    ) -> ApiResult<DraftSaved> {
+        auth.0.require(Role::Admin)?;
+        let survey = find_survey(&state, &slug.0).await?;
+        let format = Format::from_content_type(&body.media_type).unwrap_or(Format::Json);
+        let definition = parse_definition(&body.text, format)?;
+        let mut errors = Vec::new();
+        if definition.slug != survey.slug {
+            errors.push(FieldError::new(
+                "slug",
+                format!("is {}, but this is survey {}", definition.slug, survey.slug),
+            ));
+        }
+        if i64::from(definition.version) != i64::from(version.0) {
+            errors.push(FieldError::new(
+                "version",
+                format!("is {}, but the path says {}", definition.version, version.0),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::validation(
+                "The document does not match the path.",
+                errors,
+            ));
+        }
+        if dry_run.0.unwrap_or(false) {
+            return Ok(DraftSaved::Valid(Json(ValidationReport {
+                valid: true,
+                slug: definition.slug.clone(),
+                version: definition.version,
+                dimensions: definition.dimensions.len() as u32,
+                questions: definition.questions().count() as u32,
+                sha256: definition.sha256(),
+            })));
+        }
+        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+        let outcome = surveys::save_draft(&tx, survey.id, &definition).await?;
+        let (model, replaced) = match outcome {
+            DraftOutcome::Created(m) => (m, false),
+            DraftOutcome::Replaced(m) => (m, true),
+            DraftOutcome::Immutable(m) => {
+                return Err(ApiError::conflict(format!(
+                    "Version {} of {} is {} and cannot change; upload it as a new version.",
+                    m.version, survey.slug, m.status
+                )));
+            }
+        };
+        let action = if replaced {
+            "survey_version.replace"
+        } else {
+            "survey_version.create"
+        };
+        record(
+            &tx,
+            &auth.0,
+            action,
+            Some(format!("{}/{}", survey.slug, model.version)),
+            json!({ "sha256": model.sha256 }),
+        )
+        .await?;
+        tx.commit().await.map_err(DbError::classify)?;
+        let out = Json(version_summary(&model, &definition));
+        Ok(if replaced {
+            DraftSaved::Replaced(out)
+        } else {
+            DraftSaved::Created(out)
+        })
+    }
+
+    /// Get a version's metadata
+    ///
+    /// Who may call: admin or researcher.
+    #[oai(
+        path = "/surveys/:slug/versions/:version",
+        method = "get",
+        operation_id = "get_survey_version"
+    )]
+    async fn get_version(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        slug: Path<String>,
+        version: Path<i32>,
+    ) -> ApiResult<Json<SurveyVersion>> {
+        auth.0.require(Role::Researcher)?;
+        let (_, model) = find_version(&state, &slug.0, version.0).await?;
+        let definition = surveys::definition_of(&model)?;
+        Ok(Json(version_summary(&model, &definition)))
+    }
+
+    /// Export a version's definition
+    ///
+    /// Who may call: admin or researcher. `format=json` (default) or `format=yaml`.
+    #[oai(
+        path = "/surveys/:slug/versions/:version/definition",
+        method = "get",
+        operation_id = "export_survey_version"
+    )]
+    async fn export_version(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        slug: Path<String>,
+        version: Path<i32>,
+        /// `json` or `yaml`.
+        format: Query<Option<ExportFormat>>,
+    ) -> ApiResult<DefinitionDocument> {
+        auth.0.require(Role::Researcher)?;
+        let (_, model) = find_version(&state, &slug.0, version.0).await?;
+        let definition = surveys::definition_of(&model)?;
+        Ok(match format.0.unwrap_or(ExportFormat::Json) {
+            ExportFormat::Json => DefinitionDocument::Json(model.definition),
+            ExportFormat::Yaml => DefinitionDocument::Yaml(definition.to_yaml()),
+        })
+    }
+
+    /// Publish a draft version
+    ///
+    /// Who may call: admin. From then on the version is immutable and rounds can use it.
+    /// 409 if it is already published or retired.
+    #[oai(
+        path = "/surveys/:slug/versions/:version/publish",
+        method = "post",
+        operation_id = "publish_survey_version"
+    )]
+    async fn publish(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        slug: Path<String>,
+        version: Path<i32>,
+    ) -> ApiResult<Json<SurveyVersion>> {
+        auth.0.require(Role::Admin)?;
+        let (survey, model) = find_version(&state, &slug.0, version.0).await?;
+        if model.status != "draft" {
+            return Err(ApiError::conflict(format!(
+                "Version {} of {} is already {}.",
+                model.version, survey.slug, model.status
+            )));
+        }
+        let definition = surveys::definition_of(&model)?;
+        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+        let published = surveys::publish(&tx, model).await?;
+        record(
+            &tx,
+            &auth.0,
+            "survey_version.publish",
+            Some(format!("{}/{}", survey.slug, published.version)),
+            json!({ "sha256": published.sha256 }),
+        )
+        .await?;
+        tx.commit().await.map_err(DbError::classify)?;
+        Ok(Json(version_summary(&published, &definition)))
+    }
+}
+
+/// Survey slugs: lower-case letters, digits and hyphens, starting with a letter.
+fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 100
+        && slug.starts_with(|c: char| c.is_ascii_lowercase())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Parses a definition, turning every problem into a field error of one 422.
+pub fn parse_definition(text: &str, format: Format) -> ApiResult<Definition> {
+    Definition::parse(text, format).map_err(|errors: Vec<DefinitionError>| {
+        let count = errors.len();
+        ApiError::validation(
+            format!(
+                "The definition has {count} problem{}; see `errors`.",
+                if count == 1 { "" } else { "s" }
+            ),
+            errors
+                .into_iter()
+                .map(|e| FieldError::new(e.path, e.message))
+                .collect(),
+        )
+    })
+}
+
+async fn find_survey(state: &AppState, slug: &str) -> ApiResult<survey::Model> {
+    surveys::find(&state.db.conn, slug)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("There is no survey {slug}.")))
+}
+
+async fn find_version(
+    state: &AppState,
+    slug: &str,
+    version: i32,
+) -> ApiResult<(survey::Model, survey_version::Model)> {
+    let survey = find_survey(state, slug).await?;
+    let model = surveys::find_version(&state.db.conn, survey.id, version)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("Survey {slug} has no version {version}.")))?;
+    Ok((survey, model))
+}
+
+async fn survey_with_versions(state: &AppState, survey: survey::Model) -> ApiResult<Survey> {
+    let mut versions = Vec::new();
+    for model in surveys::versions(&state.db.conn, survey.id).await? {
+        let definition = surveys::definition_of(&model)?;
+        versions.push(version_summary(&model, &definition));
+    }
+    Ok(Survey {
+        slug: survey.slug,
+        title: survey.title,
+        created_at: survey.created_at,
+        versions,
+    })
+}
+
+fn version_summary(model: &survey_version::Model, definition: &Definition) -> SurveyVersion {
+    SurveyVersion {
+        version: model.version,
+        status: model.status.clone(),
+        sha256: model.sha256.clone(),
+        title: definition.title.clone(),
+        dimensions: definition.dimensions.len() as u32,
+        questions: definition.questions().count() as u32,
+        created_at: model.created_at,
+        updated_at: model.updated_at,
+        published_at: model.published_at,
+    }
+}

@@ -1,0 +1,239 @@
+//! Organisations and the attributes that define peer groups, parsed at the boundary.
+
+use super::validation::{FieldIssue, Issues};
+
+/// The attributes of an organisation, validated. Codes are upper-cased (ODS codes such as `RW6`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrganisationInput {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub region: String,
+    pub country: String,
+    pub size_band: String,
+}
+
+/// The raw text of an organisation's attributes, as read from JSON or a CSV row.
+#[derive(Clone, Debug, Default)]
+pub struct RawOrganisation<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub region: &'a str,
+    pub country: &'a str,
+    pub size_band: &'a str,
+}
+
+impl OrganisationInput {
+    /// Checks every field and reports every problem, each under its field name.
+    pub fn parse(raw: RawOrganisation<'_>) -> Result<Self, Vec<FieldIssue>> {
+        let mut issues = Issues::default();
+        let code = parse_code(raw.code)
+            .map_err(|m| issues.add("code", m))
+            .unwrap_or_default();
+        let name = issues.text("name", raw.name, 300);
+        let kind = parse_key(raw.kind)
+            .map_err(|m| issues.add("kind", m))
+            .unwrap_or_default();
+        let region = issues.text("region", raw.region, 100);
+        let country = issues.text("country", raw.country, 64);
+        let size_band = parse_key(raw.size_band)
+            .map_err(|m| issues.add("size_band", m))
+            .unwrap_or_default();
+        issues.finish(OrganisationInput {
+            code,
+            name,
+            kind,
+            region,
+            country,
+            size_band,
+        })
+    }
+}
+
+/// An organisation code: 1 to 32 letters, digits or hyphens; stored upper-case.
+pub fn parse_code(raw: &str) -> Result<String, String> {
+    let code = raw.trim().to_ascii_uppercase();
+    if code.is_empty() {
+        return Err("is required".to_owned());
+    }
+    if code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(
+            "must be 1 to 32 letters, digits or hyphens (e.g. an ODS code such as RW6)".to_owned(),
+        );
+    }
+    Ok(code)
+}
+
+/// A lower-case key such as `acute` or `mental_health`: peer groups match on these exactly, so
+/// they are normalised (trimmed, lower-cased, spaces to underscores) rather than free text.
+pub fn parse_key(raw: &str) -> Result<String, String> {
+    let key = raw.trim().to_lowercase().replace([' ', '-'], "_");
+    if key.is_empty() {
+        return Err("is required".to_owned());
+    }
+    let valid = key.len() <= 64
+        && key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if valid {
+        Ok(key)
+    } else {
+        Err("must be a short key of letters, digits and underscores, starting with a letter (e.g. mental_health)".to_owned())
+    }
+}
+
+/// Most rows one CSV import may hold; larger lists are split by the operator.
+pub const MAX_CSV_ROWS: usize = 20_000;
+
+/// The columns an organisations CSV must have, in any order.
+pub const CSV_COLUMNS: [&str; 6] = ["code", "name", "kind", "region", "country", "size_band"];
+
+/// Parses an organisations CSV (header row, then one organisation per row). Every bad row is
+/// reported with its line number (`line 7: code`), as are codes repeated within the file.
+pub fn parse_csv(text: &str) -> Result<Vec<(usize, OrganisationInput)>, Vec<FieldIssue>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut issues = Issues::default();
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(err) => {
+            return Err(vec![FieldIssue::new(
+                "line 1",
+                format!("cannot read the header row: {err}"),
+            )]);
+        }
+    };
+    let mut columns = [0usize; 6];
+    for (slot, wanted) in columns.iter_mut().zip(CSV_COLUMNS) {
+        match headers.iter().position(|h| h.eq_ignore_ascii_case(wanted)) {
+            Some(i) => *slot = i,
+            None => issues.add("line 1", format!("the header has no `{wanted}` column")),
+        }
+    }
+    if !issues.is_empty() {
+        return Err(issues.into_vec());
+    }
+    let mut rows = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = record
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position())
+            .map_or(index + 2, |p| p.line() as usize);
+        if index >= MAX_CSV_ROWS {
+            issues.add(
+                format!("line {line}"),
+                format!("a file may hold at most {MAX_CSV_ROWS} organisations"),
+            );
+            break;
+        }
+        let record = match record {
+            Ok(r) => r,
+            Err(err) => {
+                issues.add(
+                    format!("line {line}"),
+                    format!("cannot read this row: {err}"),
+                );
+                continue;
+            }
+        };
+        let field = |i: usize| record.get(columns[i]).unwrap_or("");
+        let raw = RawOrganisation {
+            code: field(0),
+            name: field(1),
+            kind: field(2),
+            region: field(3),
+            country: field(4),
+            size_band: field(5),
+        };
+        match OrganisationInput::parse(raw) {
+            Ok(org) => {
+                if let Some(first) = seen.insert(org.code.clone(), line) {
+                    issues.add(
+                        format!("line {line}: code"),
+                        format!("{} is already on line {first}", org.code),
+                    );
+                }
+                rows.push((line, org));
+            }
+            Err(errs) => {
+                for e in errs {
+                    issues.add(format!("line {line}: {}", e.path), e.message);
+                }
+            }
+        }
+    }
+    if rows.is_empty() && issues.is_empty() {
+        issues.add("line 2", "the file has no organisations");
+    }
+    issues.finish(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawOrganisation<'static> {
+        RawOrganisation {
+            code: " rw6 ",
+            name: "Bwrdd Iechyd Prifysgol Hywel Dda",
+            kind: "Health Board",
+            region: "West Wales",
+            country: "Wales",
+            size_band: "large",
+        }
+    }
+
+    #[test]
+    fn valid_attributes_are_normalised() {
+        let org = OrganisationInput::parse(raw()).unwrap();
+        assert_eq!(org.code, "RW6");
+        assert_eq!(org.kind, "health_board");
+        assert_eq!(org.name, "Bwrdd Iechyd Prifysgol Hywel Dda");
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = RawOrganisation {
+            code: "R W6!",
+            name: " ",
+            kind: "9acute",
+            ..raw()
+        };
+        let issues = OrganisationInput::parse(bad).unwrap_err();
+        let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["code", "name", "kind"]);
+    }
+
+    #[test]
+    fn a_csv_reports_every_bad_row_with_its_line_number() {
+        let csv = "code,name,kind,region,country,size_band\n\
+                   RW6,Good Trust,acute,North West,England,large\n\
+                   ,No Code Trust,acute,North West,England,large\n\
+                   RW6,Again,acute,North West,England,small\n\
+                   XY1,Bad Kind,9x,North West,England,small\n";
+        let issues = parse_csv(csv).unwrap_err();
+        let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["line 3: code", "line 4: code", "line 5: kind"]);
+        assert!(issues[1].message.contains("line 2"));
+    }
+
+    #[test]
+    fn a_csv_with_columns_in_another_order_parses() {
+        let csv = "name,code,size_band,kind,country,region\n\"Trust, with comma\",ab1,small,acute,England,London\n";
+        let rows = parse_csv(csv).unwrap();
+        assert_eq!(rows[0].0, 2);
+        assert_eq!(rows[0].1.code, "AB1");
+        assert_eq!(rows[0].1.name, "Trust, with comma");
+    }
+
+    #[test]
+    fn a_csv_without_a_required_column_is_refused() {
+        let issues = parse_csv("code,name\nRW6,Trust\n").unwrap_err();
+        assert!(issues.iter().any(|i| i.message.contains("`kind`")));
+    }
+}

@@ -1,0 +1,154 @@
+//! Invitations: an organisation's secret link to one round. Only the secret's hash is stored.
+
+use super::DbError;
+use crate::domain::secret::Secret;
+use chrono::{DateTime, Utc};
+use entity::{invitation, organisation, response};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use std::collections::HashMap;
+
+/// Creates an invitation and returns it with its secret (shown once).
+pub async fn create(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+) -> Result<(invitation::Model, Secret), DbError> {
+    let secret = Secret::generate("");
+    let model = invitation::ActiveModel {
+        round_id: Set(round_id),
+        organisation_id: Set(organisation_id),
+        secret_hash: Set(secret.hash()),
+        created_at: Set(Utc::now()),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(DbError::classify)?;
+    Ok((model, secret))
+}
+
+/// Organisation ids with an unrevoked invitation to the round.
+pub async fn active_organisation_ids(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+) -> Result<std::collections::HashSet<i32>, DbError> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::RoundId.eq(round_id))
+        .filter(invitation::Column::RevokedAt.is_null())
+        .all(db)
+        .await
+        .map_err(DbError::classify)?
+        .into_iter()
+        .map(|i| i.organisation_id)
+        .collect())
+}
+
+/// Revokes every active invitation of one organisation to one round; returns how many.
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+) -> Result<u64, DbError> {
+    let result = invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(invitation::Column::RoundId.eq(round_id))
+        .filter(invitation::Column::OrganisationId.eq(organisation_id))
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(result.rows_affected)
+}
+
+/// The active invitation with this secret hash, with its round and organisation.
+pub async fn find_active_by_hash(
+    db: &impl ConnectionTrait,
+    hash: &str,
+) -> Result<Option<invitation::Model>, DbError> {
+    invitation::Entity::find()
+        .filter(invitation::Column::SecretHash.eq(hash))
+        .filter(invitation::Column::RevokedAt.is_null())
+        .one(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+/// One organisation's standing in a round, for the operator's list.
+pub struct InvitationStatus {
+    pub organisation: organisation::Model,
+    /// When the current (or, if all are revoked, the latest) invitation was issued.
+    pub issued_at: Option<DateTime<Utc>>,
+    pub active: bool,
+    /// `not_started`, `in_progress` or `submitted`.
+    pub response_status: &'static str,
+}
+
+/// Every organisation invited to the round (active or revoked), in code order.
+pub async fn statuses(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+) -> Result<Vec<InvitationStatus>, DbError> {
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::RoundId.eq(round_id))
+        .order_by_asc(invitation::Column::Id)
+        .all(db)
+        .await
+        .map_err(DbError::classify)?;
+    let mut latest: HashMap<i32, (DateTime<Utc>, bool)> = HashMap::new();
+    for inv in &invitations {
+        let entry = latest
+            .entry(inv.organisation_id)
+            .or_insert((inv.created_at, false));
+        if inv.revoked_at.is_none() {
+            *entry = (inv.created_at, true);
+        } else if !entry.1 {
+            entry.0 = inv.created_at;
+        }
+    }
+    let responses: HashMap<i32, String> = response::Entity::find()
+        .filter(response::Column::RoundId.eq(round_id))
+        .all(db)
+        .await
+        .map_err(DbError::classify)?
+        .into_iter()
+        .map(|r| (r.organisation_id, r.status))
+        .collect();
+    let ids: Vec<i32> = latest.keys().copied().collect();
+    let mut organisations = Vec::new();
+    for chunk in ids.chunks(500) {
+        organisations.extend(
+            organisation::Entity::find()
+                .filter(organisation::Column::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await
+                .map_err(DbError::classify)?,
+        );
+    }
+    organisations.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(organisations
+        .into_iter()
+        .map(|org| {
+            let (issued_at, active) = latest
+                .get(&org.id)
+                .copied()
+                .map_or((None, false), |(at, a)| (Some(at), a));
+            let response_status = match responses.get(&org.id).map(String::as_str) {
+                Some("submitted") => "submitted",
+                Some(_) => "in_progress",
+                None => "not_started",
+            };
+            InvitationStatus {
+                organisation: org,
+                issued_at,
+                active,
+                response_status,
+            }
+        })
+        .collect())
+}

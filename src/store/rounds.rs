@@ -1,0 +1,80 @@
+//! Rounds: one fielding of one published survey version over a time window.
+
+use super::DbError;
+use chrono::{DateTime, Utc};
+use entity::round;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+pub struct NewRound<'a> {
+    pub survey_id: i32,
+    pub survey_version_id: i32,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+pub async fn create(db: &impl ConnectionTrait, new: NewRound<'_>) -> Result<round::Model, DbError> {
+    let now = Utc::now();
+    round::ActiveModel {
+        survey_id: Set(new.survey_id),
+        survey_version_id: Set(new.survey_version_id),
+        code: Set(new.code.to_owned()),
+        name: Set(new.name.to_owned()),
+        opens_at: Set(new.opens_at),
+        closes_at: Set(new.closes_at),
+        status: Set("draft".to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(DbError::classify)
+}
+
+pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<Option<round::Model>, DbError> {
+    round::Entity::find()
+        .filter(round::Column::Code.eq(code))
+        .one(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<round::Model>, DbError> {
+    round::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+/// Rounds in the order they opened, optionally of one survey only.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    survey_id: Option<i32>,
+) -> Result<Vec<round::Model>, DbError> {
+    let mut query = round::Entity::find();
+    if let Some(id) = survey_id {
+        query = query.filter(round::Column::SurveyId.eq(id));
+    }
+    query
+        .order_by_asc(round::Column::OpensAt)
+        .order_by_asc(round::Column::Id)
+        .all(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+/// Saves a round's changed fields (status, name, window), stamping `updated_at`.
+pub async fn save(
+    db: &impl ConnectionTrait,
+    mut active: round::ActiveModel,
+) -> Result<round::Model, DbError> {
+    active.updated_at = Set(Utc::now());
+    active.update(db).await.map_err(DbError::classify)
+}

@@ -1,0 +1,162 @@
+//! Surveys and their versions. A draft version may be replaced; a published one never changes.
+
+use super::DbError;
+use crate::domain::definition::{Definition, Format};
+use chrono::Utc;
+use entity::{survey, survey_version};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+pub async fn create(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    title: &str,
+) -> Result<survey::Model, DbError> {
+    survey::ActiveModel {
+        slug: Set(slug.to_owned()),
+        title: Set(title.to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(DbError::classify)
+}
+
+pub async fn find(db: &impl ConnectionTrait, slug: &str) -> Result<Option<survey::Model>, DbError> {
+    survey::Entity::find()
+        .filter(survey::Column::Slug.eq(slug))
+        .one(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<survey::Model>, DbError> {
+    survey::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<survey::Model>, DbError> {
+    survey::Entity::find()
+        .order_by_asc(survey::Column::Slug)
+        .all(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+/// Every version of a survey, oldest first.
+pub async fn versions(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+) -> Result<Vec<survey_version::Model>, DbError> {
+    survey_version::Entity::find()
+        .filter(survey_version::Column::SurveyId.eq(survey_id))
+        .order_by_asc(survey_version::Column::Version)
+        .all(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+pub async fn find_version(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    version: i32,
+) -> Result<Option<survey_version::Model>, DbError> {
+    survey_version::Entity::find()
+        .filter(survey_version::Column::SurveyId.eq(survey_id))
+        .filter(survey_version::Column::Version.eq(version))
+        .one(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+pub async fn find_version_by_id(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<survey_version::Model>, DbError> {
+    survey_version::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+/// What saving a draft did.
+pub enum DraftOutcome {
+    Created(survey_version::Model),
+    Replaced(survey_version::Model),
+    /// The version exists and is no longer a draft; nothing was changed.
+    Immutable(survey_version::Model),
+}
+
+/// Creates the draft version the definition names, or replaces it if it is still a draft.
+pub async fn save_draft(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    definition: &Definition,
+) -> Result<DraftOutcome, DbError> {
+    let version = i32::try_from(definition.version).unwrap_or(i32::MAX);
+    let now = Utc::now();
+    match find_version(db, survey_id, version).await? {
+        Some(existing) if existing.status != "draft" => Ok(DraftOutcome::Immutable(existing)),
+        Some(existing) => {
+            let mut active: survey_version::ActiveModel = existing.into();
+            active.definition = Set(definition.to_canonical_json());
+            active.sha256 = Set(definition.sha256());
+            active.updated_at = Set(now);
+            Ok(DraftOutcome::Replaced(
+                active.update(db).await.map_err(DbError::classify)?,
+            ))
+        }
+        None => {
+            let created = survey_version::ActiveModel {
+                survey_id: Set(survey_id),
+                version: Set(version),
+                status: Set("draft".to_owned()),
+                definition: Set(definition.to_canonical_json()),
+                sha256: Set(definition.sha256()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                published_at: Set(None),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .map_err(DbError::classify)?;
+            Ok(DraftOutcome::Created(created))
+        }
+    }
+}
+
+/// Marks a draft published. From then on its definition and hash never change.
+pub async fn publish(
+    db: &impl ConnectionTrait,
+    draft: survey_version::Model,
+) -> Result<survey_version::Model, DbError> {
+    let now = Utc::now();
+    let mut active: survey_version::ActiveModel = draft.into();
+    active.status = Set("published".to_owned());
+    active.published_at = Set(Some(now));
+    active.updated_at = Set(now);
+    active.update(db).await.map_err(DbError::classify)
+}
+
+/// The stored definition of a version. It was validated when saved, so failing to parse it
+/// means the database was changed behind the application's back.
+pub fn definition_of(version: &survey_version::Model) -> Result<Definition, DbError> {
+    Definition::parse(&version.definition, Format::Json).map_err(|errors| {
+        let first = errors
+            .first()
+            .map(|e| format!("{}: {}", e.path, e.message))
+            .unwrap_or_default();
+        DbError::Other(sea_orm::DbErr::Custom(format!(
+            "stored definition of survey version {} does not parse: {first}",
+            version.id
+        )))
+    })
+}

@@ -1,0 +1,465 @@
+//! `spawn_app()`: the real application on a random port against a fresh database, as a client sees it.
+
+mod postgres;
+
+pub use postgres::PgCluster;
+
+use sea_orm::{ConnectionTrait, Database as SeaDatabase};
+use soundings::config::Settings;
+use soundings::domain::role::Role;
+use soundings::startup::Application;
+use soundings::store::{Database, api_keys};
+use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::{OnceCell, oneshot};
+
+/// Runs each named test (an `async fn(Backend)`) once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Postgres).await;
+                }
+            )+
+        }
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database for one test, removed when dropped.
+pub struct TestDatabase {
+    pub url: String,
+    sqlite_dir: Option<tempfile::TempDir>,
+    /// For databases on a server given by `TEST_DATABASE_URL`: (admin URL, database name) to drop.
+    external: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("soundings.sqlite").display()
+                );
+                TestDatabase {
+                    url,
+                    sqlite_dir: Some(dir),
+                    external: None,
+                }
+            }
+            Backend::Postgres => {
+                let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+                if let Ok(admin) = std::env::var("TEST_DATABASE_URL") {
+                    execute(&admin, &format!("CREATE DATABASE \"{name}\"")).await;
+                    let url = replace_database(&admin, &name);
+                    return TestDatabase {
+                        url,
+                        sqlite_dir: None,
+                        external: Some((admin, name)),
+                    };
+                }
+                let cluster = shared_cluster();
+                migrated_template(cluster).await;
+                execute(
+                    &cluster.admin_url(),
+                    &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{TEMPLATE}\""),
+                )
+                .await;
+                TestDatabase {
+                    url: cluster.url_for(&name),
+                    sqlite_dir: None,
+                    external: None,
+                }
+            }
+        }
+    }
+
+    /// A database the test manages itself (e.g. on a dedicated cluster).
+    pub fn with_url(url: String) -> Self {
+        TestDatabase {
+            url,
+            sqlite_dir: None,
+            external: None,
+        }
+    }
+
+    /// A database with no tables at all, not even migrated.
+    pub async fn empty(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => TestDatabase::new(backend).await,
+            Backend::Postgres => {
+                let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+                if let Ok(admin) = std::env::var("TEST_DATABASE_URL") {
+                    execute(&admin, &format!("CREATE DATABASE \"{name}\"")).await;
+                    let url = replace_database(&admin, &name);
+                    return TestDatabase {
+                        url,
+                        sqlite_dir: None,
+                        external: Some((admin, name)),
+                    };
+                }
+                let cluster = shared_cluster();
+                execute(&cluster.admin_url(), &format!("CREATE DATABASE \"{name}\"")).await;
+                TestDatabase {
+                    url: cluster.url_for(&name),
+                    sqlite_dir: None,
+                    external: None,
+                }
+            }
+        }
+    }
+
+    /// The SQLite file, for tests that make the database disappear.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        self.sqlite_dir
+            .as_ref()
+            .map(|d| d.path().join("soundings.sqlite"))
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.external.take() {
+            // Drop runs outside any runtime we may block, so use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(rt) = rt {
+                    rt.block_on(execute(
+                        &admin,
+                        &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                    ));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+const TEMPLATE: &str = "soundings_template";
+
+fn shared_cluster() -> &'static PgCluster {
+    static CLUSTER: OnceLock<Result<PgCluster, String>> = OnceLock::new();
+    let cluster = CLUSTER.get_or_init(|| {
+        let cluster = PgCluster::start()?;
+        cluster.remove_when_process_exits(std::process::id())?;
+        Ok(cluster)
+    });
+    match cluster {
+        Ok(cluster) => cluster,
+        Err(message) => panic!("cannot start PostgreSQL for the tests: {message}"),
+    }
+}
+
+/// Creates and migrates the template database once per test binary.
+async fn migrated_template(cluster: &PgCluster) {
+    static TEMPLATE_READY: OnceCell<()> = OnceCell::const_new();
+    TEMPLATE_READY
+        .get_or_init(|| async {
+            execute(
+                &cluster.admin_url(),
+                &format!("CREATE DATABASE \"{TEMPLATE}\""),
+            )
+            .await;
+            let settings = soundings::config::DatabaseSettings::new(cluster.url_for(TEMPLATE));
+            let db = Database::connect(&settings)
+                .await
+                .expect("connect to template");
+            db.migrate().await.expect("migrate template");
+            // CREATE DATABASE ... TEMPLATE refuses while anyone is connected to the template.
+            db.conn.close().await.expect("close template");
+        })
+        .await;
+}
+
+async fn execute(url: &str, sql: &str) {
+    let conn = SeaDatabase::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+    conn.execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = conn.close().await;
+}
+
+fn replace_database(url: &str, name: &str) -> String {
+    let mut parsed = url::Url::parse(url).expect("TEST_DATABASE_URL is not a URL");
+    parsed.set_path(&format!("/{name}"));
+    parsed.to_string()
+}
+
+/// The running application and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// A pool of its own on the app's database, for checking what was stored.
+    pub db: Database,
+    pub admin_key: String,
+    pub researcher_key: String,
+    pub database: TestDatabase,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Settings every test app starts from: a random port and short timeouts, so failures show quickly.
+pub fn test_settings(url: &str) -> Settings {
+    let mut settings = Settings::for_database(url);
+    settings.bind = "127.0.0.1:0".parse().expect("address");
+    settings.database.max_connections = 5;
+    settings.database.acquire_timeout = Duration::from_secs(2);
+    settings.shutdown_grace = Duration::from_secs(1);
+    settings
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Like [`spawn_app`], with a chance to change the settings first.
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let database = TestDatabase::new(backend).await;
+    spawn_app_on(database, configure).await
+}
+
+/// Starts the app on a database the test prepared.
+pub async fn spawn_app_on(
+    database: TestDatabase,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
+    init_test_logging();
+    let mut settings = test_settings(&database.url);
+    configure(&mut settings);
+    let app = Application::build(settings.clone())
+        .await
+        .expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async {
+        let _ = rx.await;
+    }));
+    let db = Database::connect(&settings.database)
+        .await
+        .expect("test pool");
+    let (_, admin) = api_keys::create(&db.conn, "test admin", Role::Admin)
+        .await
+        .expect("admin key");
+    let (_, researcher) = api_keys::create(&db.conn, "test researcher", Role::Researcher)
+        .await
+        .expect("researcher key");
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        db,
+        admin_key: admin.expose().to_owned(),
+        researcher_key: researcher.expose().to_owned(),
+        database,
+        shutdown: Some(tx),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A GET with `Authorization: Bearer <key>`.
+    pub async fn get_as(&self, key: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+impl TestApp {
+    /// Sends `method path` with an optional key and JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        key: Option<&str>,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(key) = key {
+            req = req.bearer_auth(key);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// POSTs JSON as the admin and returns the response.
+    pub async fn admin_post(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.send(
+            reqwest::Method::POST,
+            Some(&self.admin_key),
+            path,
+            Some(body),
+        )
+        .await
+    }
+
+    /// Sends a text body with a content type as the admin.
+    pub async fn admin_text(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: &str,
+    ) -> reqwest::Response {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(&self.admin_key)
+            .header("content-type", content_type)
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GETs JSON as the admin, asserting 200.
+    pub async fn admin_get_json(&self, path: &str) -> serde_json::Value {
+        let resp = self.get_as(&self.admin_key, path).await;
+        assert_eq!(resp.status(), 200, "GET {path}");
+        resp.json().await.expect("JSON body")
+    }
+
+    /// Loads the shipped instrument and publishes it, as an operator would.
+    pub async fn publish_shipped_survey(&self) {
+        let resp = self
+            .admin_post(
+                "/api/v1/surveys",
+                serde_json::json!({ "slug": SURVEY, "title": "NHS social media maturity" }),
+            )
+            .await;
+        assert_eq!(resp.status(), 201);
+        let resp = self
+            .admin_text(
+                reqwest::Method::PUT,
+                &format!("/api/v1/surveys/{SURVEY}/versions/1"),
+                "application/yaml",
+                SHIPPED,
+            )
+            .await;
+        assert_eq!(
+            resp.status(),
+            201,
+            "{}",
+            resp.text().await.unwrap_or_default()
+        );
+        let resp = self
+            .admin_post(
+                &format!("/api/v1/surveys/{SURVEY}/versions/1/publish"),
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(resp.status(), 200);
+    }
+
+    /// Creates organisations `codes` (kind acute unless given as CODE:kind).
+    pub async fn create_organisations(&self, codes: &[&str]) {
+        for spec in codes {
+            let (code, kind) = spec.split_once(':').unwrap_or((spec, "acute"));
+            let resp = self
+                .admin_post(
+                    "/api/v1/organisations",
+                    serde_json::json!({ "code": code, "name": format!("{code} Trust"), "kind": kind,
+                        "region": "North West", "country": "England", "size_band": "large" }),
+                )
+                .await;
+            assert_eq!(resp.status(), 201, "creating {code}");
+        }
+    }
+
+    /// Creates and opens a round of the shipped survey (published first).
+    pub async fn open_round(&self, code: &str) {
+        let now = chrono::Utc::now();
+        let resp = self
+            .admin_post(
+                "/api/v1/rounds",
+                serde_json::json!({ "code": code, "name": code, "survey": SURVEY, "version": 1,
+                    "opens_at": now - chrono::Duration::days(1), "closes_at": now + chrono::Duration::days(30) }),
+            )
+            .await;
+        assert_eq!(
+            resp.status(),
+            201,
+            "{}",
+            resp.text().await.unwrap_or_default()
+        );
+        let resp = self
+            .admin_post(
+                &format!("/api/v1/rounds/{code}/open"),
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(resp.status(), 200);
+    }
+}
+
+pub const SURVEY: &str = "nhs-social-media-maturity";
+pub const SHIPPED: &str =
+    include_str!("../../../src/instruments/nhs-social-media-maturity.v1.yaml");
+
+/// Logs from the app under test are off unless `TEST_LOG` is set.
+fn init_test_logging() {
+    if std::env::var_os("TEST_LOG").is_some() {
+        soundings::telemetry::init(soundings::config::LogFormat::Human, "info");
+    }
+}
+
+/// Reads a problem+json body, checking the content type on the way.
+pub async fn problem(resp: reqwest::Response) -> serde_json::Value {
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "expected problem+json, got `{content_type}`"
+    );
+    resp.json().await.expect("problem body is JSON")
+}

@@ -1,0 +1,101 @@
+use crate::helpers::{Backend, TestDatabase, test_settings};
+use sea_orm::{ConnectionTrait, Statement};
+use soundings::store::Database;
+
+const TABLES: &[&str] = &[
+    "organisations",
+    "surveys",
+    "survey_versions",
+    "rounds",
+    "invitations",
+    "responses",
+    "answers",
+    "scores",
+    "api_keys",
+    "report_shares",
+    "audit_events",
+];
+
+async fn count(db: &Database, sql: &str) -> i64 {
+    let row = db
+        .conn
+        .query_one_raw(Statement::from_string(db.backend(), sql.to_owned()))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+async fn migrations_create_every_table_from_empty_and_a_second_run_changes_nothing(
+    backend: Backend,
+) {
+    let database = TestDatabase::empty(backend).await;
+    let db = Database::connect(&test_settings(&database.url).database)
+        .await
+        .unwrap();
+    assert!(
+        !db.pending_migrations().await.unwrap().is_empty(),
+        "the database should start empty"
+    );
+
+    db.migrate().await.unwrap();
+    assert!(db.pending_migrations().await.unwrap().is_empty());
+    for table in TABLES {
+        assert_eq!(
+            count(&db, &format!("SELECT COUNT(*) FROM {table}")).await,
+            0,
+            "{table}"
+        );
+    }
+    let applied = count(&db, "SELECT COUNT(*) FROM seaql_migrations").await;
+
+    db.migrate().await.unwrap();
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM seaql_migrations").await,
+        applied
+    );
+    assert!(db.pending_migrations().await.unwrap().is_empty());
+}
+
+async fn the_schema_enforces_foreign_keys_and_unique_codes(backend: Backend) {
+    let database = TestDatabase::empty(backend).await;
+    let db = Database::connect(&test_settings(&database.url).database)
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    let exec = |sql: &str| db.conn.execute_unprepared(sql.to_owned().leak());
+    let now = "'2026-01-01 00:00:00+00:00'";
+    exec(&format!(
+        "INSERT INTO organisations (code, name, kind, region, country, size_band, created_at, updated_at) \
+         VALUES ('AB1', 'Org', 'acute', 'London', 'England', 'large', {now}, {now})"
+    ))
+    .await
+    .unwrap();
+    let duplicate = exec(&format!(
+        "INSERT INTO organisations (code, name, kind, region, country, size_band, created_at, updated_at) \
+         VALUES ('AB1', 'Other', 'acute', 'London', 'England', 'large', {now}, {now})"
+    ))
+    .await;
+    assert!(
+        duplicate.is_err(),
+        "a duplicate organisation code was accepted"
+    );
+    let orphan = exec(&format!(
+        "INSERT INTO invitations (round_id, organisation_id, secret_hash, created_at) VALUES (999, 999, 'x', {now})"
+    ))
+    .await;
+    assert!(
+        orphan.is_err(),
+        "an invitation for a missing round was accepted (foreign keys off?)"
+    );
+    let bad_status = exec(&format!(
+        "INSERT INTO api_keys (name, role, prefix, secret_hash, created_at) VALUES ('k', 'root', 'p', 'h', {now})"
+    ))
+    .await;
+    assert!(bad_status.is_err(), "an unknown role was accepted");
+}
+
+crate::on_both_backends!(
+    migrations_create_every_table_from_empty_and_a_second_run_changes_nothing,
+    the_schema_enforces_foreign_keys_and_unique_codes,
+);

@@ -1,0 +1,168 @@
+use crate::helpers::{Backend, problem, spawn_app};
+use reqwest::Method;
+use serde_json::json;
+
+async fn an_admin_creates_gets_updates_and_lists_organisations(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let resp = app
+        .admin_post(
+            "/api/v1/organisations",
+            json!({ "code": "7a1", "name": "Bwrdd Iechyd Prifysgol Hywel Dda", "kind": "Health Board",
+                    "region": "West Wales", "country": "Wales", "size_band": "large" }),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let created: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(created["code"], "7A1");
+    assert_eq!(created["kind"], "health_board");
+
+    let got = app.admin_get_json("/api/v1/organisations/7A1").await;
+    assert_eq!(got["name"], "Bwrdd Iechyd Prifysgol Hywel Dda");
+
+    let patched = app
+        .send(
+            Method::PATCH,
+            Some(&app.admin_key),
+            "/api/v1/organisations/7A1",
+            Some(json!({ "size_band": "medium" })),
+        )
+        .await;
+    assert_eq!(patched.status(), 200);
+    let patched: serde_json::Value = patched.json().await.unwrap();
+    assert_eq!(patched["size_band"], "medium");
+    assert_eq!(patched["name"], "Bwrdd Iechyd Prifysgol Hywel Dda");
+
+    app.create_organisations(&["RW1", "RW2", "RW3:mental_health"])
+        .await;
+    let page = app
+        .admin_get_json("/api/v1/organisations?kind=acute&per_page=1&page=2")
+        .await;
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["per_page"], 1);
+    assert_eq!(page["items"][0]["code"], "RW2");
+    let wales = app
+        .admin_get_json("/api/v1/organisations?country=Wales")
+        .await;
+    assert_eq!(wales["total"], 1);
+    let too_many = app
+        .get_as(&app.admin_key, "/api/v1/organisations?per_page=501")
+        .await;
+    assert_eq!(too_many.status(), 400);
+    assert_eq!(
+        problem(too_many).await["type"],
+        "/problems/malformed-request"
+    );
+
+    let missing = app
+        .get_as(&app.admin_key, "/api/v1/organisations/NOPE")
+        .await;
+    assert_eq!(missing.status(), 404);
+}
+
+async fn invalid_or_duplicate_organisations_are_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_organisations(&["RW6"]).await;
+    let dup = app
+        .admin_post(
+            "/api/v1/organisations",
+            json!({ "code": "rw6", "name": "Again", "kind": "acute", "region": "r", "country": "England", "size_band": "small" }),
+        )
+        .await;
+    assert_eq!(dup.status(), 409);
+    assert!(
+        problem(dup).await["detail"]
+            .as_str()
+            .unwrap()
+            .contains("RW6")
+    );
+
+    let bad = app
+        .admin_post(
+            "/api/v1/organisations",
+            json!({ "code": "no spaces!", "name": " ", "kind": "acute", "region": "r", "country": "", "size_band": "small" }),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let body = problem(bad).await;
+    let paths: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["code", "name", "country"]);
+}
+
+async fn a_csv_import_is_all_or_nothing_and_names_every_bad_line(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let good = "code,name,kind,region,country,size_band\n\
+                AA1,Alpha Trust,acute,London,England,large\n\
+                AA2,\"Beta, Gamma Trust\",community,London,England,small\n";
+    let resp = app
+        .admin_text(
+            Method::POST,
+            "/api/v1/organisations/import",
+            "text/csv",
+            good,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let summary: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(summary["created"], 2);
+
+    let bad = "code,name,kind,region,country,size_band\n\
+               BB1,Fine Trust,acute,London,England,large\n\
+               ,Missing Code,acute,London,England,large\n\
+               BB3,Bad Kind,!!,London,England,large\n\
+               BB1,Repeat,acute,London,England,large\n";
+    let resp = app
+        .admin_text(
+            Method::POST,
+            "/api/v1/organisations/import",
+            "text/csv; charset=utf-8",
+            bad,
+        )
+        .await;
+    assert_eq!(resp.status(), 422);
+    let body = problem(resp).await;
+    let paths: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["line 3: code", "line 4: kind", "line 5: code"]);
+
+    // A file whose rows are fine but whose codes already exist is refused whole too.
+    let clash = "code,name,kind,region,country,size_band\n\
+                 CC1,New Trust,acute,London,England,large\n\
+                 AA1,Alpha Again,acute,London,England,large\n";
+    let resp = app
+        .admin_text(
+            Method::POST,
+            "/api/v1/organisations/import",
+            "text/csv",
+            clash,
+        )
+        .await;
+    assert_eq!(resp.status(), 422);
+    assert_eq!(problem(resp).await["errors"][0]["path"], "line 3: code");
+
+    let all = app.admin_get_json("/api/v1/organisations").await;
+    assert_eq!(all["total"], 2, "a refused import changed the database");
+    let wrong_type = app
+        .admin_text(
+            Method::POST,
+            "/api/v1/organisations/import",
+            "application/json",
+            "{}",
+        )
+        .await;
+    assert_eq!(wrong_type.status(), 415);
+}
+
+crate::on_both_backends!(
+    an_admin_creates_gets_updates_and_lists_organisations,
+    invalid_or_duplicate_organisations_are_refused,
+    a_csv_import_is_all_or_nothing_and_names_every_bad_line,
+);
