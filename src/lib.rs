@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod middleware;
+pub mod report;
 pub mod startup;
 pub mod state;
 pub mod store;

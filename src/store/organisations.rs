@@ -21,7 +21,13 @@ pub async fn create(
     db: &impl ConnectionTrait,
     input: &OrganisationInput,
 ) -> Result<organisation::Model, DbError> {
-    let now = Utc::now();
+    new_model(input, Utc::now())
+        .insert(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+fn new_model(input: &OrganisationInput, now: chrono::DateTime<Utc>) -> organisation::ActiveModel {
     organisation::ActiveModel {
         code: Set(input.code.clone()),
         name: Set(input.name.clone()),
@@ -33,9 +39,6 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
-    .await
-    .map_err(DbError::classify)
 }
 
 /// Replaces the attributes of the organisation with `code` (the code itself may change too).
@@ -129,17 +132,7 @@ pub async fn insert_many(
 ) -> Result<(), DbError> {
     let now = Utc::now();
     for chunk in inputs.chunks(200) {
-        let models = chunk.iter().map(|input| organisation::ActiveModel {
-            code: Set(input.code.clone()),
-            name: Set(input.name.clone()),
-            kind: Set(input.kind.clone()),
-            region: Set(input.region.clone()),
-            country: Set(input.country.clone()),
-            size_band: Set(input.size_band.clone()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
+        let models = chunk.iter().map(|input| new_model(input, now));
         organisation::Entity::insert_many(models)
             .exec(db)
             .await

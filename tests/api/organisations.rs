@@ -1,4 +1,4 @@
-use crate::helpers::{Backend, problem, spawn_app};
+use crate::helpers::{Backend, error_paths, problem, spawn_app};
 use reqwest::Method;
 use serde_json::json;
 
@@ -84,12 +84,7 @@ async fn invalid_or_duplicate_organisations_are_refused(backend: Backend) {
         .await;
     assert_eq!(bad.status(), 422);
     let body = problem(bad).await;
-    let paths: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = error_paths(&body);
     assert_eq!(paths, ["code", "name", "country"]);
 }
 
@@ -125,12 +120,7 @@ async fn a_csv_import_is_all_or_nothing_and_names_every_bad_line(backend: Backen
         .await;
     assert_eq!(resp.status(), 422);
     let body = problem(resp).await;
-    let paths: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = error_paths(&body);
     assert_eq!(paths, ["line 3: code", "line 4: kind", "line 5: code"]);
 
     // A file whose rows are fine but whose codes already exist is refused whole too.

@@ -1,4 +1,4 @@
-use crate::helpers::{Backend, SURVEY, problem, spawn_app};
+use crate::helpers::{Backend, SURVEY, error_paths, problem, spawn_app};
 use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::json;
@@ -100,12 +100,7 @@ async fn a_round_needs_a_published_version_and_a_sensible_window(backend: Backen
         .await;
     assert_eq!(resp.status(), 422);
     let body = problem(resp).await;
-    let paths: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = error_paths(&body);
     assert_eq!(paths, ["code", "name", "closes_at", "version"], "{body}");
 
     let unknown = app

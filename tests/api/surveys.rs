@@ -1,4 +1,4 @@
-use crate::helpers::{Backend, SHIPPED, SURVEY, problem, spawn_app};
+use crate::helpers::{Backend, SHIPPED, SURVEY, error_paths, problem, spawn_app};
 use reqwest::Method;
 use serde_json::json;
 
@@ -140,12 +140,7 @@ async fn a_definition_with_mistakes_is_refused_with_every_problem_and_its_path(b
     assert_eq!(resp.status(), 422);
     let body = problem(resp).await;
     assert_eq!(body["type"], "/problems/validation-failed");
-    let paths: Vec<String> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap().to_owned())
-        .collect();
+    let paths = error_paths(&body);
     for expected in [
         "sections[0].questions[1].dimension",
         "sections[0].questions[2].options",
@@ -232,12 +227,7 @@ async fn survey_slugs_are_validated_and_unique(backend: Backend) {
         .await;
     assert_eq!(bad.status(), 422);
     let body = problem(bad).await;
-    let paths: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = error_paths(&body);
     assert_eq!(paths, ["slug", "title"]);
     assert_eq!(
         app.admin_post("/api/v1/surveys", json!({ "slug": "ok", "title": "OK" }))

@@ -463,3 +463,16 @@ pub async fn problem(resp: reqwest::Response) -> serde_json::Value {
     );
     resp.json().await.expect("problem body is JSON")
 }
+
+/// The `path` of every field error in a problem document, in order.
+pub fn error_paths(problem: &serde_json::Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["path"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,3 @@
+//! The benchmark report: a pure model ([`model::Report`]) rendered as HTML and as PDF.
+
+pub mod model;
