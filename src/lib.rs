@@ -15,6 +15,7 @@ pub mod config;
 pub mod domain;
 pub mod middleware;
 pub mod report;
+pub mod respond;
 pub mod startup;
 pub mod state;
 pub mod store;

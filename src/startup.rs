@@ -4,8 +4,8 @@
 use crate::api::{API_PREFIX, api_service};
 use crate::config::Settings;
 use crate::middleware::{BodyLimit, RequestTrace, SecurityHeaders};
-use crate::state::AppState;
-use crate::store::{Database, DbError};
+use crate::state::{AppState, DefinitionCache, ServerKeys};
+use crate::store::{Database, DbError, app_secrets};
 use crate::web::{self, templates::Templates};
 use poem::listener::TcpAcceptor;
 use poem::{Endpoint, EndpointExt, Server};
@@ -21,6 +21,8 @@ pub enum StartupError {
     Database { url: String, source: DbError },
     #[error("could not bring the database schema up to date: {0}")]
     Migration(DbError),
+    #[error("could not read or create the server keys: {0}")]
+    Keys(DbError),
     #[error(
         "could not listen on {addr}: {source}\n  hint: the port may be in use; choose another with --bind or BIND (e.g. 127.0.0.1:8081)"
     )]
@@ -65,7 +67,17 @@ impl Application {
                 })?
             ),
         };
+        let keys = ServerKeys {
+            csrf: app_secrets::get_or_create(&db.conn, "csrf")
+                .await
+                .map_err(StartupError::Keys)?,
+            pseudonym: app_secrets::get_or_create(&db.conn, "pseudonym")
+                .await
+                .map_err(StartupError::Keys)?,
+        };
         let state = AppState {
+            keys: Arc::new(keys),
+            definitions: DefinitionCache::default(),
             public_url: public_url.into(),
             db,
             settings: Arc::new(settings),

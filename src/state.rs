@@ -1,9 +1,12 @@
-//! What every request handler can reach: the database pool, the settings and the templates.
+//! What every request handler can reach: the database pool, the settings, the templates, the
+//! server's keys, and caches of things that never change once written.
 
 use crate::config::Settings;
-use crate::store::Database;
+use crate::domain::definition::Definition;
+use crate::store::{Database, DbError, surveys};
 use crate::web::templates::Templates;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,4 +15,47 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     /// Base of the links this server hands out, without a trailing slash.
     pub public_url: Arc<str>,
+    pub keys: Arc<ServerKeys>,
+    pub definitions: DefinitionCache,
+}
+
+/// Keys shared by every instance (kept in the database).
+pub struct ServerKeys {
+    /// Signs the CSRF tokens of respondent forms.
+    pub csrf: Vec<u8>,
+    /// Keys researchers' pseudonyms of organisations.
+    pub pseudonym: Vec<u8>,
+}
+
+/// Parsed definitions by survey-version id. Rounds only use published versions, which never
+/// change, so an entry never goes stale; drafts are never cached.
+#[derive(Clone, Default)]
+pub struct DefinitionCache(Arc<RwLock<HashMap<i32, Arc<Definition>>>>);
+
+impl DefinitionCache {
+    /// The definition of a published version, parsed once per process.
+    pub async fn get(&self, db: &Database, version_id: i32) -> Result<Arc<Definition>, DbError> {
+        if let Some(found) = self
+            .0
+            .read()
+            .ok()
+            .and_then(|map| map.get(&version_id).cloned())
+        {
+            return Ok(found);
+        }
+        let version = surveys::find_version_by_id(&db.conn, version_id)
+            .await?
+            .ok_or_else(|| {
+                DbError::Other(sea_orm::DbErr::RecordNotFound(format!(
+                    "survey version {version_id}"
+                )))
+            })?;
+        let definition = Arc::new(surveys::definition_of(&version)?);
+        if version.status != "draft"
+            && let Ok(mut map) = self.0.write()
+        {
+            map.insert(version_id, definition.clone());
+        }
+        Ok(definition)
+    }
 }

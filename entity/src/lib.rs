@@ -2,6 +2,7 @@
 
 pub mod answer;
 pub mod api_key;
+pub mod app_secret;
 pub mod audit_event;
 pub mod invitation;
 pub mod organisation;

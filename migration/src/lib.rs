@@ -9,6 +9,7 @@ mod builders;
 mod m20261129_000001_catalogue;
 mod m20261129_000002_responses;
 mod m20261129_000003_access;
+mod m20261129_000004_app_secrets;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_catalogue::Migration),
             Box::new(m20261129_000002_responses::Migration),
             Box::new(m20261129_000003_access::Migration),
+            Box::new(m20261129_000004_app_secrets::Migration),
         ]
     }
 }

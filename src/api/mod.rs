@@ -10,6 +10,7 @@ mod organisations;
 pub mod pagination;
 pub mod payloads;
 pub mod problem;
+mod respond;
 mod rounds;
 mod surveys;
 
@@ -32,6 +33,8 @@ pub enum ApiTags {
     Invitations,
     /// The trail of operator actions.
     Audit,
+    /// A respondent's own response, reached with the invitation link's secret.
+    Respond,
 }
 
 pub type Apis = (
@@ -41,6 +44,7 @@ pub type Apis = (
     rounds::RoundsApi,
     invitations::InvitationsApi,
     audit::AuditApi,
+    respond::RespondApi,
 );
 
 /// The OpenAPI service with every resource. The document it produces is checked in as
@@ -54,13 +58,15 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             rounds::RoundsApi,
             invitations::InvitationsApi,
             audit::AuditApi,
+            respond::RespondApi,
         ),
         "Soundings API", env!("CARGO_PKG_VERSION"))
         .description(
-            "Surveys many organisations and benchmarks each against its peers. Every operation needs an \
-             API key (`Authorization: Bearer <key>`, created with `soundings keys create`) and names \
-             the role it requires. Errors are `application/problem+json` documents (RFC 9457) with a \
-             stable `type`.",
+            "Surveys many organisations and benchmarks each against its peers. Every operation names \
+             who may call it: most need an API key (`Authorization: Bearer <key>`, created with \
+             `soundings keys create`) of the role they state; the `/respond/{secret}` operations are \
+             reached with an organisation's invitation link instead. Errors are \
+             `application/problem+json` documents (RFC 9457) with a stable `type`.",
         )
         .server(API_PREFIX)
 }

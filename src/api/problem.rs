@@ -77,6 +77,7 @@ pub mod kind {
         "conflict",
         "The request conflicts with the current state",
     );
+    pub const GONE: Kind = (StatusCode::GONE, "gone", "No longer available");
     pub const TOO_LARGE: Kind = (
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload-too-large",
@@ -136,6 +137,9 @@ pub enum ApiError {
     /// The change conflicts with the resource's current state (e.g. a published version, a stale revision).
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
+    /// The resource is no longer available (e.g. the round has closed).
+    #[oai(status = 410, content_type = "application/problem+json")]
+    Gone(Json<Problem>),
     /// The body is larger than the server accepts.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
@@ -166,6 +170,7 @@ impl ApiError {
             403 => ApiError::Forbidden(p),
             404 => ApiError::NotFound(p),
             409 => ApiError::Conflict(p),
+            410 => ApiError::Gone(p),
             413 => ApiError::PayloadTooLarge(p),
             415 => ApiError::UnsupportedMediaType(p),
             422 => ApiError::Unprocessable(p),
@@ -181,6 +186,7 @@ impl ApiError {
             | ApiError::Forbidden(p)
             | ApiError::NotFound(p)
             | ApiError::Conflict(p)
+            | ApiError::Gone(p)
             | ApiError::PayloadTooLarge(p)
             | ApiError::UnsupportedMediaType(p)
             | ApiError::Unprocessable(p)

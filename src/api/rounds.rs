@@ -6,6 +6,7 @@ use super::audit::record;
 use super::auth::ApiKeyAuth;
 use super::problem::{ApiError, ApiResult, FieldError};
 use crate::domain::role::Role;
+use crate::domain::round::accepting_responses;
 use crate::state::AppState;
 use crate::store::{DbError, rounds, surveys};
 use chrono::{DateTime, Utc};
@@ -69,11 +70,6 @@ pub enum RoundCreated {
     /// The round was created, in status `draft`.
     #[oai(status = 201)]
     Created(Json<Round>),
-}
-
-/// Whether a respondent may save or submit in this round now.
-pub fn accepting_responses(round: &round::Model, now: DateTime<Utc>) -> bool {
-    round.status == "open" && now >= round.opens_at && now < round.closes_at
 }
 
 #[OpenApi(tag = "ApiTags::Rounds")]
@@ -379,7 +375,7 @@ async fn describe(db: &impl ConnectionTrait, r: round::Model) -> ApiResult<Round
         .map(|v| v.version)
         .unwrap_or_default();
     Ok(Round {
-        accepting_responses: accepting_responses(&r, Utc::now()),
+        accepting_responses: accepting_responses(&r.status, r.opens_at, r.closes_at, Utc::now()),
         code: r.code,
         name: r.name,
         survey,

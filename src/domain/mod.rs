@@ -4,7 +4,10 @@
 pub mod answers;
 pub mod definition;
 pub mod organisation;
+pub mod peers;
 pub mod role;
+pub mod round;
 pub mod scoring;
 pub mod secret;
+pub mod stats;
 pub mod validation;

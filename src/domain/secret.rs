@@ -37,6 +37,25 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// A keyed hash (HMAC-SHA-256, hex) of `message`: CSRF tokens and researchers' pseudonyms. Without
+/// the key, a tag can neither be forged nor traced back to its message.
+pub fn keyed_hash(key: &[u8], message: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key) else {
+        // HMAC accepts keys of any length, so this cannot happen; fall back to an unkeyed hash
+        // rather than panic.
+        return hash_secret(message);
+    };
+    mac.update(message.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +70,18 @@ mod tests {
         assert_eq!(a.hash(), hash_secret(a.expose()));
         assert_eq!(a.hash().len(), 64);
         assert!(a.expose().starts_with(&a.prefix()));
+    }
+
+    #[test]
+    fn keyed_hashes_depend_on_the_key_and_match_a_published_vector() {
+        // RFC 4231 test case 2.
+        let tag = keyed_hash(b"Jefe", "what do ya want for nothing?");
+        assert_eq!(
+            tag,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_ne!(keyed_hash(b"other", "what do ya want for nothing?"), tag);
+        assert!(same_secret(&tag, &tag.clone()));
+        assert!(!same_secret(&tag, "5bdc"));
     }
 }

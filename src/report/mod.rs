@@ -1,3 +1,5 @@
 //! The benchmark report: a pure model ([`model::Report`]) rendered as HTML and as PDF.
 
+pub mod fixtures;
 pub mod model;
+pub mod pdf;

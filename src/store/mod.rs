@@ -2,10 +2,12 @@
 //! take a connection (or a transaction) so callers decide where transactions begin and end.
 
 pub mod api_keys;
+pub mod app_secrets;
 pub mod audit;
 mod database;
 pub mod invitations;
 pub mod organisations;
+pub mod responses;
 pub mod rounds;
 pub mod surveys;
 

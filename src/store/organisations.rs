@@ -69,6 +69,16 @@ pub async fn find_by_code(
         .map_err(DbError::classify)
 }
 
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<organisation::Model>, DbError> {
+    organisation::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .map_err(DbError::classify)
+}
+
 /// The organisations with these codes (those that exist).
 pub async fn find_by_codes(
     db: &impl ConnectionTrait,

@@ -4,6 +4,7 @@
 mod assets;
 mod health;
 mod pages;
+mod respond;
 pub mod templates;
 
 use poem::{Route, get};
@@ -15,4 +16,5 @@ pub fn routes() -> Route {
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
         .at("/static/site.css", get(assets::site_css))
+        .nest("/respond", respond::routes())
 }

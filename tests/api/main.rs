@@ -11,5 +11,6 @@ mod invitations;
 mod migrations;
 mod openapi;
 mod organisations;
+mod respond_pages;
 mod rounds;
 mod surveys;

@@ -1,6 +1,7 @@
 //! `spawn_app()`: the real application on a random port against a fresh database, as a client sees it.
 
 mod postgres;
+pub mod respondent;
 
 pub use postgres::PgCluster;
 

@@ -1,0 +1,166 @@
+//! The board report as an A4 PDF, laid out by hand as printpdf ops: text in an embedded
+//! DejaVu Sans (so any Welsh or accented name renders and can be copied out), charts as
+//! vectors. The same [`Report`] always gives the same bytes: no clock, no random ids.
+//!
+//! This module only lays out what the model already holds; it computes no figure.
+
+mod back;
+mod canvas;
+mod chart;
+mod fonts;
+mod format;
+mod front;
+mod subset;
+mod table;
+#[cfg(test)]
+mod tests;
+
+use printpdf::{Mm, PdfDocument, PdfPage, PdfParseErrorSeverity, PdfSaveOptions};
+
+use crate::report::model::Report;
+
+use canvas::{Canvas, MUTED, NAVY, Style, WIDTH};
+use fonts::Face;
+use format::Footnotes;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("the embedded DejaVu Sans font could not be parsed")]
+    Font,
+    #[error("the PDF could not be written: {0}")]
+    Write(String),
+}
+
+/// Renders the report as an A4 PDF. Same `Report`, same bytes.
+pub fn render_pdf(report: &Report) -> Result<Vec<u8>, PdfError> {
+    let faces = fonts::faces()?;
+    let mut canvas = Canvas::new(faces, header(faces, report), footer(report));
+    let mut notes = Footnotes::default();
+
+    front::title(&mut canvas, report);
+    front::headline(&mut canvas, report, &mut notes);
+    front::fallback_notice(&mut canvas, report);
+    chart_section(&mut canvas, report, &mut notes);
+    canvas.new_page();
+    table::results(&mut canvas, report, &mut notes);
+    back::findings(&mut canvas, report);
+    back::method(&mut canvas, report);
+
+    let (pages, used) = canvas.finish();
+    let mut doc = PdfDocument::new(&format!(
+        "{}: {}, {}",
+        report.organisation.name, report.survey.title, report.round.name
+    ));
+    doc.metadata.info.producer = "Soundings".to_owned();
+    doc.metadata.info.subject = "Board benchmark report".to_owned();
+    for face in Face::ALL {
+        let chars = &used[face.index()];
+        if !chars.is_empty() {
+            doc.resources
+                .fonts
+                .map
+                .insert(face.id(), faces.embed(face, chars));
+        }
+    }
+    doc.pages = pages
+        .into_iter()
+        .map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops))
+        .collect();
+    save(&doc)
+}
+
+fn chart_section(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
+    const HEADING: Style = Style::new(Face::Bold, 12.5, NAVY);
+    const INTRO: Style = Style::new(Face::Regular, 8.0, MUTED);
+    canvas.ensure(200.0);
+    canvas.paragraph(
+        canvas::LEFT,
+        WIDTH,
+        "Dimensions against peers",
+        HEADING,
+        2.0,
+    );
+    let intro = format!(
+        "Each track runs from 0 to 100 over the maturity levels. Peers are {} (n = {}).",
+        report.peer_group.label, report.peer_group.n
+    );
+    canvas.paragraph(canvas::LEFT, WIDTH, &intro, INTRO, 8.0);
+    chart::dimensions(canvas, report, notes);
+    let guide = "How to read it: the diamond is this organisation's score. The blue bar spans \
+                 the middle half of its peers (Q1 to Q3), the thin line their full range and \
+                 the dark tick their median. The shaded bands are the maturity levels.";
+    canvas.paragraph(canvas::LEFT, WIDTH, guide, INTRO, 4.0);
+    notes.flush(canvas);
+}
+
+/// The lines at the top of every page, wrapped so that a long name never runs off the page.
+fn header(faces: &fonts::Faces, report: &Report) -> Vec<(String, Style)> {
+    let name = Style::new(Face::Bold, 8.5, NAVY);
+    let context = Style::new(Face::Regular, 7.5, MUTED);
+    let group = &report.peer_group;
+    let line = format!(
+        "{} · {} · Peer group: {} (n = {})",
+        report.survey.title, report.round.name, group.label, group.n
+    );
+    let mut lines = Vec::new();
+    for (text, style) in [(&report.organisation.name, name), (&line, context)] {
+        for wrapped in faces.wrap(style.face, style.size, text, WIDTH) {
+            lines.push((wrapped, style));
+        }
+    }
+    lines
+}
+
+fn footer(report: &Report) -> String {
+    format!(
+        "Soundings board report · {} v{} · as at {}",
+        report.survey.slug, report.survey.version, report.as_at
+    )
+}
+
+/// Serialises through lopdf rather than `PdfDocument::save`, to take out what would make
+/// two renders differ: printpdf fills the trailer `/ID` from a process-wide counter (an `/ID`
+/// is optional in an unencrypted file) and dates the info dictionary 1970 when not told
+/// otherwise. No XMP block is written, since the default conformance does not ask for one.
+fn save(doc: &PdfDocument) -> Result<Vec<u8>, PdfError> {
+    let options = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: false, // a no-op without printpdf's `text_layout`; fonts::embed subsets
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut pdf = doc.to_lopdf_document(&options, &mut warnings);
+    for warning in warnings
+        .iter()
+        .filter(|w| w.severity == PdfParseErrorSeverity::Error)
+    {
+        tracing::warn!(pdf.warning = %warning.msg, "printpdf reported a problem writing a report");
+    }
+    pdf.trailer.remove(b"ID");
+    if let Some(info) = pdf
+        .trailer
+        .get(b"Info")
+        .and_then(|info| info.as_reference())
+        .ok()
+        && let Ok(info) = pdf.get_dictionary_mut(info)
+    {
+        for key in [
+            &b"CreationDate"[..],
+            b"ModDate",
+            b"GTS_PDFXVersion",
+            b"Identifier",
+            b"Keywords",
+            b"Author",
+            b"Creator",
+            b"Trapped",
+        ] {
+            info.remove(key);
+        }
+    }
+    pdf.compress();
+    let mut bytes = Vec::with_capacity(64 * 1024);
+    pdf.save_to(&mut bytes)
+        .map_err(|e| PdfError::Write(e.to_string()))?;
+    Ok(bytes)
+}

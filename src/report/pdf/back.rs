@@ -1,0 +1,174 @@
+//! The back of the report: strengths and gaps down to single questions, and the method (peer
+//! group, disclosure threshold, rules, and exactly which survey definition was used).
+
+use crate::report::model::{Finding, Report};
+
+use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, RULE, Style, WIDTH};
+use super::fonts::Face;
+use super::format::one_decimal;
+
+const HEADING: Style = Style::new(Face::Bold, 12.5, NAVY);
+const SUBHEADING: Style = Style::new(Face::Bold, 10.0, INK);
+const INTRO: Style = Style::new(Face::Regular, 8.0, MUTED);
+const DIMENSION: Style = Style::new(Face::Bold, 8.5, INK);
+const BODY: Style = Style::new(Face::Regular, 8.5, INK);
+const KEY: Style = Style::new(Face::Bold, 8.5, MUTED);
+
+const STRENGTH: Colour = Colour(0.16, 0.55, 0.36);
+const GAP: Colour = Colour(0.86, 0.45, 0.10);
+const BULLET_X: f32 = LEFT + 10.0;
+const TEXT_X: f32 = LEFT + 20.0;
+const KEY_W: f32 = 118.0;
+
+pub(super) fn findings(canvas: &mut Canvas<'_>, report: &Report) {
+    canvas.ensure(120.0);
+    canvas.paragraph(LEFT, WIDTH, "Strengths and gaps", HEADING, 2.0);
+    let intro = format!(
+        "Question by question, where this organisation stands apart from {} (n = {}).",
+        report.peer_group.label, report.peer_group.n
+    );
+    canvas.paragraph(LEFT, WIDTH, &intro, INTRO, 8.0);
+    list(canvas, "Strengths", STRENGTH, &report.strengths);
+    list(canvas, "Gaps", GAP, &report.gaps);
+    canvas.y += 8.0;
+}
+
+/// Findings grouped under their dimension, in the order the dimensions first appear.
+fn list(canvas: &mut Canvas<'_>, title: &str, colour: Colour, findings: &[Finding]) {
+    canvas.ensure(50.0);
+    let top = canvas.y;
+    canvas.rect(LEFT, top + 3.0, 8.0, 8.0, colour);
+    canvas.wrapped(
+        LEFT + 14.0,
+        top,
+        WIDTH - 14.0,
+        title,
+        SUBHEADING,
+        Align::Left,
+    );
+    canvas.y = top + SUBHEADING.leading() + 3.0;
+    if findings.is_empty() {
+        canvas.paragraph(TEXT_X, WIDTH - 20.0, "None this round.", INTRO, 8.0);
+        return;
+    }
+    let mut dimensions: Vec<&str> = Vec::new();
+    for finding in findings {
+        if !dimensions.contains(&finding.dimension_title.as_str()) {
+            dimensions.push(&finding.dimension_title);
+        }
+    }
+    for dimension in dimensions {
+        let items: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.dimension_title == dimension)
+            .collect();
+        // Keep the dimension's title with its first finding.
+        let first = items
+            .first()
+            .map_or(0.0, |f| canvas.wrapped_height(WIDTH - 20.0, &f.text, BODY));
+        canvas.ensure(DIMENSION.leading() + first + 2.0);
+        canvas.paragraph(LEFT, WIDTH, dimension, DIMENSION, 1.0);
+        for item in items {
+            let height = canvas.wrapped_height(WIDTH - 20.0, &item.text, BODY);
+            canvas.ensure(height);
+            let top = canvas.y;
+            let mid = BODY.baseline(top) - 3.0;
+            canvas.rect(BULLET_X, mid - 1.75, 3.5, 3.5, colour);
+            canvas.y =
+                canvas.wrapped(TEXT_X, top, WIDTH - 20.0, &item.text, BODY, Align::Left) + 2.0;
+        }
+        canvas.y += 5.0;
+    }
+    canvas.y += 6.0;
+}
+
+pub(super) fn method(canvas: &mut Canvas<'_>, report: &Report) {
+    let group = &report.peer_group;
+    let method = &report.method;
+    let survey = &report.survey;
+    let round = &report.round;
+    let fallback = match group.fell_back_from.as_slice() {
+        [] => "None: the first-choice peer group was large enough.".to_owned(),
+        skipped => format!(
+            "Skipped for having fewer than k = {} responses: {}.",
+            group.k,
+            skipped.join("; ")
+        ),
+    };
+    let levels = report
+        .levels
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {} (from {})",
+                l.number,
+                l.name,
+                one_decimal(l.min_score)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let compared = match &round.previous_round {
+        Some(previous) => format!("; changes are measured against {previous}"),
+        None => String::new(),
+    };
+    let rows = [
+        (
+            "Peer group",
+            format!(
+                "{}, n = {} submitted responses (including this organisation)",
+                group.label, group.n
+            ),
+        ),
+        ("Narrower groups", fallback),
+        (
+            "Disclosure threshold",
+            format!(
+                "k = {}: no figure is shown for a group of fewer than {} responses; such figures read “suppressed”.",
+                method.k, method.k
+            ),
+        ),
+        ("Quantile rule", method.quantile_rule.clone()),
+        ("Percentile rule", method.percentile_rule.clone()),
+        ("Scoring rule", method.scoring_rule.clone()),
+        ("Maturity levels", levels),
+        (
+            "Survey",
+            format!(
+                "{} ({}), version {}",
+                survey.title, survey.slug, survey.version
+            ),
+        ),
+        ("Definition SHA-256", survey.sha256.clone()),
+        (
+            "Round",
+            format!(
+                "{} ({}), open {} to {}{compared}",
+                round.name, round.code, round.opens_on, round.closes_on
+            ),
+        ),
+        ("As at", report.as_at.clone()),
+    ];
+
+    let value_w = WIDTH - KEY_W;
+    let heights: Vec<f32> = rows
+        .iter()
+        .map(|(key, value)| {
+            canvas
+                .wrapped_height(value_w, value, BODY)
+                .max(canvas.wrapped_height(KEY_W - 8.0, key, KEY))
+        })
+        .collect();
+    // Kept on one page when it fits on one: a method split over two pages reads badly.
+    canvas.ensure(HEADING.leading() + 6.0 + heights.iter().map(|h| h + 6.0).sum::<f32>());
+    canvas.paragraph(LEFT, WIDTH, "Method", HEADING, 6.0);
+    for ((key, value), height) in rows.into_iter().zip(heights) {
+        canvas.ensure(height + 6.0);
+        let top = canvas.y;
+        canvas.wrapped(LEFT, top, KEY_W - 8.0, key, KEY, Align::Left);
+        canvas.wrapped(LEFT + KEY_W, top, value_w, &value, BODY, Align::Left);
+        canvas.y = top + height + 3.0;
+        canvas.line((LEFT, canvas.y), (LEFT + WIDTH, canvas.y), 0.4, RULE);
+        canvas.y += 3.0;
+    }
+}

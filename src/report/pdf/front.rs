@@ -1,0 +1,183 @@
+//! The front of the report: the title block, the headline panel and the note on which peer
+//! group was used.
+
+use crate::report::model::{Disclosed, Report};
+
+use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, Style, WHITE, WIDTH};
+use super::fonts::Face;
+use super::format::{Footnotes, one_decimal, ordinal, quartile_phrase, signed};
+
+const KICKER: Style = Style::new(Face::Bold, 9.0, MUTED);
+const NAME: Style = Style::new(Face::Bold, 20.0, NAVY);
+const DETAIL: Style = Style::new(Face::Regular, 9.0, MUTED);
+const TILE_LABEL: Style = Style::new(Face::Bold, 7.5, MUTED);
+const TILE_VALUE: Style = Style::new(Face::Bold, 20.0, NAVY);
+const TILE_WITHHELD: Style = Style::new(Face::Bold, 10.5, MUTED);
+const TILE_NOTE: Style = Style::new(Face::Regular, 7.5, MUTED);
+const NOTICE: Style = Style::new(Face::Regular, 8.5, INK);
+
+const PANEL: Colour = Colour(0.945, 0.955, 0.975);
+const NOTICE_BAR: Colour = Colour(0.93, 0.62, 0.16);
+const PANEL_H: f32 = 86.0;
+
+pub(super) fn title(canvas: &mut Canvas<'_>, report: &Report) {
+    let kicker = format!("Board benchmark report · {}", report.round.name);
+    canvas.paragraph(LEFT, WIDTH, &kicker, KICKER, 4.0);
+    canvas.paragraph(LEFT, WIDTH, &report.organisation.name, NAME, 4.0);
+    let org = &report.organisation;
+    let kind = org.kind.replace('_', " ");
+    let mut place = vec![org.region.as_str(), org.country.as_str()];
+    place.retain(|p| !p.is_empty());
+    let details = format!(
+        "{} · {} · {}",
+        org.code,
+        capitalise(&kind),
+        place.join(", ")
+    );
+    canvas.paragraph(LEFT, WIDTH, &details, DETAIL, 0.0);
+    let round = &report.round;
+    let survey = format!(
+        "{}, {} ({} to {}), as at {}",
+        report.survey.title, round.name, round.opens_on, round.closes_on, report.as_at
+    );
+    canvas.paragraph(LEFT, WIDTH, &survey, DETAIL, 14.0);
+}
+
+struct Tile {
+    label: &'static str,
+    value: Result<String, String>,
+    note: String,
+}
+
+pub(super) fn headline(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
+    let h = &report.headline;
+    let n = report.peer_group.n;
+    let median_note = match &h.peer_median.value {
+        Some(m) if (h.overall_score - m).abs() < 0.05 => "you are level with it".to_owned(),
+        Some(m) if h.overall_score > *m => {
+            format!("you are {} points above", one_decimal(h.overall_score - m))
+        }
+        Some(m) => format!("you are {} points below", one_decimal(m - h.overall_score)),
+        None => String::new(),
+    };
+    let tiles = [
+        Tile {
+            label: "OVERALL SCORE",
+            value: Ok(one_decimal(h.overall_score)),
+            note: format!("Level {}: {}", h.level_number, h.level_name),
+        },
+        Tile {
+            label: "PERCENTILE",
+            value: disclosed(&h.percentile, |p| ordinal(*p), notes),
+            note: format!("among {n} peers"),
+        },
+        Tile {
+            label: "QUARTILE",
+            value: disclosed(&h.quartile, |q| format!("Q{q}"), notes),
+            note: h.quartile.value.map_or("", quartile_phrase).to_owned(),
+        },
+        Tile {
+            label: "PEER MEDIAN",
+            value: disclosed(&h.peer_median, |m| one_decimal(*m), notes),
+            note: median_note,
+        },
+        Tile {
+            label: "CHANGE",
+            value: Ok(h.change_since_last.map_or("—".to_owned(), signed)),
+            note: match (&report.round.previous_round, h.change_since_last) {
+                (Some(previous), Some(_)) => format!("points since {previous}"),
+                (Some(previous), None) => format!("no response in {previous}"),
+                (None, _) => "first round of this survey".to_owned(),
+            },
+        },
+    ];
+
+    canvas.ensure(PANEL_H + 12.0);
+    let top = canvas.y;
+    canvas.rect(LEFT, top, WIDTH, PANEL_H, PANEL);
+    let tile_w = WIDTH / tiles.len() as f32;
+    for (i, tile) in tiles.iter().enumerate() {
+        let x = LEFT + i as f32 * tile_w;
+        if i > 0 {
+            canvas.line((x, top + 10.0), (x, top + PANEL_H - 10.0), 1.5, WHITE);
+        }
+        let inner = tile_w - 20.0;
+        canvas.wrapped(
+            x + 10.0,
+            top + 8.0,
+            inner,
+            tile.label,
+            TILE_LABEL,
+            Align::Left,
+        );
+        match &tile.value {
+            Ok(value) => canvas.text(x + 10.0, top + 46.0, value, TILE_VALUE, Align::Left),
+            Err(withheld) => {
+                canvas.text(x + 10.0, top + 42.0, withheld, TILE_WITHHELD, Align::Left)
+            }
+        }
+        canvas.wrapped(
+            x + 10.0,
+            top + 54.0,
+            inner,
+            &tile.note,
+            TILE_NOTE,
+            Align::Left,
+        );
+    }
+    canvas.y = top + PANEL_H + 12.0;
+}
+
+/// The figure as text, or `Err("suppressed¹")` with its reason filed as a note.
+fn disclosed<T>(
+    figure: &Disclosed<T>,
+    show: impl Fn(&T) -> String,
+    notes: &mut Footnotes,
+) -> Result<String, String> {
+    match &figure.value {
+        Some(value) => Ok(show(value)),
+        None => {
+            let reason = figure.suppressed_reason.as_deref().unwrap_or("withheld");
+            Err(format!("suppressed{}", notes.mark(reason)))
+        }
+    }
+}
+
+/// Says which peer group was used when the first choice was too small.
+pub(super) fn fallback_notice(canvas: &mut Canvas<'_>, report: &Report) {
+    let group = &report.peer_group;
+    if group.fell_back_from.is_empty() {
+        return;
+    }
+    let skipped = group.fell_back_from.join("; ");
+    let (groups, had) = match group.fell_back_from.len() {
+        1 => ("group", "had"),
+        _ => ("groups", "each had"),
+    };
+    let text = format!(
+        "Peer group used: {} (n = {}). The narrower {groups} {skipped} {had} fewer responses than \
+         the disclosure threshold (k = {}), so this report compares with the next wider group.",
+        group.label, group.n, group.k
+    );
+    let height = canvas.wrapped_height(WIDTH - 14.0, &text, NOTICE);
+    canvas.ensure(height + 14.0);
+    let top = canvas.y;
+    canvas.rect(LEFT, top, 3.0, height + 4.0, NOTICE_BAR);
+    canvas.wrapped(
+        LEFT + 12.0,
+        top + 2.0,
+        WIDTH - 14.0,
+        &text,
+        NOTICE,
+        Align::Left,
+    );
+    canvas.y = top + height + 18.0;
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,169 @@
+//! The results table: one row per dimension with the organisation's score and level and the
+//! peers' figures. A withheld figure reads "suppressed" with a numbered note, never 0.
+
+use crate::report::model::{DimensionResult, Report};
+
+use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, RULE, Style, WIDTH};
+use super::fonts::Face;
+use super::format::{Footnotes, one_decimal, signed};
+
+const HEADING: Style = Style::new(Face::Bold, 12.5, NAVY);
+const HEAD: Style = Style::new(Face::Bold, 7.5, MUTED);
+const CELL: Style = Style::new(Face::Regular, 8.5, INK);
+const CELL_STRONG: Style = Style::new(Face::Bold, 8.5, INK);
+const WITHHELD: Style = Style::new(Face::Regular, 7.5, MUTED);
+const NOTE: Style = Style::new(Face::Regular, 7.5, MUTED);
+const STRIPE: Colour = Colour(0.955, 0.962, 0.975);
+const PAD: f32 = 5.0;
+
+struct Column {
+    title: &'static str,
+    width: f32,
+    align: Align,
+}
+
+const COLUMNS: [Column; 7] = [
+    Column {
+        title: "Dimension",
+        width: 146.0,
+        align: Align::Left,
+    },
+    Column {
+        title: "Score",
+        width: 42.0,
+        align: Align::Right,
+    },
+    Column {
+        title: "Level",
+        width: 78.0,
+        align: Align::Left,
+    },
+    Column {
+        title: "Peer median",
+        width: 58.0,
+        align: Align::Right,
+    },
+    Column {
+        title: "Peers Q1–Q3",
+        width: 70.0,
+        align: Align::Right,
+    },
+    Column {
+        title: "Quartile",
+        width: 60.0,
+        align: Align::Right,
+    },
+    Column {
+        title: "Change",
+        width: 45.0,
+        align: Align::Right,
+    },
+];
+
+type Cell = (String, Style);
+
+pub(super) fn results(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
+    canvas.ensure(80.0);
+    canvas.paragraph(LEFT, WIDTH, "Results by dimension", HEADING, 2.0);
+    let intro = format!(
+        "Scores run from 0 to 100. Peers are {} (n = {}); Q1–Q3 is the middle half of their \
+         scores, and the quartile places this organisation among them (Q4 is the highest).",
+        report.peer_group.label, report.peer_group.n
+    );
+    canvas.paragraph(LEFT, WIDTH, &intro, NOTE, 8.0);
+
+    head_row(canvas);
+    let mut missing_change = false;
+    for (i, dimension) in report.dimensions.iter().enumerate() {
+        missing_change |= dimension.change_since_last.is_none();
+        let cells = cells(dimension, notes);
+        let height = row_height(canvas, &cells);
+        let page = canvas.page();
+        canvas.ensure(height);
+        if canvas.page() != page {
+            head_row(canvas);
+        }
+        draw_row(canvas, &cells, height, i % 2 == 1);
+    }
+    canvas.y += 6.0;
+    notes.flush(canvas);
+    if missing_change {
+        let note = match &report.round.previous_round {
+            Some(previous) => format!("— No response in {previous} to compare with."),
+            None => "— No earlier round of this survey to compare with.".to_owned(),
+        };
+        canvas.paragraph(LEFT, WIDTH, &note, NOTE, 1.0);
+    }
+    canvas.y += 16.0;
+}
+
+fn cells(d: &DimensionResult, notes: &mut Footnotes) -> Vec<Cell> {
+    let mut withheld = |reason: &Option<String>| -> Cell {
+        let mark = notes.mark(reason.as_deref().unwrap_or("withheld"));
+        (format!("suppressed{mark}"), WITHHELD)
+    };
+    let (median, iqr) = match &d.peers.value {
+        Some(p) => (
+            (one_decimal(p.median), CELL),
+            (format!("{}–{}", one_decimal(p.q1), one_decimal(p.q3)), CELL),
+        ),
+        None => (
+            withheld(&d.peers.suppressed_reason),
+            withheld(&d.peers.suppressed_reason),
+        ),
+    };
+    let quartile = match d.quartile.value {
+        Some(q) => (format!("Q{q}"), CELL),
+        None => withheld(&d.quartile.suppressed_reason),
+    };
+    let change = (d.change_since_last.map_or("—".to_owned(), signed), CELL);
+    vec![
+        (d.title.clone(), CELL),
+        (one_decimal(d.score), CELL_STRONG),
+        (d.level_name.clone(), CELL),
+        median,
+        iqr,
+        quartile,
+        change,
+    ]
+}
+
+fn row_height(canvas: &Canvas<'_>, cells: &[Cell]) -> f32 {
+    let tallest = COLUMNS
+        .iter()
+        .zip(cells)
+        .map(|(column, (text, style))| {
+            canvas.wrapped_height(column.width - 2.0 * PAD, text, *style)
+        })
+        .fold(0.0, f32::max);
+    tallest + 8.0
+}
+
+fn draw_row(canvas: &mut Canvas<'_>, cells: &[Cell], height: f32, striped: bool) {
+    let top = canvas.y;
+    if striped {
+        canvas.rect(LEFT, top, WIDTH, height, STRIPE);
+    }
+    let mut x = LEFT;
+    for (column, (text, style)) in COLUMNS.iter().zip(cells) {
+        let inner = column.width - 2.0 * PAD;
+        canvas.wrapped(x + PAD, top + 4.0, inner, text, *style, column.align);
+        x += column.width;
+    }
+    canvas.y = top + height;
+}
+
+fn head_row(canvas: &mut Canvas<'_>) {
+    let cells: Vec<Cell> = COLUMNS.iter().map(|c| (c.title.to_owned(), HEAD)).collect();
+    let height = row_height(canvas, &cells);
+    canvas.ensure(height + 40.0);
+    let top = canvas.y;
+    let mut x = LEFT;
+    for (column, (text, style)) in COLUMNS.iter().zip(&cells) {
+        let inner = column.width - 2.0 * PAD;
+        canvas.wrapped(x + PAD, top + 4.0, inner, text, *style, column.align);
+        x += column.width;
+    }
+    canvas.y = top + height;
+    canvas.line((LEFT, canvas.y), (LEFT + WIDTH, canvas.y), 0.8, RULE);
+}

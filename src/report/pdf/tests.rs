@@ -1,0 +1,164 @@
+//! The PDF read back with poppler's tools, as a reader or a board member's viewer would.
+
+use std::io::Write;
+use std::process::Command;
+use std::time::Instant;
+
+use super::render_pdf;
+use crate::report::fixtures::{sample, sample_long_name};
+
+/// Runs a poppler tool on `pdf` and returns what it printed. A missing tool fails the test:
+/// skipping would let a broken PDF through unnoticed.
+fn poppler(tool: &str, pdf: &[u8]) -> String {
+    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    file.write_all(pdf).unwrap();
+    let mut command = Command::new(tool);
+    command.arg(file.path());
+    if tool == "pdftotext" {
+        command.arg("-"); // to standard output
+    }
+    let output = match command.output() {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            panic!("`{tool}` is not installed: apt-get install poppler-utils")
+        }
+        Err(e) => panic!("could not run {tool}: {e}"),
+    };
+    assert!(
+        output.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The text with every run of whitespace (line ends included) made one space.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn two_renders_of_the_sample_are_byte_identical() {
+    let first = render_pdf(&sample()).unwrap();
+    let second = render_pdf(&sample()).unwrap();
+    assert!(first == second, "two renders of one report differ");
+}
+
+#[test]
+fn the_text_holds_the_name_dimensions_peer_group_suppression_and_hash() {
+    let report = sample();
+    let pdf = render_pdf(&report).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = words(&poppler("pdftotext", &pdf));
+
+    assert!(
+        text.contains("Bwrdd Iechyd Prifysgol Hywel Dda — ŵ ŷ test"),
+        "{text}"
+    );
+    for dimension in &report.dimensions {
+        assert!(
+            text.contains(&dimension.title),
+            "{} missing: {text}",
+            dimension.title
+        );
+    }
+    assert!(text.contains("Health boards in Wales (n = 7)"), "{text}");
+    assert!(text.contains("suppressed"), "{text}");
+    assert!(
+        text.contains("only 4 peers answered every question"),
+        "{text}"
+    );
+    assert!(text.contains("Health boards in West Wales (2)"), "{text}");
+    assert!(text.contains(&report.survey.sha256), "{text}");
+    assert!(text.contains("71% of peers have a board-approved strategy; you do not."));
+    assert!(text.contains("Page 1 of"), "{text}");
+}
+
+#[test]
+fn pdfinfo_reports_two_to_four_a4_pages() {
+    let info = poppler("pdfinfo", &render_pdf(&sample()).unwrap());
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("no {name} in {info}"))
+            .to_owned()
+    };
+    let pages: usize = field("Pages:").parse().unwrap();
+    assert!((2..=4).contains(&pages), "{pages} pages");
+    let size = field("Page size:");
+    let dims: Vec<f64> = size
+        .split_whitespace()
+        .filter_map(|part| part.parse().ok())
+        .collect();
+    assert!(
+        dims.len() == 2 && (dims[0] - 595.0).abs() < 1.0 && (dims[1] - 842.0).abs() < 1.0,
+        "page size {size}"
+    );
+}
+
+#[test]
+fn the_fonts_are_embedded_as_subsets() {
+    let pdf = render_pdf(&sample()).unwrap();
+    let fonts = poppler("pdffonts", &pdf);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "{fonts}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert!(row.contains("DejaVuSans"), "{fonts}");
+        // name type encoding emb sub uni object ID
+        assert_eq!(
+            &cols[cols.len() - 5..cols.len() - 2],
+            ["yes", "yes", "yes"],
+            "{fonts}"
+        );
+    }
+    assert!(
+        pdf.len() < 120_000,
+        "{} bytes: the fonts are not subset",
+        pdf.len()
+    );
+}
+
+#[test]
+fn a_long_organisation_name_wraps_and_every_word_can_be_extracted() {
+    let report = sample_long_name();
+    let pdf = render_pdf(&report).unwrap();
+    let text = words(&poppler("pdftotext", &pdf));
+    for word in report.organisation.name.split_whitespace() {
+        assert!(text.contains(word), "{word} missing: {text}");
+    }
+    assert!(text.contains(&words(&report.organisation.name)), "{text}");
+    let info = poppler("pdfinfo", &pdf);
+    assert!(info.contains("Pages:"), "{info}");
+}
+
+#[test]
+fn rendering_one_report_is_timed() {
+    render_pdf(&sample()).unwrap(); // parse the fonts first, as a long-running process has
+    let runs: u32 = 10;
+    let start = Instant::now();
+    let mut bytes = 0;
+    for _ in 0..runs {
+        bytes = render_pdf(&sample()).unwrap().len();
+    }
+    let each = start.elapsed() / runs;
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    println!("one report: {each:?} ({build} build), {bytes} bytes");
+}
+
+/// `cargo test --lib write_the_samples -- --ignored`, then
+/// `pdftoppm -png -r 60 target/report-samples/sample.pdf target/report-samples/sample`.
+#[test]
+#[ignore = "writes files, for looking at the pages by hand"]
+fn write_the_samples_for_a_look() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-samples");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("sample.pdf"), render_pdf(&sample()).unwrap()).unwrap();
+    let long = render_pdf(&sample_long_name()).unwrap();
+    std::fs::write(dir.join("sample-long-name.pdf"), long).unwrap();
+}

@@ -1,0 +1,244 @@
+//! What a respondent can do through an invitation link, shared by the HTML pages (`web::respond`)
+//! and the JSON API (`api::respond`) so that both validate and store answers the same way.
+
+use crate::domain::answers::{AnswerError, AnswerValue, Answers, check_complete, prune_hidden};
+use crate::domain::definition::Definition;
+use crate::domain::round::accepting_responses;
+use crate::domain::scoring;
+use crate::domain::secret::{hash_secret, keyed_hash};
+use crate::state::AppState;
+use crate::store::responses::{self, Write};
+use crate::store::{DbError, audit, invitations, organisations, rounds};
+use chrono::Utc;
+use entity::{invitation, organisation, response, round};
+use sea_orm::TransactionTrait;
+use serde_json::json;
+use std::sync::Arc;
+
+/// Everything about one invitation that a page or route needs.
+pub struct Context {
+    pub invitation: invitation::Model,
+    pub round: round::Model,
+    pub organisation: organisation::Model,
+    pub definition: Arc<Definition>,
+    pub response: Option<response::Model>,
+    pub answers: Answers,
+}
+
+impl Context {
+    /// 0 until the first save.
+    pub fn revision(&self) -> i32 {
+        self.response.as_ref().map_or(0, |r| r.revision)
+    }
+
+    pub fn is_submitted(&self) -> bool {
+        self.response
+            .as_ref()
+            .is_some_and(|r| r.status == "submitted")
+    }
+
+    pub fn accepting(&self) -> bool {
+        let r = &self.round;
+        accepting_responses(&r.status, r.opens_at, r.closes_at, Utc::now())
+    }
+
+    /// How the respondent is named in the audit trail.
+    pub fn actor(&self) -> String {
+        format!("respondent:{}", self.organisation.code)
+    }
+
+    /// The token respondent forms must carry. It is tied to the link, so a page from one link
+    /// cannot be replayed against another, and it needs the server's key to make.
+    pub fn csrf_token(&self, state: &AppState) -> String {
+        keyed_hash(
+            &state.keys.csrf,
+            &format!("csrf:{}", self.invitation.secret_hash),
+        )
+    }
+}
+
+/// What a link leads to.
+pub enum Access {
+    /// The round accepts responses (or the response can be read after the round closed).
+    Found(Box<Context>),
+    /// No active invitation has this secret: unknown and revoked links look the same.
+    NotFound,
+}
+
+/// Resolves a link's secret to its invitation, round, organisation, definition and response.
+pub async fn open(state: &AppState, secret: &str) -> Result<Access, DbError> {
+    // Real secrets are 40 hex characters; anything else cannot match, so skip the query.
+    if secret.len() != 40 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(Access::NotFound);
+    }
+    let db = &state.db.conn;
+    let Some(invitation) = invitations::find_active_by_hash(db, &hash_secret(secret)).await? else {
+        return Ok(Access::NotFound);
+    };
+    let (Some(round), Some(organisation)) = (
+        rounds::find_by_id(db, invitation.round_id).await?,
+        organisations::find_by_id(db, invitation.organisation_id).await?,
+    ) else {
+        return Ok(Access::NotFound);
+    };
+    let definition = state
+        .definitions
+        .get(&state.db, round.survey_version_id)
+        .await?;
+    let response = responses::find(db, round.id, organisation.id).await?;
+    let answers = match &response {
+        Some(r) => responses::answers(db, r.id).await?,
+        None => Answers::new(),
+    };
+    Ok(Access::Found(Box::new(Context {
+        invitation,
+        round,
+        organisation,
+        definition,
+        response,
+        answers,
+    })))
+}
+
+/// Why a save or submission did not happen.
+pub enum Refusal {
+    /// Answers failed validation; each error names its question.
+    Invalid(Vec<AnswerError>),
+    /// Someone saved since this writer read the response.
+    Stale {
+        current_revision: i32,
+    },
+    /// The round is not accepting responses.
+    Closed,
+    Db(DbError),
+}
+
+impl From<DbError> for Refusal {
+    fn from(err: DbError) -> Self {
+        Refusal::Db(err)
+    }
+}
+
+/// Applies `changes` (a value to set, or `None` to clear) on top of the stored answers, drops
+/// answers to questions that are now hidden, and saves if the response is still at
+/// `expected_revision`. A submitted response stays submitted only while complete: it is
+/// re-scored at once, and the earlier values go into the audit trail.
+pub async fn save(
+    state: &AppState,
+    ctx: &Context,
+    expected_revision: i32,
+    changes: Vec<(String, Option<AnswerValue>)>,
+) -> Result<(response::Model, Answers), Refusal> {
+    if !ctx.accepting() {
+        return Err(Refusal::Closed);
+    }
+    let mut merged = ctx.answers.clone();
+    for (key, value) in changes {
+        match value {
+            Some(v) => merged.insert(key, v),
+            None => merged.remove(&key),
+        };
+    }
+    prune_hidden(&ctx.definition, &mut merged);
+    let card = if ctx.is_submitted() {
+        let missing = check_complete(&ctx.definition, &merged);
+        if !missing.is_empty() {
+            return Err(Refusal::Invalid(missing));
+        }
+        Some(scoring::score(&ctx.definition, &merged))
+    } else {
+        None
+    };
+    let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+    let saved = match responses::save(
+        &tx,
+        ctx.round.id,
+        ctx.organisation.id,
+        expected_revision,
+        &ctx.answers,
+        &merged,
+    )
+    .await?
+    {
+        Write::Done(model) => model,
+        Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
+    };
+    if let Some(card) = &card {
+        responses::replace_scores(&tx, &saved, &ctx.definition, card).await?;
+        let earlier: serde_json::Map<String, serde_json::Value> = ctx
+            .answers
+            .iter()
+            .filter(|(k, v)| merged.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+            .collect();
+        audit::record(
+            &tx,
+            audit::Event {
+                actor: &ctx.actor(),
+                action: "response.amend",
+                subject_type: "response",
+                subject_id: Some(format!("{}/{}", ctx.round.code, ctx.organisation.code)),
+                details: json!({ "revision": saved.revision, "earlier_values": earlier }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(DbError::classify)?;
+    Ok((saved, merged))
+}
+
+/// Submits the response as stored, if complete and still at `expected_revision`: scores it, and
+/// records the submitted answers in the audit trail (so an amended response keeps its history).
+pub async fn submit(
+    state: &AppState,
+    ctx: &Context,
+    expected_revision: i32,
+) -> Result<response::Model, Refusal> {
+    if !ctx.accepting() {
+        return Err(Refusal::Closed);
+    }
+    if ctx.response.is_none() {
+        return Err(Refusal::Invalid(check_complete(
+            &ctx.definition,
+            &ctx.answers,
+        )));
+    }
+    let missing = check_complete(&ctx.definition, &ctx.answers);
+    if !missing.is_empty() {
+        return Err(Refusal::Invalid(missing));
+    }
+    let card = scoring::score(&ctx.definition, &ctx.answers);
+    let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+    let submitted = match responses::submit(
+        &tx,
+        ctx.round.id,
+        ctx.organisation.id,
+        expected_revision,
+        &ctx.actor(),
+        &ctx.definition,
+        &card,
+    )
+    .await?
+    {
+        Write::Done(model) => model,
+        Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
+    };
+    audit::record(
+        &tx,
+        audit::Event {
+            actor: &ctx.actor(),
+            action: "response.submit",
+            subject_type: "response",
+            subject_id: Some(format!("{}/{}", ctx.round.code, ctx.organisation.code)),
+            details: json!({
+                "revision": submitted.revision,
+                "overall": card.overall,
+                "answers": ctx.answers,
+                "submitted_at": Utc::now(),
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::classify)?;
+    Ok(submitted)
+}

@@ -1,0 +1,277 @@
+//! Responses, their answers and their scores. Every write checks the revision the writer read
+//! (optimistic concurrency): two saves of one response never silently overwrite each other.
+
+use super::DbError;
+use crate::domain::answers::{AnswerValue, Answers};
+use crate::domain::definition::Definition;
+use crate::domain::scoring::ScoreCard;
+use chrono::{DateTime, Utc};
+use entity::{answer, response, score};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+/// The key under which the overall score is stored beside the dimension scores.
+pub const OVERALL: &str = "overall";
+
+pub async fn find(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+) -> Result<Option<response::Model>, DbError> {
+    response::Entity::find()
+        .filter(response::Column::RoundId.eq(round_id))
+        .filter(response::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+/// The stored answers of a response, by question key.
+pub async fn answers(db: &impl ConnectionTrait, response_id: i32) -> Result<Answers, DbError> {
+    let rows = answer::Entity::find()
+        .filter(answer::Column::ResponseId.eq(response_id))
+        .order_by_asc(answer::Column::QuestionKey)
+        .all(db)
+        .await
+        .map_err(DbError::classify)?;
+    rows.into_iter()
+        .map(|row| {
+            let value: AnswerValue = serde_json::from_str(&row.value).map_err(|e| {
+                DbError::Other(sea_orm::DbErr::Custom(format!(
+                    "stored answer {} of response {response_id} is not valid: {e}",
+                    row.question_key
+                )))
+            })?;
+            Ok((row.question_key, value))
+        })
+        .collect()
+}
+
+/// What a write found.
+pub enum Write {
+    Done(response::Model),
+    /// Someone else wrote first: the response is now at `current_revision`.
+    Stale {
+        current_revision: i32,
+    },
+}
+
+/// Makes `new` the response's answers if it is still at `expected_revision` (0: not started yet),
+/// bumping the revision. Only the answers that changed are written.
+pub async fn save(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+    expected_revision: i32,
+    old: &Answers,
+    new: &Answers,
+) -> Result<Write, DbError> {
+    let now = Utc::now();
+    let saved = if expected_revision == 0 {
+        if let Some(existing) = find(db, round_id, organisation_id).await? {
+            return Ok(Write::Stale {
+                current_revision: existing.revision,
+            });
+        }
+        let inserted = response::ActiveModel {
+            round_id: Set(round_id),
+            organisation_id: Set(organisation_id),
+            status: Set("in_progress".to_owned()),
+            revision: Set(1),
+            started_at: Set(now),
+            updated_at: Set(now),
+            submitted_at: Set(None),
+            submitted_by: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await;
+        match inserted.map_err(DbError::classify) {
+            Ok(model) => model,
+            // Another save created the response between the check above and this insert. The
+            // failed insert has spoilt the transaction on PostgreSQL, so do not query again here.
+            Err(DbError::Conflict(_)) => {
+                return Ok(Write::Stale {
+                    current_revision: 1,
+                });
+            }
+            Err(other) => return Err(other),
+        }
+    } else {
+        match bump(db, round_id, organisation_id, expected_revision, now, None).await? {
+            Write::Done(model) => model,
+            stale => return Ok(stale),
+        }
+    };
+    write_answers(db, saved.id, old, new, now).await?;
+    Ok(Write::Done(saved))
+}
+
+/// Marks the response submitted at `expected_revision`, bumping the revision, and stores its scores.
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+    expected_revision: i32,
+    submitted_by: &str,
+    definition: &Definition,
+    card: &ScoreCard,
+) -> Result<Write, DbError> {
+    let now = Utc::now();
+    let done = bump(
+        db,
+        round_id,
+        organisation_id,
+        expected_revision,
+        now,
+        Some(submitted_by),
+    )
+    .await?;
+    if let Write::Done(model) = &done {
+        replace_scores(db, model, definition, card).await?;
+    }
+    Ok(done)
+}
+
+/// Stores a response's scores, replacing any earlier ones (an amendment re-scores).
+pub async fn replace_scores(
+    db: &impl ConnectionTrait,
+    response: &response::Model,
+    definition: &Definition,
+    card: &ScoreCard,
+) -> Result<(), DbError> {
+    score::Entity::delete_many()
+        .filter(score::Column::ResponseId.eq(response.id))
+        .exec(db)
+        .await
+        .map_err(DbError::classify)?;
+    let mut rows: Vec<score::ActiveModel> = card
+        .dimensions
+        .iter()
+        .map(|d| score::ActiveModel {
+            response_id: Set(response.id),
+            round_id: Set(response.round_id),
+            dimension: Set(d.dimension.clone()),
+            score: Set(d.score),
+            level: Set(i32::try_from(d.level).unwrap_or(i32::MAX)),
+            ..Default::default()
+        })
+        .collect();
+    rows.push(score::ActiveModel {
+        response_id: Set(response.id),
+        round_id: Set(response.round_id),
+        dimension: Set(OVERALL.to_owned()),
+        score: Set(card.overall),
+        level: Set(i32::try_from(definition.level_number_for(card.overall)).unwrap_or(i32::MAX)),
+        ..Default::default()
+    });
+    score::Entity::insert_many(rows)
+        .exec(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(())
+}
+
+/// The stored scores of a response, by dimension key (`overall` included).
+pub async fn scores(
+    db: &impl ConnectionTrait,
+    response_id: i32,
+) -> Result<Vec<score::Model>, DbError> {
+    score::Entity::find()
+        .filter(score::Column::ResponseId.eq(response_id))
+        .all(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+/// `UPDATE ... SET revision = revision + 1 WHERE revision = expected`: the database decides who wins
+/// when two writers race, so neither can overwrite the other unseen.
+async fn bump(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+    expected_revision: i32,
+    now: DateTime<Utc>,
+    submitted_by: Option<&str>,
+) -> Result<Write, DbError> {
+    let mut update = response::Entity::update_many()
+        .col_expr(
+            response::Column::Revision,
+            Expr::col(response::Column::Revision).add(1),
+        )
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .filter(response::Column::RoundId.eq(round_id))
+        .filter(response::Column::OrganisationId.eq(organisation_id))
+        .filter(response::Column::Revision.eq(expected_revision));
+    if let Some(who) = submitted_by {
+        update = update
+            .col_expr(response::Column::Status, Expr::value("submitted"))
+            .col_expr(response::Column::SubmittedAt, Expr::value(now))
+            .col_expr(response::Column::SubmittedBy, Expr::value(who));
+    }
+    let result = update.exec(db).await.map_err(DbError::classify)?;
+    if result.rows_affected == 0 {
+        return stale(db, round_id, organisation_id).await;
+    }
+    match find(db, round_id, organisation_id).await? {
+        Some(model) => Ok(Write::Done(model)),
+        None => Ok(Write::Stale {
+            current_revision: 0,
+        }),
+    }
+}
+
+async fn stale(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+) -> Result<Write, DbError> {
+    let current_revision = find(db, round_id, organisation_id)
+        .await?
+        .map_or(0, |r| r.revision);
+    Ok(Write::Stale { current_revision })
+}
+
+/// Writes the difference between two answer sets: removed keys deleted, changed ones upserted.
+async fn write_answers(
+    db: &impl ConnectionTrait,
+    response_id: i32,
+    old: &Answers,
+    new: &Answers,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let removed: Vec<&String> = old.keys().filter(|k| !new.contains_key(*k)).collect();
+    if !removed.is_empty() {
+        answer::Entity::delete_many()
+            .filter(answer::Column::ResponseId.eq(response_id))
+            .filter(answer::Column::QuestionKey.is_in(removed.into_iter().cloned()))
+            .exec(db)
+            .await
+            .map_err(DbError::classify)?;
+    }
+    let changed: Vec<answer::ActiveModel> = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| answer::ActiveModel {
+            response_id: Set(response_id),
+            question_key: Set(k.clone()),
+            value: Set(serde_json::to_string(v).unwrap_or_default()),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in changed.chunks(100) {
+        answer::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([answer::Column::ResponseId, answer::Column::QuestionKey])
+                    .update_columns([answer::Column::Value, answer::Column::UpdatedAt])
+                    .to_owned(),
+            )
+            .exec(db)
+            .await
+            .map_err(DbError::classify)?;
+    }
+    Ok(())
+}
