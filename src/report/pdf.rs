@@ -40,8 +40,10 @@ pub fn render_pdf(report: &Report) -> Result<Vec<u8>, PdfError> {
     front::title(&mut canvas, report);
     front::headline(&mut canvas, report, &mut notes);
     front::fallback_notice(&mut canvas, report);
-    chart_section(&mut canvas, report, &mut notes);
-    canvas.new_page();
+    chart::section(&mut canvas, report, &mut notes);
+    if canvas.page() == 0 {
+        canvas.new_page();
+    }
     table::results(&mut canvas, report, &mut notes);
     back::findings(&mut canvas, report);
     back::method(&mut canvas, report);
@@ -67,30 +69,6 @@ pub fn render_pdf(report: &Report) -> Result<Vec<u8>, PdfError> {
         .map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops))
         .collect();
     save(&doc)
-}
-
-fn chart_section(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
-    const HEADING: Style = Style::new(Face::Bold, 12.5, NAVY);
-    const INTRO: Style = Style::new(Face::Regular, 8.0, MUTED);
-    canvas.ensure(200.0);
-    canvas.paragraph(
-        canvas::LEFT,
-        WIDTH,
-        "Dimensions against peers",
-        HEADING,
-        2.0,
-    );
-    let intro = format!(
-        "Each track runs from 0 to 100 over the maturity levels. Peers are {} (n = {}).",
-        report.peer_group.label, report.peer_group.n
-    );
-    canvas.paragraph(canvas::LEFT, WIDTH, &intro, INTRO, 8.0);
-    chart::dimensions(canvas, report, notes);
-    let guide = "How to read it: the diamond is this organisation's score. The blue bar spans \
-                 the middle half of its peers (Q1 to Q3), the thin line their full range and \
-                 the dark tick their median. The shaded bands are the maturity levels.";
-    canvas.paragraph(canvas::LEFT, WIDTH, guide, INTRO, 4.0);
-    notes.flush(canvas);
 }
 
 /// The lines at the top of every page, wrapped so that a long name never runs off the page.

@@ -5,12 +5,14 @@
 mod helpers;
 
 mod access;
+mod browser;
 mod errors;
 mod health;
 mod invitations;
 mod migrations;
 mod openapi;
 mod organisations;
+mod respond_api;
 mod respond_pages;
 mod rounds;
 mod surveys;

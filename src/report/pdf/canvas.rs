@@ -124,6 +124,11 @@ impl<'a> Canvas<'a> {
         self.pages.len()
     }
 
+    /// The height left for content on the current page.
+    pub(super) fn room(&self) -> f32 {
+        BOTTOM - self.y
+    }
+
     /// Starts a new page unless `height` points are free on this one.
     pub(super) fn ensure(&mut self, height: f32) {
         if self.y + height > BOTTOM {

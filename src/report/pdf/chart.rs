@@ -4,14 +4,16 @@
 
 use crate::report::model::{DimensionResult, LevelBand, Report};
 
-use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, RIGHT, Style, WHITE};
+use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, RIGHT, Style, WHITE, WIDTH};
 use super::fonts::Face;
 use super::format::{Footnotes, one_decimal};
 
 const LABEL_W: f32 = 150.0;
 const TRACK_X0: f32 = LEFT + LABEL_W + 8.0;
 const TRACK_X1: f32 = RIGHT - 42.0;
-const ROW_H: f32 = 36.0;
+const MIN_ROW_H: f32 = 26.0;
+const MAX_ROW_H: f32 = 36.0;
+const LEGEND_H: f32 = 14.0;
 const BAND_LABELS_H: f32 = 16.0;
 const AXIS_H: f32 = 20.0;
 
@@ -23,11 +25,16 @@ const BAND_TINTS: [Colour; 5] = [
     Colour(0.845, 0.89, 0.955),
     Colour(0.81, 0.87, 0.955),
 ];
+const GUIDE: &str = "How to read it: the diamond is this organisation's score. The blue bar spans \
+                     the middle half of its peers (Q1 to Q3), the thin line their full range \
+                     and the dark tick their median. The shaded bands are the maturity levels.";
 const RANGE: Colour = Colour(0.47, 0.55, 0.68);
 const IQR: Colour = Colour(0.42, 0.58, 0.82);
 const MEDIAN: Colour = NAVY;
 const YOU: Colour = Colour(0.88, 0.42, 0.08);
 
+const HEADING: Style = Style::new(Face::Bold, 12.5, NAVY);
+const INTRO: Style = Style::new(Face::Regular, 8.0, MUTED);
 const LABEL: Style = Style::new(Face::Regular, 8.5, INK);
 const SMALL: Style = Style::new(Face::Regular, 7.0, MUTED);
 const SCORE: Style = Style::new(Face::Bold, 9.5, INK);
@@ -36,36 +43,62 @@ fn x_of(score: f64) -> f32 {
     TRACK_X0 + (score.clamp(0.0, 100.0) as f32 / 100.0) * (TRACK_X1 - TRACK_X0)
 }
 
-/// Draws the legend and the chart at the cursor and moves the cursor below them.
-pub(super) fn dimensions(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
-    let rows: Vec<(Vec<String>, f32)> = report
+/// The chart section: heading, legend, chart, a guide to reading it and its notes. Rows are
+/// as tall as the page allows (between `MIN_ROW_H` and `MAX_ROW_H`), so that a page taken
+/// up by a long name still holds the whole chart rather than orphaning its last lines.
+pub(super) fn section(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
+    let intro = format!(
+        "Each track runs from 0 to 100 over the maturity levels. Peers are {} (n = {}).",
+        report.peer_group.label, report.peer_group.n
+    );
+    let labels: Vec<Vec<String>> = report
         .dimensions
         .iter()
         .map(|d| {
-            let lines = canvas
+            canvas
                 .faces()
-                .wrap(LABEL.face, LABEL.size, &d.title, LABEL_W);
-            let height = ROW_H.max(lines.len() as f32 * 10.0 + 10.0);
-            (lines, height)
+                .wrap(LABEL.face, LABEL.size, &d.title, LABEL_W)
         })
         .collect();
-    let body: f32 = rows.iter().map(|(_, h)| h).sum();
-    canvas.ensure(14.0 + BAND_LABELS_H + body + AXIS_H);
+    let suppressed = report.dimensions.iter().any(|d| d.peers.value.is_none());
+    let fixed = HEADING.leading()
+        + 2.0
+        + canvas.wrapped_height(WIDTH, &intro, INTRO)
+        + 8.0
+        + LEGEND_H
+        + BAND_LABELS_H
+        + AXIS_H
+        + canvas.wrapped_height(WIDTH, GUIDE, INTRO)
+        + if suppressed { 24.0 } else { 0.0 };
+    let row_floor = |row_h: f32| -> Vec<f32> {
+        labels
+            .iter()
+            .map(|lines| row_h.max(lines.len() as f32 * 10.0 + 10.0))
+            .collect()
+    };
+    canvas.ensure(fixed + row_floor(MIN_ROW_H).iter().sum::<f32>());
+    let spare = canvas.room() - fixed;
+    let row_h = (spare / labels.len().max(1) as f32).clamp(MIN_ROW_H, MAX_ROW_H);
+    let heights = row_floor(row_h);
 
+    canvas.paragraph(LEFT, WIDTH, "Dimensions against peers", HEADING, 2.0);
+    canvas.paragraph(LEFT, WIDTH, &intro, INTRO, 8.0);
     legend(canvas);
-    canvas.y += 14.0;
+    canvas.y += LEGEND_H;
     band_labels(canvas, &report.levels);
     canvas.y += BAND_LABELS_H;
 
     let top = canvas.y;
-    bands(canvas, &report.levels, top, body);
+    bands(canvas, &report.levels, top, heights.iter().sum());
     let mut row_top = top;
-    for (dimension, (lines, height)) in report.dimensions.iter().zip(&rows) {
-        row(canvas, dimension, lines, row_top, *height, notes);
+    for ((dimension, lines), height) in report.dimensions.iter().zip(&labels).zip(heights) {
+        row(canvas, dimension, lines, row_top, height, notes);
         row_top += height;
     }
     axis(canvas, &report.levels, row_top);
     canvas.y = row_top + AXIS_H;
+    canvas.paragraph(LEFT, WIDTH, GUIDE, INTRO, 4.0);
+    notes.flush(canvas);
 }
 
 fn legend(canvas: &mut Canvas<'_>) {

@@ -23,7 +23,14 @@ const PANEL_H: f32 = 86.0;
 pub(super) fn title(canvas: &mut Canvas<'_>, report: &Report) {
     let kicker = format!("Board benchmark report · {}", report.round.name);
     canvas.paragraph(LEFT, WIDTH, &kicker, KICKER, 4.0);
-    canvas.paragraph(LEFT, WIDTH, &report.organisation.name, NAME, 4.0);
+    // A long name is set smaller rather than taking half the page.
+    let mut name = NAME;
+    while name.size > 12.0
+        && canvas.wrapped_height(WIDTH, &report.organisation.name, name) > 3.0 * name.leading()
+    {
+        name.size -= 1.5;
+    }
+    canvas.paragraph(LEFT, WIDTH, &report.organisation.name, name, 4.0);
     let org = &report.organisation;
     let kind = org.kind.replace('_', " ");
     let mut place = vec![org.region.as_str(), org.country.as_str()];

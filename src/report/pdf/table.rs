@@ -147,7 +147,16 @@ fn draw_row(canvas: &mut Canvas<'_>, cells: &[Cell], height: f32, striped: bool)
     let mut x = LEFT;
     for (column, (text, style)) in COLUMNS.iter().zip(cells) {
         let inner = column.width - 2.0 * PAD;
-        canvas.wrapped(x + PAD, top + 4.0, inner, text, *style, column.align);
+        // Smaller text (a "suppressed" note) shares the first baseline of the row.
+        let shift = CELL.baseline(0.0) - style.baseline(0.0);
+        canvas.wrapped(
+            x + PAD,
+            top + 4.0 + shift,
+            inner,
+            text,
+            *style,
+            column.align,
+        );
         x += column.width;
     }
     canvas.y = top + height;

@@ -1,0 +1,184 @@
+//! A headless Chromium driven over the WebDriver protocol (chromedriver), for tests that must use
+//! the pages as a person with a keyboard would. Requires Debian's `chromium` and `chromium-driver`.
+
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+pub const SPACE: &str = "\u{E00D}";
+pub const ENTER: &str = "\u{E007}";
+
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    client: reqwest::Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium. Fails, never skips, when they are missing.
+    pub async fn start() -> Browser {
+        let driver_path = which("chromedriver").unwrap_or_else(|| {
+            panic!("chromedriver is not installed: run `apt-get install -y chromium chromium-driver` (.ci/run does)")
+        });
+        let chromium = which("chromium").or_else(|| which("chromium-browser")).unwrap_or_else(|| {
+            panic!("Chromium is not installed: run `apt-get install -y chromium chromium-driver` (.ci/run does)")
+        });
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while client.get(format!("{base}/status")).send().await.is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().expect("profile dir");
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display())]
+            }
+        }}});
+        let resp: Value = client
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .expect("new session")
+            .json()
+            .await
+            .expect("session JSON");
+        let session = resp["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {resp}"))
+            .to_owned();
+        Browser {
+            driver,
+            base,
+            session,
+            client,
+            _profile: profile,
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut req = self.client.request(method, url);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp: Value = req
+            .send()
+            .await
+            .expect("webdriver call")
+            .json()
+            .await
+            .expect("webdriver JSON");
+        if let Some(error) = resp["value"].get("error") {
+            panic!("webdriver {path}: {error} {}", resp["value"]["message"]);
+        }
+        resp["value"].clone()
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
+            .await;
+    }
+
+    pub async fn url(&self) -> String {
+        self.call(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub async fn source(&self) -> String {
+        self.call(reqwest::Method::GET, "/source", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The element matching a CSS selector, if there is one.
+    pub async fn find(&self, css: &str) -> Option<String> {
+        let url = format!("{}/session/{}/element", self.base, self.session);
+        let resp: Value = self
+            .client
+            .post(url)
+            .json(&json!({ "using": "css selector", "value": css }))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        resp["value"][ELEMENT].as_str().map(str::to_owned)
+    }
+
+    /// Types into an element, as the keyboard would (focusing it first).
+    pub async fn keys(&self, element: &str, text: &str) {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        )
+        .await;
+    }
+
+    pub async fn clear(&self, element: &str) {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/clear"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    /// Waits until the page's URL changes from `from`.
+    pub async fn wait_for_navigation(&self, from: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let now = self.url().await;
+            if now != from {
+                return now;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page did not move on from {from}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn which(program: &str) -> Option<String> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|p| p.exists())
+            .map(|p| p.display().to_string())
+    })
+}
