@@ -6,6 +6,8 @@ use std::time::Duration;
 
 /// Where the embedded default database lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://soundings.sqlite?mode=rwc";
+/// Groups smaller than this are never shown (DESIGN.md, "Disclosure control").
+pub const DEFAULT_DISCLOSURE_THRESHOLD: usize = 5;
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Large enough for a CSV of 10,000 organisations or a long definition document, small enough that
 /// a hostile client cannot make the server buffer much.
@@ -22,6 +24,10 @@ pub struct Settings {
     /// The address people reach this server at (e.g. `https://soundings.example.org`), used in the
     /// invitation and share links it hands out. Defaults to `http://` and the bound address.
     pub public_url: Option<String>,
+    /// The disclosure threshold k: nothing is published about a group of fewer organisations.
+    pub disclosure_threshold: usize,
+    /// Set by `soundings demo`: the landing page then shows the demo's links and keys.
+    pub demo: Option<crate::demo::seed::DemoLinks>,
 }
 
 #[derive(Clone, Debug)]
@@ -51,6 +57,8 @@ impl Settings {
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_grace: Duration::from_secs(10),
             public_url: None,
+            disclosure_threshold: DEFAULT_DISCLOSURE_THRESHOLD,
+            demo: None,
         }
     }
 }

@@ -10,6 +10,7 @@
 )]
 
 pub mod api;
+pub mod benchmarks;
 pub mod cli;
 pub mod config;
 pub mod demo;

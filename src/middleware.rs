@@ -147,7 +147,12 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, req: Request) -> Result<Response> {
-        let is_docs = req.uri().path().starts_with("/docs");
+        let path = req.uri().path();
+        let is_docs = path.starts_with("/docs");
+        // API answers (some carry secret links) and respondent pages are private to their caller.
+        let private = path.starts_with("/api/")
+            || path.starts_with("/respond/")
+            || path.starts_with("/share/");
         // Errors are rendered here rather than further out, so that they carry these headers too.
         let mut resp = match self.0.call(req).await {
             Ok(resp) => resp.into_response(),
@@ -168,6 +173,9 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
             HeaderValue::from_static("no-referrer"),
         );
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        if private && !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
         Ok(resp)
     }
 }

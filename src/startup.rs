@@ -78,6 +78,7 @@ impl Application {
         let state = AppState {
             keys: Arc::new(keys),
             definitions: DefinitionCache::default(),
+            rounds: Default::default(),
             public_url: public_url.into(),
             db,
             settings: Arc::new(settings),

@@ -17,6 +17,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     pub keys: Arc<ServerKeys>,
     pub definitions: DefinitionCache,
+    /// Rounds' submitted data for benchmarks, checked against the database on every use.
+    pub rounds: crate::benchmarks::RoundCache,
 }
 
 /// Keys shared by every instance (kept in the database).

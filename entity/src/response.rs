@@ -18,6 +18,27 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::organisation::Entity",
+        from = "Column::OrganisationId",
+        to = "super::organisation::Column::Id"
+    )]
+    Organisation,
+    #[sea_orm(has_many = "super::answer::Entity")]
+    Answer,
+}
+
+impl Related<super::organisation::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Organisation.def()
+    }
+}
+
+impl Related<super::answer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Answer.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -4,12 +4,14 @@
 
 mod audit;
 pub mod auth;
+mod benchmarks;
 mod invitations;
 mod me;
 mod organisations;
 pub mod pagination;
 pub mod payloads;
 pub mod problem;
+mod research;
 mod respond;
 mod rounds;
 mod surveys;
@@ -35,6 +37,8 @@ pub enum ApiTags {
     Audit,
     /// A respondent's own response, reached with the invitation link's secret.
     Respond,
+    /// Aggregated and pseudonymised data for researchers, with disclosure control.
+    Research,
 }
 
 pub type Apis = (
@@ -45,6 +49,8 @@ pub type Apis = (
     invitations::InvitationsApi,
     audit::AuditApi,
     respond::RespondApi,
+    research::ResearchApi,
+    benchmarks::BenchmarksApi,
 );
 
 /// The OpenAPI service with every resource. The document it produces is checked in as
@@ -59,6 +65,8 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             invitations::InvitationsApi,
             audit::AuditApi,
             respond::RespondApi,
+            research::ResearchApi,
+            benchmarks::BenchmarksApi,
         ),
         "Soundings API", env!("CARGO_PKG_VERSION"))
         .description(

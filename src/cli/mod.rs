@@ -1,8 +1,12 @@
 //! The `soundings` command line: parses flags and environment into settings, then calls the library.
 
-mod import;
+mod demo;
+pub(crate) mod import;
 
-use crate::config::{DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_DATABASE_URL, LogFormat, Settings};
+use crate::config::{
+    DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_DATABASE_URL, DEFAULT_DISCLOSURE_THRESHOLD,
+    LogFormat, Settings,
+};
 use crate::domain::role::Role;
 use crate::startup::{Application, redact_url, shutdown_signal};
 use crate::store::{Database, api_keys};
@@ -50,6 +54,9 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Bring the database schema up to date, then serve the web pages and the API
     Serve(ServeArgs),
+    /// Fill a database with fictional organisations and two rounds of answers, print keys and
+    /// links to try, then serve it (the quickest way to see Soundings at work)
+    Demo(demo::DemoArgs),
     /// Bring the database schema up to date and exit
     Migrate {
         /// Only list the migrations that have not been applied yet
@@ -84,6 +91,11 @@ pub struct ServeArgs {
     /// (default: http:// and the bind address)
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Disclosure threshold k: statistics of groups of fewer organisations are suppressed
+    #[arg(long, env = "DISCLOSURE_THRESHOLD", default_value_t = DEFAULT_DISCLOSURE_THRESHOLD,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
+    pub disclosure_threshold: usize,
 }
 
 #[derive(Subcommand)]
@@ -109,8 +121,13 @@ pub enum KeysCommand {
 /// Parses the command line and runs the command. Errors are printed with the fix they call for.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
-    let quiet = !matches!(cli.command, Command::Serve(_));
-    telemetry::init(cli.global.log_format, if quiet { "warn" } else { "info" });
+    let filter = match cli.command {
+        Command::Serve(_) => "info",
+        // Requests are logged once serving, but not the migrations before the progress bar.
+        Command::Demo(_) => "info,sea_orm_migration=warn",
+        _ => "warn",
+    };
+    telemetry::init(cli.global.log_format, filter);
     match execute(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -128,6 +145,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             settings.bind = args.bind;
             settings.body_limit = args.body_limit;
             settings.public_url = args.public_url;
+            settings.disclosure_threshold = args.disclosure_threshold;
             let app = Application::build(settings).await?;
             tracing::info!(
                 address = %format!("http://127.0.0.1:{}", app.port()),
@@ -138,6 +156,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("stopped");
             Ok(())
         }
+        Command::Demo(args) => demo::run(&database_url, args).await,
         Command::Migrate { status } => {
             let db = open(&database_url).await?;
             if status {

@@ -18,6 +18,7 @@ mod draws;
 mod organisations;
 mod places;
 mod position;
+pub mod seed;
 mod targets;
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! answer validation, scoring and statistics. Nothing here imports `store`, `api` or `web`.
 
 pub mod answers;
+pub mod benchmark;
 pub mod definition;
 pub mod organisation;
 pub mod peers;

@@ -46,7 +46,7 @@ pub fn render_pdf(report: &Report) -> Result<Vec<u8>, PdfError> {
     }
     table::results(&mut canvas, report, &mut notes);
     back::findings(&mut canvas, report);
-    back::method(&mut canvas, report);
+    back::appendix(&mut canvas, report);
 
     let (pages, used) = canvas.finish();
     let mut doc = PdfDocument::new(&format!(

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod app_secrets;
 pub mod audit;
+pub mod benchmarks;
 mod database;
 pub mod invitations;
 pub mod organisations;

@@ -18,6 +18,11 @@ async fn invitations_give_each_organisation_a_secret_link_shown_once_and_stored_
         )
         .await;
     assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["cache-control"],
+        "no-store",
+        "secret links must not be cached"
+    );
     let batch: serde_json::Value = resp.json().await.unwrap();
     let created = batch["created"].as_array().unwrap();
     assert_eq!(created.len(), 2);

@@ -6,12 +6,14 @@ mod helpers;
 
 mod access;
 mod browser;
+mod demo;
 mod errors;
 mod health;
 mod invitations;
 mod migrations;
 mod openapi;
 mod organisations;
+mod research;
 mod respond_api;
 mod respond_pages;
 mod rounds;

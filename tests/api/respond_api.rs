@@ -7,7 +7,7 @@ use serde_json::json;
 
 /// Two dimensions (plan weighs 2, team 1), a conditional question, a capped multi-choice and
 /// banded decimal, so every scoring rule shows in the hand-worked figures below.
-const TINY: &str = r#"
+pub const TINY: &str = r#"
 slug: tiny
 version: 1
 title: Tiny
@@ -48,34 +48,51 @@ sections:
       - { key: notes, prompt: "Notes?", type: text }
 "#;
 
-async fn tiny_round(app: &TestApp) {
-    app.admin_post(
-        "/api/v1/surveys",
-        json!({ "slug": "tiny", "title": "Tiny" }),
-    )
-    .await;
-    let put = app
-        .admin_text(
-            Method::PUT,
-            "/api/v1/surveys/tiny/versions/1",
-            "application/yaml",
-            TINY,
-        )
-        .await;
-    assert_eq!(put.status(), 201, "{}", put.text().await.unwrap());
-    app.admin_post("/api/v1/surveys/tiny/versions/1/publish", json!({}))
-        .await;
-    let now = Utc::now();
-    app.admin_post(
-        "/api/v1/rounds",
-        json!({ "code": "t1", "name": "T1", "survey": "tiny", "version": 1,
-                "opens_at": now - Duration::days(1), "closes_at": now + Duration::days(1) }),
-    )
-    .await;
-    app.admin_post("/api/v1/rounds/t1/open", json!({})).await;
+pub async fn tiny_round(app: &TestApp) {
+    tiny_round_named(app, "t1", 1).await;
 }
 
-async fn put_answers(
+/// Publishes the tiny survey (once) and opens round `code`, opened `days_ago` days ago.
+pub async fn tiny_round_named(app: &TestApp, code: &str, days_ago: i64) {
+    if app
+        .get_as(&app.admin_key, "/api/v1/surveys/tiny")
+        .await
+        .status()
+        == 404
+    {
+        app.admin_post(
+            "/api/v1/surveys",
+            json!({ "slug": "tiny", "title": "Tiny" }),
+        )
+        .await;
+        let put = app
+            .admin_text(
+                Method::PUT,
+                "/api/v1/surveys/tiny/versions/1",
+                "application/yaml",
+                TINY,
+            )
+            .await;
+        assert_eq!(put.status(), 201, "{}", put.text().await.unwrap());
+        app.admin_post("/api/v1/surveys/tiny/versions/1/publish", json!({}))
+            .await;
+    }
+    let now = Utc::now();
+    let created = app
+        .admin_post(
+            "/api/v1/rounds",
+            json!({ "code": code, "name": code.to_uppercase(), "survey": "tiny", "version": 1,
+                    "opens_at": now - Duration::days(days_ago), "closes_at": now + Duration::days(1) }),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let opened = app
+        .admin_post(&format!("/api/v1/rounds/{code}/open"), json!({}))
+        .await;
+    assert_eq!(opened.status(), 200);
+}
+
+pub async fn put_answers(
     app: &TestApp,
     link: &str,
     revision: i64,

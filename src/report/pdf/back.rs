@@ -82,7 +82,19 @@ fn list(canvas: &mut Canvas<'_>, title: &str, colour: Colour, findings: &[Findin
     canvas.y += 6.0;
 }
 
-pub(super) fn method(canvas: &mut Canvas<'_>, report: &Report) {
+/// "Reading the figures" and "Method", kept together on one page when they fit on one: the
+/// reference part of the report, better whole than split over two pages.
+pub(super) fn appendix(canvas: &mut Canvas<'_>, report: &Report) {
+    let guide = reading_guide(report);
+    let method = method(report);
+    let height = key_values_height(canvas, &guide) + 14.0 + key_values_height(canvas, &method);
+    canvas.ensure(height);
+    key_values(canvas, "Reading the figures", &guide);
+    canvas.y += 14.0;
+    key_values(canvas, "Method", &method);
+}
+
+fn method(report: &Report) -> Vec<(&'static str, String)> {
     let group = &report.peer_group;
     let method = &report.method;
     let survey = &report.survey;
@@ -112,7 +124,7 @@ pub(super) fn method(canvas: &mut Canvas<'_>, report: &Report) {
         Some(previous) => format!("; changes are measured against {previous}"),
         None => String::new(),
     };
-    let rows = [
+    vec![
         (
             "Peer group",
             format!(
@@ -148,25 +160,52 @@ pub(super) fn method(canvas: &mut Canvas<'_>, report: &Report) {
             ),
         ),
         ("As at", report.as_at.clone()),
-    ];
+    ]
+}
 
-    let value_w = WIDTH - KEY_W;
-    let heights: Vec<f32> = rows
-        .iter()
+/// Plain-language meanings of the figures, for readers who are not statisticians.
+fn reading_guide(report: &Report) -> Vec<(&'static str, String)> {
+    let k = report.method.k;
+    let change = match &report.round.previous_round {
+        Some(previous) => format!("Points gained or lost since {previous}."),
+        None => "Points gained or lost since the previous round.".to_owned(),
+    };
+    vec![
+        ("Score", "From 0 to 100, from this organisation's answers. The level is the band the score falls in.".to_owned()),
+        ("Percentile", "The share of peers scoring lower than this organisation: the 60th percentile is ahead of about 60 in every 100 peers.".to_owned()),
+        ("Quartile", "Q1 is the lowest quarter of peers, Q4 the highest.".to_owned()),
+        ("Peer median, Q1–Q3", "Half of the peers score above the median and half below; Q1–Q3 spans the middle half of the peers.".to_owned()),
+        ("Change", format!("{change} Changes are not tested for statistical significance, so read small ones with care.")),
+        ("Suppressed", format!("Withheld because fewer than {k} responses lie behind it, so that no organisation can be singled out. A suppressed figure is never shown as zero.")),
+    ]
+}
+
+fn row_heights(canvas: &Canvas<'_>, rows: &[(&str, String)]) -> Vec<f32> {
+    rows.iter()
         .map(|(key, value)| {
             canvas
-                .wrapped_height(value_w, value, BODY)
+                .wrapped_height(WIDTH - KEY_W, value, BODY)
                 .max(canvas.wrapped_height(KEY_W - 8.0, key, KEY))
         })
-        .collect();
-    // Kept on one page when it fits on one: a method split over two pages reads badly.
-    canvas.ensure(HEADING.leading() + 6.0 + heights.iter().map(|h| h + 6.0).sum::<f32>());
-    canvas.paragraph(LEFT, WIDTH, "Method", HEADING, 6.0);
-    for ((key, value), height) in rows.into_iter().zip(heights) {
+        .collect()
+}
+
+fn key_values_height(canvas: &Canvas<'_>, rows: &[(&str, String)]) -> f32 {
+    let rows: f32 = row_heights(canvas, rows).iter().map(|h| h + 6.0).sum();
+    HEADING.leading() + 6.0 + rows
+}
+
+/// A titled list of labelled rows, kept on one page when it fits on one.
+fn key_values(canvas: &mut Canvas<'_>, title: &str, rows: &[(&str, String)]) {
+    let value_w = WIDTH - KEY_W;
+    let heights = row_heights(canvas, rows);
+    canvas.ensure(key_values_height(canvas, rows));
+    canvas.paragraph(LEFT, WIDTH, title, HEADING, 6.0);
+    for ((key, value), height) in rows.iter().zip(heights) {
         canvas.ensure(height + 6.0);
         let top = canvas.y;
         canvas.wrapped(LEFT, top, KEY_W - 8.0, key, KEY, Align::Left);
-        canvas.wrapped(LEFT + KEY_W, top, value_w, &value, BODY, Align::Left);
+        canvas.wrapped(LEFT + KEY_W, top, value_w, value, BODY, Align::Left);
         canvas.y = top + height + 3.0;
         canvas.line((LEFT, canvas.y), (LEFT + WIDTH, canvas.y), 0.4, RULE);
         canvas.y += 3.0;

@@ -18,7 +18,7 @@ const NOTICE: Style = Style::new(Face::Regular, 8.5, INK);
 
 const PANEL: Colour = Colour(0.945, 0.955, 0.975);
 const NOTICE_BAR: Colour = Colour(0.93, 0.62, 0.16);
-const PANEL_H: f32 = 86.0;
+const PANEL_H: f32 = 92.0;
 
 pub(super) fn title(canvas: &mut Canvas<'_>, report: &Report) {
     let kicker = format!("Board benchmark report · {}", report.round.name);
@@ -30,7 +30,7 @@ pub(super) fn title(canvas: &mut Canvas<'_>, report: &Report) {
     {
         name.size -= 1.5;
     }
-    canvas.paragraph(LEFT, WIDTH, &report.organisation.name, name, 4.0);
+    canvas.paragraph(LEFT, WIDTH, &report.organisation.name, name, 6.0);
     let org = &report.organisation;
     let kind = org.kind.replace('_', " ");
     let mut place = vec![org.region.as_str(), org.country.as_str()];

@@ -196,3 +196,59 @@ fn read_u16(bytes: &[u8], at: usize) -> Option<u16> {
 fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static REGULAR: &[u8] = include_bytes!("../../../templates/fonts/DejaVuSans.ttf");
+
+    fn gid(c: char) -> u16 {
+        let mut warnings = Vec::new();
+        let font = printpdf::ParsedFont::from_bytes(REGULAR, 0, &mut warnings).unwrap();
+        font.lookup_glyph_index(u32::from(c)).unwrap()
+    }
+
+    fn outline(font: &[u8], gid: u16) -> Vec<u8> {
+        let loca = find_table(font, b"loca").unwrap();
+        let at = |i: usize| read_u32(loca, 4 * i).unwrap() as usize;
+        let g = usize::from(gid);
+        find_table(font, b"glyf").unwrap()[at(g)..at(g + 1)].to_vec()
+    }
+
+    #[test]
+    fn kept_glyphs_keep_their_outlines_and_components_and_the_rest_are_emptied() {
+        let (w_circumflex, w, zhe) = (gid('ŵ'), gid('w'), gid('Ж'));
+        let subset = retain_glyphs(REGULAR, &BTreeSet::from([w_circumflex])).unwrap();
+
+        assert!(subset.len() < REGULAR.len() / 5, "{} bytes", subset.len());
+        let accented = outline(&subset, w_circumflex);
+        assert!(!accented.is_empty());
+        let mut parts = Vec::new();
+        components(&accented, &mut parts).unwrap();
+        for part in &parts {
+            assert!(
+                !outline(&subset, *part as u16).is_empty(),
+                "component {part}"
+            );
+        }
+        if !parts.is_empty() {
+            assert!(parts.contains(&usize::from(w)), "ŵ is built on w");
+        }
+        assert!(
+            outline(&subset, zhe).is_empty(),
+            "an unused glyph keeps its outline"
+        );
+        assert_eq!(
+            checksum(&subset),
+            0xB1B0_AFBA,
+            "head.checkSumAdjustment is wrong"
+        );
+        let mut warnings = Vec::new();
+        let reparsed = printpdf::ParsedFont::from_bytes(&subset, 0, &mut warnings).unwrap();
+        assert_eq!(
+            reparsed.lookup_glyph_index(u32::from('ŵ')),
+            Some(w_circumflex)
+        );
+    }
+}

@@ -75,6 +75,34 @@ fn the_text_holds_the_name_dimensions_peer_group_suppression_and_hash() {
 }
 
 #[test]
+fn withheld_headline_figures_read_suppressed_with_their_reason() {
+    let mut report = sample();
+    let reason = "the peer group has 4 responses, fewer than k = 5";
+    fn withheld<T>(reason: &str) -> crate::report::model::Disclosed<T> {
+        crate::report::model::Disclosed {
+            value: None,
+            suppressed_reason: Some(reason.to_owned()),
+        }
+    }
+    report.headline.percentile = withheld(reason);
+    report.headline.quartile = withheld(reason);
+    report.headline.peer_median = withheld(reason);
+    report.headline.change_since_last = None;
+    report.round.previous_round = None;
+    report.peer_group.fell_back_from.clear();
+    report.strengths.clear();
+
+    let text = words(&poppler("pdftotext", &render_pdf(&report).unwrap()));
+    // The headline comes first, so its reason is note 1; the dimension's is note 2.
+    assert_eq!(text.matches("suppressed¹").count(), 3, "{text}");
+    assert!(text.contains(&format!("¹ Suppressed: {reason}")), "{text}");
+    assert!(text.contains("suppressed²"), "{text}");
+    assert!(text.contains("first round of this survey"), "{text}");
+    assert!(text.contains("None this round."), "{text}");
+    assert!(!text.contains("The narrower group"), "{text}");
+}
+
+#[test]
 fn pdfinfo_reports_two_to_four_a4_pages() {
     let info = poppler("pdfinfo", &render_pdf(&sample()).unwrap());
     let field = |name: &str| {

@@ -67,8 +67,9 @@ impl TestApp {
                 serde_json::json!({ "organisations": [organisation] }),
             )
             .await;
-        assert_eq!(resp.status(), 200);
+        let status = resp.status();
         let batch: serde_json::Value = resp.json().await.unwrap_or_default();
+        assert_eq!(status, 200, "inviting {organisation} to {round}: {batch}");
         let link = batch["created"][0]["link"]
             .as_str()
             .unwrap_or_default()

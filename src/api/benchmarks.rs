@@ -1,0 +1,206 @@
+//! `/rounds/{code}/organisations/{organisation}/benchmark`: one organisation's position among its
+//! peers. It names the organisation, so only admins may read it (researchers get pseudonymised
+//! and aggregated data; boards get the report through a share link).
+
+use super::ApiTags;
+use super::auth::ApiKeyAuth;
+use super::problem::{ApiError, ApiResult};
+use super::rounds::find_round;
+use crate::benchmarks::{Missing, organisation_benchmark};
+use crate::domain::benchmark::Position;
+use crate::domain::role::Role;
+use crate::state::AppState;
+use crate::store::organisations;
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi};
+
+pub struct BenchmarksApi;
+
+/// A score and where it stands among the peer group. Peer figures are null, with `suppressed`
+/// and a reason, when the group has fewer than k organisations.
+#[derive(Object)]
+pub struct PositionView {
+    /// A dimension key, or `overall`.
+    pub dimension: String,
+    pub title: String,
+    pub score: Option<f64>,
+    pub level: Option<u32>,
+    pub level_name: Option<String>,
+    pub peer_n: Option<u64>,
+    pub peer_mean: Option<f64>,
+    pub peer_min: Option<f64>,
+    pub peer_q1: Option<f64>,
+    pub peer_median: Option<f64>,
+    pub peer_q3: Option<f64>,
+    pub peer_max: Option<f64>,
+    /// (peers below + half the peers equal) / n × 100.
+    pub percentile: Option<f64>,
+    /// 1 (lowest quarter) to 4.
+    pub quartile: Option<u8>,
+    pub difference_from_median: Option<f64>,
+    /// The score in the previous round of the same survey, matched by dimension key.
+    pub previous_score: Option<f64>,
+    pub change: Option<f64>,
+    pub suppressed: bool,
+    pub suppression_reason: Option<String>,
+}
+
+impl From<Position> for PositionView {
+    fn from(p: Position) -> Self {
+        let peers = p.peers.value.as_ref();
+        PositionView {
+            dimension: p.dimension,
+            title: p.title,
+            score: p.score,
+            level: p.level,
+            level_name: p.level_name,
+            peer_n: peers.map(|s| s.n as u64),
+            peer_mean: peers.map(|s| s.mean),
+            peer_min: peers.map(|s| s.min),
+            peer_q1: peers.map(|s| s.q1),
+            peer_median: peers.map(|s| s.median),
+            peer_q3: peers.map(|s| s.q3),
+            peer_max: peers.map(|s| s.max),
+            percentile: p.percentile.value,
+            quartile: p.quartile.value,
+            difference_from_median: p.difference_from_median.value,
+            previous_score: p.previous_score,
+            change: p.change,
+            suppressed: p.peers.suppressed,
+            suppression_reason: p.peers.reason,
+        }
+    }
+}
+
+#[derive(Object)]
+pub struct PeerGroupView {
+    /// The attributes the peers share (`kind,region`, `kind`, `country` or `all`).
+    pub grouping: String,
+    pub label: String,
+    pub n: Option<u64>,
+    /// Narrower groups passed over because they had fewer than k organisations.
+    pub skipped: Vec<String>,
+    pub suppressed: bool,
+    pub suppression_reason: Option<String>,
+}
+
+#[derive(Object)]
+pub struct OptionShareView {
+    pub value: String,
+    pub label: String,
+    pub count: Option<u64>,
+    /// Share of the peers who answered, 0 to 1.
+    pub share: Option<f64>,
+    /// Whether this organisation chose it.
+    pub chosen: bool,
+}
+
+#[derive(Object)]
+pub struct QuestionView {
+    pub question: String,
+    pub prompt: String,
+    pub dimension: Option<String>,
+    /// Peers who were asked and answered.
+    pub answered: Option<u64>,
+    pub options: Vec<OptionShareView>,
+    pub suppressed: bool,
+    pub suppression_reason: Option<String>,
+}
+
+#[derive(Object)]
+pub struct BenchmarkView {
+    pub organisation: String,
+    pub organisation_name: String,
+    pub round: String,
+    pub previous_round: Option<String>,
+    /// The disclosure threshold applied.
+    pub k: u64,
+    pub peer_group: PeerGroupView,
+    pub overall: PositionView,
+    pub dimensions: Vec<PositionView>,
+    pub questions: Vec<QuestionView>,
+}
+
+#[OpenApi(tag = "ApiTags::Research")]
+impl BenchmarksApi {
+    /// An organisation's benchmark
+    ///
+    /// Who may call: admin. The organisation's overall and dimension scores and levels; its peer
+    /// group (the first of kind+region, kind, country, all organisations with at least k
+    /// submitted responses) and that group's statistics; its percentile rank, quartile, distance
+    /// from the peer median and change since the previous round; and, per choice question, the
+    /// share of peers choosing each option. 404 if it has not submitted in this round.
+    #[oai(
+        path = "/rounds/:code/organisations/:organisation/benchmark",
+        method = "get",
+        operation_id = "get_organisation_benchmark"
+    )]
+    async fn benchmark(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        code: Path<String>,
+        organisation: Path<String>,
+    ) -> ApiResult<Json<BenchmarkView>> {
+        auth.0.require(Role::Admin)?;
+        let round = find_round(&state, &code.0).await?;
+        let org_code = organisation.0.trim().to_ascii_uppercase();
+        let org = organisations::find_by_code(&state.db.conn, &org_code)
+            .await?
+            .ok_or_else(|| {
+                ApiError::not_found(format!("There is no organisation with code {org_code}."))
+            })?;
+        let found = match organisation_benchmark(&state, &round, org).await? {
+            Ok(found) => found,
+            Err(Missing::NotSubmitted) => {
+                return Err(ApiError::not_found(format!(
+                    "{org_code} has not submitted a response in round {}.",
+                    round.code
+                )));
+            }
+        };
+        let b = found.benchmark;
+        Ok(Json(BenchmarkView {
+            organisation: found.organisation.code,
+            organisation_name: found.organisation.name,
+            round: round.code,
+            previous_round: found.previous_round.map(|r| r.code),
+            k: state.settings.disclosure_threshold as u64,
+            peer_group: PeerGroupView {
+                grouping: b.peer_group.grouping,
+                label: b.peer_group.label,
+                n: b.peer_group.n.value.map(|n| n as u64),
+                skipped: b.peer_group.skipped,
+                suppressed: b.peer_group.n.suppressed,
+                suppression_reason: b.peer_group.n.reason,
+            },
+            overall: b.overall.into(),
+            dimensions: b.dimensions.into_iter().map(Into::into).collect(),
+            questions: found
+                .questions
+                .into_iter()
+                .map(|q| QuestionView {
+                    question: q.key,
+                    prompt: q.prompt,
+                    dimension: q.dimension,
+                    answered: q.answered.value.map(|n| n as u64),
+                    options: q
+                        .options
+                        .into_iter()
+                        .map(|o| OptionShareView {
+                            value: o.value,
+                            label: o.label,
+                            count: o.count.map(|c| c as u64),
+                            share: o.share,
+                            chosen: o.chosen,
+                        })
+                        .collect(),
+                    suppressed: q.suppressed,
+                    suppression_reason: q.reason,
+                })
+                .collect(),
+        }))
+    }
+}

@@ -1,0 +1,392 @@
+//! An organisation's position among its peers, and researchers' statistics of peer groups, all
+//! computed from the scores stored at submission (never by re-scoring). Every figure about a group
+//! passes through [`Threshold::disclose`], so nothing about fewer than k organisations escapes.
+
+use super::answers::{Answers, visible_questions};
+use super::definition::{Definition, Question, QuestionKind};
+use super::peers::{Choice, Disclosed, GroupKey, Grouping, OrgAttributes, Threshold, choose_group};
+use super::stats::{Summary, percentile_rank, quartile_of, summarise};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The key of the overall score among the dimension scores.
+pub const OVERALL: &str = "overall";
+
+/// One submitted response as benchmarks see it.
+pub struct Member<'a> {
+    pub attributes: &'a OrgAttributes,
+    /// Score by dimension key, `overall` included.
+    pub scores: &'a BTreeMap<String, f64>,
+}
+
+/// Where an organisation stands on one dimension (or overall) within its peer group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Position {
+    /// A dimension key, or `overall`.
+    pub dimension: String,
+    pub title: String,
+    pub score: Option<f64>,
+    pub level: Option<u32>,
+    pub level_name: Option<String>,
+    /// The peer group's statistics (the organisation included).
+    pub peers: Disclosed<Summary>,
+    /// (peers below + half the peers equal) / n × 100.
+    pub percentile: Disclosed<f64>,
+    /// 1 (lowest quarter) to 4.
+    pub quartile: Disclosed<u8>,
+    /// Score minus the peer median.
+    pub difference_from_median: Disclosed<f64>,
+    /// The score in the previous round of the same survey, matched by dimension key.
+    pub previous_score: Option<f64>,
+    pub change: Option<f64>,
+}
+
+/// The peer group an organisation's benchmark used.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PeerGroup {
+    /// The attributes shared, e.g. `kind,region`, or `all`.
+    pub grouping: String,
+    pub key: GroupKey,
+    pub label: String,
+    /// Submitted responses in the group, the organisation's included.
+    pub n: Disclosed<usize>,
+    /// Narrower groups skipped because they were smaller than the threshold.
+    pub skipped: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OrgBenchmark {
+    pub peer_group: PeerGroup,
+    pub overall: Position,
+    pub dimensions: Vec<Position>,
+}
+
+/// The benchmark of `population[org]` within the first group of the fallback chain that is large
+/// enough. `previous` holds the organisation's scores in the previous round, if it took part.
+pub fn benchmark(
+    def: &Definition,
+    population: &[Member<'_>],
+    org: usize,
+    previous: Option<&BTreeMap<String, f64>>,
+    threshold: Threshold,
+) -> (OrgBenchmark, Choice) {
+    let attributes: Vec<OrgAttributes> = population.iter().map(|m| m.attributes.clone()).collect();
+    let choice = choose_group(&attributes[org], &attributes, threshold);
+    let n = choice.members.len();
+    let position = |key: &str, title: &str| {
+        let values: Vec<f64> = choice
+            .members
+            .iter()
+            .filter_map(|&i| population[i].scores.get(key).copied())
+            .collect();
+        let score = population[org].scores.get(key).copied();
+        let level = score.map(|s| def.level_number_for(s));
+        let summary = threshold.disclose(n, || summarise(&values));
+        let summary = Disclosed {
+            value: summary.value.flatten(),
+            suppressed: summary.suppressed,
+            reason: summary.reason,
+        };
+        let previous_score = previous.and_then(|p| p.get(key).copied());
+        Position {
+            dimension: key.to_owned(),
+            title: title.to_owned(),
+            score,
+            level,
+            level_name: score.map(|s| def.level_for(s).name.clone()),
+            percentile: threshold.disclose(n, || {
+                score.map_or(f64::NAN, |s| percentile_rank(&values, s))
+            }),
+            quartile: threshold.disclose(n, || match (&summary.value, score) {
+                (Some(sum), Some(s)) => quartile_of(sum, s),
+                _ => 0,
+            }),
+            difference_from_median: threshold.disclose(n, || match (&summary.value, score) {
+                (Some(sum), Some(s)) => s - sum.median,
+                _ => f64::NAN,
+            }),
+            peers: summary,
+            change: match (score, previous_score) {
+                (Some(now), Some(then)) => Some(now - then),
+                _ => None,
+            },
+            previous_score,
+        }
+    };
+    let overall = position(OVERALL, "Overall");
+    let dimensions = def
+        .dimensions
+        .iter()
+        .map(|d| position(&d.key, &d.title))
+        .collect();
+    let peer_group = PeerGroup {
+        grouping: choice.grouping.to_string(),
+        key: choice.key.clone(),
+        label: choice.label.clone(),
+        n: threshold.disclose(n, || n),
+        skipped: choice.skipped.clone(),
+    };
+    (
+        OrgBenchmark {
+            peer_group,
+            overall,
+            dimensions,
+        },
+        choice,
+    )
+}
+
+/// How many peers gave one option, and what share of those who answered.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OptionShare {
+    pub value: String,
+    pub label: String,
+    pub count: Option<usize>,
+    /// 0 to 1 of the peers who answered the question.
+    pub share: Option<f64>,
+    /// Whether the organisation chose this option.
+    pub chosen: bool,
+}
+
+/// One choice question: the organisation's answer beside its peers' answers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QuestionComparison {
+    pub key: String,
+    pub prompt: String,
+    pub dimension: Option<String>,
+    /// Peers who were asked the question and answered it.
+    pub answered: Disclosed<usize>,
+    pub options: Vec<OptionShare>,
+    pub suppressed: bool,
+    pub reason: Option<String>,
+}
+
+/// The values and labels of a choice-like question, or `None` for numbers and text.
+pub fn choice_options(q: &Question) -> Option<Vec<(String, String)>> {
+    match &q.kind {
+        QuestionKind::SingleChoice { options } | QuestionKind::MultiChoice { options, .. } => Some(
+            options
+                .iter()
+                .map(|o| (o.value.clone(), o.label.clone()))
+                .collect(),
+        ),
+        QuestionKind::YesNo { .. } => Some(vec![
+            ("yes".into(), "Yes".into()),
+            ("no".into(), "No".into()),
+        ]),
+        QuestionKind::Scale { points, labels } => Some(
+            (1..=*points)
+                .map(|n| {
+                    (
+                        n.to_string(),
+                        labels.get(n as usize - 1).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The option values an answer chose (one, several, or a scale point as text).
+fn chosen_values(answers: &Answers, key: &str) -> Vec<String> {
+    use super::answers::AnswerValue;
+    match answers.get(key) {
+        Some(AnswerValue::Choices(values)) => values.clone(),
+        Some(AnswerValue::Text(t)) => vec![t.clone()],
+        Some(AnswerValue::Integer(n)) => vec![n.to_string()],
+        Some(AnswerValue::Number(x)) => vec![x.to_string()],
+        None => vec![],
+    }
+}
+
+/// Counts of each option among `group` (the answers of a group's members), for every choice
+/// question; `own` marks the organisation's own choices when given.
+pub fn distributions(
+    def: &Definition,
+    group: &[&Answers],
+    own: Option<&Answers>,
+    threshold: Threshold,
+) -> Vec<QuestionComparison> {
+    let mut out = Vec::new();
+    for q in def.questions() {
+        let Some(options) = choice_options(q) else {
+            continue;
+        };
+        let asked: Vec<&&Answers> = group
+            .iter()
+            .filter(|a| {
+                a.contains_key(&q.key) && visible_questions(def, a).iter().any(|v| v.key == q.key)
+            })
+            .collect();
+        let n = asked.len();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for a in &asked {
+            for v in chosen_values(a, &q.key) {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        let mine = own.map(|a| chosen_values(a, &q.key)).unwrap_or_default();
+        let answered = threshold.disclose(n, || n);
+        let options = options
+            .into_iter()
+            .map(|(value, label)| {
+                let count = counts.get(&value).copied().unwrap_or(0);
+                OptionShare {
+                    chosen: mine.contains(&value),
+                    count: answered.value.map(|_| count),
+                    share: answered.value.map(|n| count as f64 / n as f64),
+                    value,
+                    label,
+                }
+            })
+            .collect();
+        out.push(QuestionComparison {
+            key: q.key.clone(),
+            prompt: q.prompt.clone(),
+            dimension: q.dimension.clone(),
+            suppressed: answered.suppressed,
+            reason: answered.reason.clone(),
+            answered,
+            options,
+        });
+    }
+    out
+}
+
+/// One group's statistics for one dimension (or overall).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupDimension {
+    pub group: GroupKey,
+    pub label: String,
+    pub dimension: String,
+    pub n: Disclosed<usize>,
+    pub stats: Disclosed<Summary>,
+}
+
+/// Statistics of every group of `grouping` for every dimension and overall, groups in key order.
+pub fn statistics(
+    def: &Definition,
+    population: &[Member<'_>],
+    grouping: &Grouping,
+    threshold: Threshold,
+) -> Vec<GroupDimension> {
+    let attributes: Vec<OrgAttributes> = population.iter().map(|m| m.attributes.clone()).collect();
+    let mut out = Vec::new();
+    let dimensions: Vec<String> = std::iter::once(OVERALL.to_owned())
+        .chain(def.dimensions.iter().map(|d| d.key.clone()))
+        .collect();
+    for (key, members) in grouping.partition(&attributes) {
+        let n = members.len();
+        for dimension in &dimensions {
+            let values: Vec<f64> = members
+                .iter()
+                .filter_map(|&i| population[i].scores.get(dimension).copied())
+                .collect();
+            let stats = threshold.disclose(n, || summarise(&values));
+            out.push(GroupDimension {
+                label: key.label(),
+                group: key.clone(),
+                dimension: dimension.clone(),
+                n: threshold.disclose(n, || n),
+                stats: Disclosed {
+                    value: stats.value.flatten(),
+                    suppressed: stats.suppressed,
+                    reason: stats.reason,
+                },
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::definition::fixtures;
+
+    fn attrs(kind: &str, region: &str) -> OrgAttributes {
+        OrgAttributes {
+            kind: kind.into(),
+            region: region.into(),
+            country: "England".into(),
+            size_band: "large".into(),
+        }
+    }
+
+    fn scores(overall: f64) -> BTreeMap<String, f64> {
+        BTreeMap::from([(OVERALL.to_owned(), overall)])
+    }
+
+    #[test]
+    fn an_organisation_is_placed_within_the_first_group_large_enough() {
+        let def = fixtures::small();
+        // Six acute organisations, three of them in London: kind+region is too small, kind is not.
+        let people: Vec<(OrgAttributes, BTreeMap<String, f64>)> = vec![
+            (attrs("acute", "London"), scores(10.0)),
+            (attrs("acute", "London"), scores(20.0)),
+            (attrs("acute", "London"), scores(30.0)),
+            (attrs("acute", "North"), scores(40.0)),
+            (attrs("acute", "North"), scores(50.0)),
+            (attrs("acute", "North"), scores(60.0)),
+            (attrs("mental_health", "North"), scores(99.0)),
+        ];
+        let population: Vec<Member<'_>> = people
+            .iter()
+            .map(|(a, s)| Member {
+                attributes: a,
+                scores: s,
+            })
+            .collect();
+        let (bench, choice) = benchmark(&def, &population, 1, Some(&scores(15.0)), Threshold(5));
+        assert_eq!(choice.members.len(), 6);
+        assert_eq!(bench.peer_group.grouping, "kind");
+        assert_eq!(bench.peer_group.n.value, Some(6));
+        assert_eq!(bench.peer_group.skipped.len(), 1);
+        // Overall 20 among 10, 20, 30, 40, 50, 60: one below, one equal → (1 + 0.5) / 6 × 100 = 25.
+        assert_eq!(bench.overall.percentile.value, Some(25.0));
+        // Type 7 quartiles of the six: Q1 = 22.5, median = 35, Q3 = 47.5; 20 < Q1 → quartile 1.
+        let peers = bench.overall.peers.value.clone().unwrap();
+        assert_eq!((peers.q1, peers.median, peers.q3), (22.5, 35.0, 47.5));
+        assert_eq!(bench.overall.quartile.value, Some(1));
+        assert_eq!(bench.overall.difference_from_median.value, Some(-15.0));
+        assert_eq!(bench.overall.change, Some(5.0));
+    }
+
+    #[test]
+    fn a_group_below_the_threshold_publishes_nothing_but_the_reason() {
+        let def = fixtures::small();
+        let people: Vec<(OrgAttributes, BTreeMap<String, f64>)> = (0..3)
+            .map(|i| (attrs("acute", "London"), scores(f64::from(i) * 10.0)))
+            .collect();
+        let population: Vec<Member<'_>> = people
+            .iter()
+            .map(|(a, s)| Member {
+                attributes: a,
+                scores: s,
+            })
+            .collect();
+        let (bench, _) = benchmark(&def, &population, 0, None, Threshold(5));
+        assert_eq!(bench.peer_group.grouping, "all");
+        assert!(bench.peer_group.n.suppressed && bench.peer_group.n.value.is_none());
+        assert!(bench.overall.peers.value.is_none() && bench.overall.percentile.value.is_none());
+        assert!(
+            bench
+                .overall
+                .percentile
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .contains("fewer than 5")
+        );
+        // The organisation's own score is its own to see.
+        assert_eq!(bench.overall.score, Some(0.0));
+
+        let stats = statistics(&def, &population, &Grouping::all(), Threshold(5));
+        assert!(
+            stats
+                .iter()
+                .all(|g| g.stats.value.is_none() && g.n.value.is_none() && g.n.suppressed)
+        );
+    }
+}

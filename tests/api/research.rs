@@ -1,0 +1,558 @@
+//! Researchers' tables and organisations' benchmarks on a seeded round whose figures are worked
+//! out by hand, with disclosure control in every route.
+
+use crate::helpers::{Backend, TestApp, error_paths, problem, spawn_app};
+use crate::respond_api::{put_answers, tiny_round_named};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// (code, kind, answers) of a tiny-survey response and the overall score it earns:
+/// overall = (2 × plan + team) / 3 (see respond_api.rs for the rules).
+fn people() -> Vec<(&'static str, &'static str, Value)> {
+    vec![
+        ("A1", "acute", json!({ "has_plan": "no", "wte": 0 })), // 0
+        (
+            "A2",
+            "acute",
+            json!({ "has_plan": "no", "channels": ["a"], "wte": 0 }),
+        ), // 6.67
+        (
+            "A3",
+            "acute",
+            json!({ "has_plan": "yes", "plan_stage": "draft", "wte": 0 }),
+        ), // 40
+        (
+            "A4",
+            "acute",
+            json!({ "has_plan": "yes", "plan_stage": "draft", "channels": ["a", "b"], "wte": 0 }),
+        ), // 53.33
+        (
+            "A5",
+            "acute",
+            json!({ "has_plan": "yes", "plan_stage": "approved", "channels": ["c"], "wte": 1 }),
+        ), // 86.67
+        (
+            "A6",
+            "acute",
+            json!({ "has_plan": "yes", "plan_stage": "approved", "channels": ["a", "c"], "wte": 2 }),
+        ), // 100
+        (
+            "M1",
+            "mental_health",
+            json!({ "has_plan": "yes", "plan_stage": "draft", "wte": 0 }),
+        ),
+        ("M2", "mental_health", json!({ "has_plan": "no", "wte": 0 })),
+    ]
+}
+
+/// Everyone in `people()` submits in round `code`.
+async fn everyone_submits(app: &TestApp, code: &str) {
+    for (org, _, answers) in people() {
+        let link = app.invite(code, org).await;
+        let saved = put_answers(app, &link, 0, answers).await;
+        assert_eq!(saved.status(), 200);
+        let submit = app
+            .send(
+                Method::POST,
+                None,
+                &format!("/api/v1{link}/submit"),
+                Some(json!({ "revision": 1 })),
+            )
+            .await;
+        assert_eq!(submit.status(), 200, "{org}");
+    }
+}
+
+async fn seeded(backend: Backend) -> TestApp {
+    let app = spawn_app(backend).await;
+    let specs: Vec<String> = people()
+        .iter()
+        .map(|(c, k, _)| format!("{c}:{k}"))
+        .collect();
+    app.create_organisations(&specs.iter().map(String::as_str).collect::<Vec<_>>())
+        .await;
+    tiny_round_named(&app, "t1", 1).await;
+    everyone_submits(&app, "t1").await;
+    app
+}
+
+fn close(a: &Value, b: f64) -> bool {
+    a.as_f64().is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+async fn csv_as(app: &TestApp, key: &str, path: &str) -> Vec<Vec<String>> {
+    let resp = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(key)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{path}");
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = resp.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut rows = vec![
+        reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect(),
+    ];
+    rows.extend(
+        reader
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect()),
+    );
+    rows
+}
+
+async fn an_organisation_is_placed_among_its_peers_as_worked_out_by_hand(backend: Backend) {
+    let app = seeded(backend).await;
+    let bench = app
+        .admin_get_json("/api/v1/rounds/t1/organisations/A4/benchmark")
+        .await;
+    assert_eq!(bench["peer_group"]["grouping"], "kind,region");
+    assert_eq!(bench["peer_group"]["n"], 6);
+    let overall = &bench["overall"];
+    // Overall scores of the six acute peers, sorted: 0, 6.667, 40, 53.333, 86.667, 100.
+    // Type 7: h = 5p; Q1 = 6.667 + 0.25 × 33.333 = 15; median = 40 + 0.5 × 13.333 = 46.667;
+    // Q3 = 53.333 + 0.75 × 33.333 = 78.333. A4 = 53.333: 3 below, 1 equal → 3.5 / 6 = 58.33%.
+    assert!(close(&overall["score"], 160.0 / 3.0), "{overall}");
+    assert!(
+        close(&overall["peer_q1"], 15.0) && close(&overall["peer_median"], 140.0 / 3.0),
+        "{overall}"
+    );
+    assert!(close(&overall["peer_q3"], 235.0 / 3.0), "{overall}");
+    assert!(
+        close(&overall["percentile"], 3.5 / 6.0 * 100.0),
+        "{overall}"
+    );
+    assert_eq!(overall["quartile"], 3);
+    assert!(close(
+        &overall["difference_from_median"],
+        160.0 / 3.0 - 140.0 / 3.0
+    ));
+    assert_eq!(overall["change"], Value::Null, "no previous round");
+
+    // Per question: 4 of the 6 acute peers have a plan; A4 said yes.
+    let has_plan = bench["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["question"] == "has_plan")
+        .unwrap();
+    let yes = has_plan["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["value"] == "yes")
+        .unwrap();
+    assert_eq!(yes["count"], 4);
+    assert!(close(&yes["share"], 4.0 / 6.0));
+    assert_eq!(yes["chosen"], true);
+
+    // Two mental health trusts are too few: the benchmark falls back to the country.
+    let m1 = app
+        .admin_get_json("/api/v1/rounds/t1/organisations/M1/benchmark")
+        .await;
+    assert_eq!(m1["peer_group"]["grouping"], "country");
+    assert_eq!(m1["peer_group"]["n"], 8);
+    assert_eq!(m1["peer_group"]["skipped"].as_array().unwrap().len(), 2);
+    assert!(
+        m1["peer_group"]["skipped"][0]
+            .as_str()
+            .unwrap()
+            .contains("fewer than 5")
+    );
+
+    // The response-level scores reproduce the published statistics (as pandas or R would).
+    let scores: Value = app
+        .get_as(&app.researcher_key, "/api/v1/rounds/t1/scores")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut acute: Vec<f64> = scores
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "acute" && r["dimension"] == "overall")
+        .map(|r| r["score"].as_f64().unwrap())
+        .collect();
+    acute.sort_by(f64::total_cmp);
+    let stats: Value = app
+        .get_as(
+            &app.researcher_key,
+            "/api/v1/rounds/t1/statistics?group_by=kind",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let published = stats
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "acute" && r["dimension"] == "overall")
+        .unwrap();
+    assert!(close(&published["median"], (acute[2] + acute[3]) / 2.0));
+    assert!(close(&published["mean"], acute.iter().sum::<f64>() / 6.0));
+
+    let none = app
+        .get_as(
+            &app.admin_key,
+            "/api/v1/rounds/t1/organisations/ZZ9/benchmark",
+        )
+        .await;
+    assert_eq!(none.status(), 404);
+}
+
+async fn every_aggregate_suppresses_groups_below_the_threshold_in_json_and_csv(backend: Backend) {
+    let app = seeded(backend).await;
+    let key = app.researcher_key.clone();
+    let stats: Value = app
+        .get_as(&key, "/api/v1/rounds/t1/statistics?group_by=kind")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rows = stats.as_array().unwrap();
+    let acute = rows
+        .iter()
+        .find(|r| r["kind"] == "acute" && r["dimension"] == "overall")
+        .unwrap();
+    assert_eq!(acute["n"], 6);
+    assert!(close(&acute["median"], 140.0 / 3.0));
+    assert_eq!(acute["suppressed"], false);
+    for r in rows.iter().filter(|r| r["kind"] == "mental_health") {
+        assert_eq!(r["suppressed"], true, "{r}");
+        assert!(
+            r["n"].is_null() && r["mean"].is_null() && r["median"].is_null(),
+            "a suppressed figure was published: {r}"
+        );
+        assert!(
+            r["suppression_reason"]
+                .as_str()
+                .unwrap()
+                .contains("fewer than 5")
+        );
+    }
+
+    let csv = csv_as(&app, &key, "/api/v1/rounds/t1/statistics?group_by=kind").await;
+    let header = &csv[0];
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mental: Vec<&Vec<String>> = csv
+        .iter()
+        .filter(|r| r[col("kind")] == "mental_health")
+        .collect();
+    assert_eq!(mental.len(), 3, "overall and two dimensions");
+    for r in mental {
+        assert_eq!(r[col("n")], "", "a suppressed count is empty, never 0");
+        assert_eq!(r[col("mean")], "");
+        assert_eq!(r[col("suppressed")], "true");
+    }
+
+    let dist: Value = app
+        .get_as(&key, "/api/v1/rounds/t1/distributions?group_by=kind")
+        .await
+        .json()
+        .await
+        .unwrap();
+    for r in dist.as_array().unwrap() {
+        if r["kind"] == "mental_health" {
+            assert!(
+                r["count"].is_null() && r["share"].is_null() && r["suppressed"] == true,
+                "{r}"
+            );
+        }
+    }
+    let plan_yes = dist
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "acute" && r["question"] == "has_plan" && r["option"] == "yes")
+        .unwrap();
+    assert_eq!(plan_yes["count"], 4);
+    let dist_csv = csv_as(&app, &key, "/api/v1/rounds/t1/distributions?group_by=kind").await;
+    let c = |name: &str| dist_csv[0].iter().position(|h| h == name).unwrap();
+    assert!(
+        dist_csv
+            .iter()
+            .skip(1)
+            .filter(|r| r[c("kind")] == "mental_health")
+            .all(|r| r[c("count")].is_empty())
+    );
+
+    let progress: Value = app
+        .get_as(&key, "/api/v1/rounds/t1/progress?group_by=kind")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mental = progress
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "mental_health")
+        .unwrap();
+    assert!(mental["submitted"].is_null() && mental["suppressed"] == true);
+    let all: Value = app
+        .get_as(&key, "/api/v1/rounds/t1/progress")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all[0]["invited"], 8);
+    assert_eq!(all[0]["submitted"], 8);
+
+    // A whole round below k publishes nothing at all.
+    let small = spawn_app(Backend::Sqlite).await;
+    small.create_organisations(&["S1", "S2"]).await;
+    tiny_round_named(&small, "t1", 1).await;
+    for org in ["S1", "S2"] {
+        let link = small.invite("t1", org).await;
+        put_answers(&small, &link, 0, json!({ "has_plan": "no" })).await;
+        small
+            .send(
+                Method::POST,
+                None,
+                &format!("/api/v1{link}/submit"),
+                Some(json!({ "revision": 1 })),
+            )
+            .await;
+    }
+    let stats: Value = small
+        .get_as(&small.researcher_key, "/api/v1/rounds/t1/statistics")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        stats
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["suppressed"] == true && r["n"].is_null())
+    );
+    let bench = small
+        .admin_get_json("/api/v1/rounds/t1/organisations/S1/benchmark")
+        .await;
+    assert!(bench["overall"]["percentile"].is_null() && bench["overall"]["suppressed"] == true);
+    assert_eq!(bench["peer_group"]["grouping"], "all");
+
+    let bad = small
+        .get_as(
+            &small.researcher_key,
+            "/api/v1/rounds/t1/statistics?group_by=colour",
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(error_paths(&problem(bad).await), ["group_by"]);
+}
+
+async fn trends_span_rounds_and_benchmarks_show_the_change(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let specs: Vec<String> = people()
+        .iter()
+        .map(|(c, k, _)| format!("{c}:{k}"))
+        .collect();
+    app.create_organisations(&specs.iter().map(String::as_str).collect::<Vec<_>>())
+        .await;
+    tiny_round_named(&app, "t0", 10).await;
+    everyone_submits(&app, "t0").await;
+    tiny_round_named(&app, "t1", 1).await;
+    // In t1, A1 improves to A3's answers (overall 0 → 40); the others answer as before.
+    for (org, _, answers) in people() {
+        let answers = if org == "A1" {
+            people()[2].2.clone()
+        } else {
+            answers
+        };
+        let link = app.invite("t1", org).await;
+        put_answers(&app, &link, 0, answers).await;
+        app.send(
+            Method::POST,
+            None,
+            &format!("/api/v1{link}/submit"),
+            Some(json!({ "revision": 1 })),
+        )
+        .await;
+    }
+    let trends: Value = app
+        .get_as(
+            &app.researcher_key,
+            "/api/v1/surveys/tiny/trends?group_by=kind",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let acute: Vec<&Value> = trends
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "acute" && r["dimension"] == "overall")
+        .collect();
+    assert_eq!(acute.len(), 2);
+    assert_eq!(acute[0]["round"], "t0");
+    assert_eq!(acute[1]["round"], "t1");
+    // The acute mean rises by 40 / 6.
+    let rise = acute[1]["mean"].as_f64().unwrap() - acute[0]["mean"].as_f64().unwrap();
+    assert!((rise - 40.0 / 6.0).abs() < 1e-9, "{rise}");
+
+    let bench = app
+        .admin_get_json("/api/v1/rounds/t1/organisations/A1/benchmark")
+        .await;
+    assert_eq!(bench["previous_round"], "t0");
+    assert!(close(&bench["overall"]["change"], 40.0));
+    assert!(close(&bench["overall"]["previous_score"], 0.0));
+}
+
+async fn pseudonyms_are_stable_within_a_round_and_identified_rows_are_for_admins(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let specs: Vec<String> = people()
+        .iter()
+        .map(|(c, k, _)| format!("{c}:{k}"))
+        .collect();
+    app.create_organisations(&specs.iter().map(String::as_str).collect::<Vec<_>>())
+        .await;
+    tiny_round_named(&app, "t0", 10).await;
+    everyone_submits(&app, "t0").await;
+    tiny_round_named(&app, "t1", 1).await;
+    everyone_submits(&app, "t1").await;
+
+    let researcher = app.researcher_key.clone();
+    let t0: Value = app
+        .get_as(&researcher, "/api/v1/rounds/t0/responses")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t0_again: Value = app
+        .get_as(&researcher, "/api/v1/rounds/t0/responses?per_page=3&page=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t1: Value = app
+        .get_as(&researcher, "/api/v1/rounds/t1/responses")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(t0["total"], 8);
+    let first = |v: &Value| v["items"][0]["pseudonym"].as_str().unwrap().to_owned();
+    assert_eq!(
+        first(&t0),
+        first(&t0_again),
+        "pseudonyms must be stable within a round"
+    );
+    let t0_names: std::collections::HashSet<String> = t0["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["pseudonym"].as_str().unwrap().to_owned())
+        .collect();
+    let t1_names: std::collections::HashSet<String> = t1["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["pseudonym"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(t0_names.len(), 8);
+    assert!(
+        t0_names.is_disjoint(&t1_names),
+        "pseudonyms must differ across rounds"
+    );
+    let text = t0.to_string();
+    assert!(
+        !text.contains("\"A1\"") && !text.contains("A1 Trust"),
+        "a researcher saw an organisation's identity"
+    );
+    assert!(
+        t0["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["question"] != "notes"),
+        "free text leaked"
+    );
+
+    for query in ["identified=true", "include_text=true"] {
+        let resp = app
+            .get_as(&researcher, &format!("/api/v1/rounds/t0/responses?{query}"))
+            .await;
+        assert_eq!(resp.status(), 403, "{query}");
+        assert_eq!(problem(resp).await["type"], "/problems/forbidden");
+    }
+    let bench = app
+        .get_as(&researcher, "/api/v1/rounds/t0/organisations/A1/benchmark")
+        .await;
+    assert_eq!(
+        bench.status(),
+        403,
+        "researchers get no identified benchmark"
+    );
+
+    let scores: Value = app
+        .get_as(&researcher, "/api/v1/rounds/t0/scores")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let score_names: std::collections::HashSet<String> = scores
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["pseudonym"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(score_names, t0_names, "scores and answers share pseudonyms");
+
+    let identified = app
+        .admin_get_json("/api/v1/rounds/t0/responses?identified=true")
+        .await;
+    assert!(
+        identified["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["organisation"] == "A1")
+    );
+    let csv = csv_as(&app, &researcher, "/api/v1/rounds/t0/responses").await;
+    assert_eq!(
+        csv[0],
+        [
+            "round",
+            "pseudonym",
+            "organisation",
+            "organisation_name",
+            "kind",
+            "region",
+            "country",
+            "size_band",
+            "question",
+            "dimension",
+            "value"
+        ]
+    );
+    assert!(
+        csv.iter()
+            .skip(1)
+            .all(|r| r[2].is_empty() && r[3].is_empty())
+    );
+}
+
+crate::on_both_backends!(
+    an_organisation_is_placed_among_its_peers_as_worked_out_by_hand,
+    every_aggregate_suppresses_groups_below_the_threshold_in_json_and_csv,
+    trends_span_rounds_and_benchmarks_show_the_change,
+    pseudonyms_are_stable_within_a_round_and_identified_rows_are_for_admins,
+);
