@@ -1,29 +1,54 @@
 //! Benchmarks and researchers' tables as the API needs them: a round's submitted data, loaded in a
 //! few queries and cached per process. The cache is checked against the database on every use (a
 //! count and the latest write of the round's submitted responses), so a submission or amendment on
-//! any instance is seen by the next request everywhere.
+//! any instance is seen by the next request everywhere. What is worked out from the data (peer
+//! groups, their figures and option counts) is kept with it, so a bulk run of reports does each
+//! group's work once.
 
 use crate::domain::answers::Answers;
-use crate::domain::benchmark::Member;
+use crate::domain::benchmark::{
+    GroupFigures, Member, OrgBenchmark, QuestionComparison, assemble, count_options, mark_chosen,
+};
 use crate::domain::definition::Definition;
-use crate::domain::peers::Threshold;
+use crate::domain::peers::{Choice, GroupKey, Grouping, OrgAttributes, Threshold, fallback_chain};
 use crate::state::AppState;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Fingerprint, Submitted};
 use entity::round;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
-/// A round's submitted responses, as of one fingerprint.
+/// The groups of one grouping: members (indices into `submitted`) by group.
+type Groups = BTreeMap<GroupKey, Vec<usize>>;
+
+/// A round's submitted responses as of one fingerprint, and what has been worked out from them.
 pub struct RoundData {
     pub round: round::Model,
     pub definition: Arc<Definition>,
     pub submitted: Vec<Submitted>,
+    attributes: Vec<OrgAttributes>,
     answers: OnceCell<HashMap<i32, Answers>>,
+    partitions: Mutex<HashMap<Grouping, Arc<Groups>>>,
+    figures: Mutex<HashMap<GroupKey, Arc<GroupFigures>>>,
+    options: Mutex<HashMap<GroupKey, Arc<Vec<QuestionComparison>>>>,
 }
 
 impl RoundData {
+    fn new(round: round::Model, definition: Arc<Definition>, submitted: Vec<Submitted>) -> Self {
+        let attributes = submitted.iter().map(|s| s.attributes.clone()).collect();
+        RoundData {
+            round,
+            definition,
+            submitted,
+            attributes,
+            answers: OnceCell::new(),
+            partitions: Mutex::default(),
+            figures: Mutex::default(),
+            options: Mutex::default(),
+        }
+    }
+
     pub fn members(&self) -> Vec<Member<'_>> {
         self.submitted
             .iter()
@@ -46,6 +71,91 @@ impl RoundData {
         self.answers
             .get_or_try_init(|| benchmarks::submitted_answers(&state.db.conn, self.round.id))
             .await
+    }
+
+    /// The groups of one grouping, worked out once.
+    fn partition(&self, grouping: &Grouping) -> Arc<Groups> {
+        if let Some(found) = self
+            .partitions
+            .lock()
+            .ok()
+            .and_then(|m| m.get(grouping).cloned())
+        {
+            return found;
+        }
+        let parts = Arc::new(grouping.partition(&self.attributes));
+        if let Ok(mut m) = self.partitions.lock() {
+            m.insert(grouping.clone(), parts.clone());
+        }
+        parts
+    }
+
+    /// The peer group of `submitted[index]`: the first grouping of the fallback chain whose group
+    /// has at least k members, as [`crate::domain::peers::choose_group`] decides, from cached
+    /// partitions.
+    pub fn choose(&self, index: usize, threshold: Threshold) -> Choice {
+        let org = &self.attributes[index];
+        let chain = fallback_chain();
+        let sizes: Vec<usize> = chain
+            .iter()
+            .map(|g| self.partition(g).get(&g.key(org)).map_or(0, Vec::len))
+            .collect();
+        let mut choice = crate::domain::peers::choose_by_sizes(org, &chain, &sizes, threshold);
+        choice.members = self
+            .partition(&choice.grouping)
+            .get(&choice.key)
+            .cloned()
+            .unwrap_or_default();
+        choice
+    }
+
+    /// A group's sorted scores and statistics, worked out once.
+    pub fn figures(&self, choice: &Choice) -> Arc<GroupFigures> {
+        if let Some(found) = self
+            .figures
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&choice.key).cloned())
+        {
+            return found;
+        }
+        let figures = Arc::new(GroupFigures::new(&self.members(), &choice.members));
+        if let Ok(mut m) = self.figures.lock() {
+            m.insert(choice.key.clone(), figures.clone());
+        }
+        figures
+    }
+
+    /// A group's option counts for every choice question, worked out once.
+    pub async fn option_counts(
+        &self,
+        state: &AppState,
+        choice: &Choice,
+    ) -> Result<Arc<Vec<QuestionComparison>>, DbError> {
+        if let Some(found) = self
+            .options
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&choice.key).cloned())
+        {
+            return Ok(found);
+        }
+        let answers = self.answers(state).await?;
+        let empty = Answers::new();
+        let group: Vec<&Answers> = choice
+            .members
+            .iter()
+            .map(|&i| {
+                answers
+                    .get(&self.submitted[i].response_id)
+                    .unwrap_or(&empty)
+            })
+            .collect();
+        let counts = Arc::new(count_options(&self.definition, &group, threshold(state)));
+        if let Ok(mut m) = self.options.lock() {
+            m.insert(choice.key.clone(), counts.clone());
+        }
+        Ok(counts)
     }
 }
 
@@ -74,26 +184,21 @@ pub async fn round_data(state: &AppState, round: &round::Model) -> Result<Arc<Ro
         .get(&state.db, round.survey_version_id)
         .await?;
     let submitted = benchmarks::submitted(&state.db.conn, round.id).await?;
-    let data = Arc::new(RoundData {
-        round: round.clone(),
-        definition,
-        submitted,
-        answers: OnceCell::new(),
-    });
+    let data = Arc::new(RoundData::new(round.clone(), definition, submitted));
     if let Ok(mut cache) = state.rounds.0.lock() {
         cache.insert(round.id, (fingerprint, data.clone()));
     }
     Ok(data)
 }
 
-/// Everything about one organisation's standing in one round: the input of its benchmark page,
-/// its report and the benchmark route.
+/// Everything about one organisation's standing in one round: the input of its report and of the
+/// benchmark route.
 pub struct OrganisationBenchmark {
     pub data: Arc<RoundData>,
     pub organisation: entity::organisation::Model,
-    pub benchmark: crate::domain::benchmark::OrgBenchmark,
+    pub benchmark: OrgBenchmark,
     /// Each choice question: the organisation's answer beside its peer group's answers.
-    pub questions: Vec<crate::domain::benchmark::QuestionComparison>,
+    pub questions: Vec<QuestionComparison>,
     /// The previous round of the same survey, if any.
     pub previous_round: Option<round::Model>,
 }
@@ -124,33 +229,65 @@ pub async fn organisation_benchmark(
         }
         None => None,
     };
-    let members = data.members();
-    let (bench, choice) = crate::domain::benchmark::benchmark(
+    let k = threshold(state);
+    let choice = data.choose(index, k);
+    let figures = data.figures(&choice);
+    let benchmark = assemble(
         &data.definition,
-        &members,
-        index,
+        &data.submitted[index].scores,
+        &choice,
+        &figures,
         previous_scores.as_ref(),
-        threshold(state),
+        k,
     );
-    let answers = data.answers(state).await?;
-    let empty = Answers::new();
-    let group: Vec<&Answers> = choice
-        .members
-        .iter()
-        .map(|&i| {
-            answers
-                .get(&data.submitted[i].response_id)
-                .unwrap_or(&empty)
-        })
-        .collect();
-    let own = answers.get(&data.submitted[index].response_id);
-    let questions =
-        crate::domain::benchmark::distributions(&data.definition, &group, own, threshold(state));
+    let mut questions = data.option_counts(state, &choice).await?.as_ref().clone();
+    if let Some(own) = data
+        .answers(state)
+        .await?
+        .get(&data.submitted[index].response_id)
+    {
+        mark_chosen(&mut questions, own);
+    }
     Ok(Ok(OrganisationBenchmark {
         data: data.clone(),
         organisation,
-        benchmark: bench,
+        benchmark,
         questions,
         previous_round,
     }))
+}
+
+/// An organisation's report model for a round.
+pub async fn organisation_report(
+    state: &AppState,
+    round: &round::Model,
+    organisation: entity::organisation::Model,
+) -> Result<Result<crate::report::model::Report, Missing>, DbError> {
+    let found = match organisation_benchmark(state, round, organisation).await? {
+        Ok(found) => found,
+        Err(missing) => return Ok(Err(missing)),
+    };
+    let version =
+        crate::store::surveys::find_version_by_id(&state.db.conn, round.survey_version_id)
+            .await?
+            .ok_or_else(|| {
+                DbError::Other(sea_orm::DbErr::RecordNotFound(format!(
+                    "survey version {}",
+                    round.survey_version_id
+                )))
+            })?;
+    let inputs = crate::report::build::Inputs {
+        definition: &found.data.definition,
+        definition_sha256: &version.sha256,
+        survey_version: version.version,
+        organisation: &found.organisation,
+        round,
+        previous_round: found.previous_round.as_ref(),
+        k: state.settings.disclosure_threshold,
+    };
+    Ok(Ok(crate::report::build::build(
+        &inputs,
+        &found.benchmark,
+        &found.questions,
+    )))
 }

@@ -44,46 +44,20 @@ impl Application {
     /// Connects to and migrates the database, loads the templates, and binds the listening socket
     /// (port 0 picks a free port; see [`Application::port`]).
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let db = Database::connect(&settings.database)
-            .await
-            .map_err(|source| StartupError::Database {
-                url: redact_url(&settings.database.url),
-                source,
-            })?;
-        db.migrate().await.map_err(StartupError::Migration)?;
-        let listener = std::net::TcpListener::bind(settings.bind)
+        let bind = settings.bind;
+        let listener = std::net::TcpListener::bind(bind)
             .and_then(|l| l.set_nonblocking(true).map(|()| l))
-            .map_err(|source| StartupError::Bind {
-                addr: settings.bind,
-                source,
-            })?;
+            .map_err(|source| StartupError::Bind { addr: bind, source })?;
         let public_url = match &settings.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!(
                 "http://{}",
-                listener.local_addr().map_err(|source| StartupError::Bind {
-                    addr: settings.bind,
-                    source
-                })?
+                listener
+                    .local_addr()
+                    .map_err(|source| StartupError::Bind { addr: bind, source })?
             ),
         };
-        let keys = ServerKeys {
-            csrf: app_secrets::get_or_create(&db.conn, "csrf")
-                .await
-                .map_err(StartupError::Keys)?,
-            pseudonym: app_secrets::get_or_create(&db.conn, "pseudonym")
-                .await
-                .map_err(StartupError::Keys)?,
-        };
-        let state = AppState {
-            keys: Arc::new(keys),
-            definitions: DefinitionCache::default(),
-            rounds: Default::default(),
-            public_url: public_url.into(),
-            db,
-            settings: Arc::new(settings),
-            templates: Arc::new(Templates::load()?),
-        };
+        let state = app_state(settings, public_url).await?;
         Ok(Self { listener, state })
     }
 
@@ -109,6 +83,35 @@ impl Application {
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(grace))
             .await
     }
+}
+
+/// Connects to and migrates the database, reads the server keys and loads the templates: all
+/// that handlers need. Commands that work without serving (reports) use it directly.
+pub async fn app_state(settings: Settings, public_url: String) -> Result<AppState, StartupError> {
+    let db = Database::connect(&settings.database)
+        .await
+        .map_err(|source| StartupError::Database {
+            url: redact_url(&settings.database.url),
+            source,
+        })?;
+    db.migrate().await.map_err(StartupError::Migration)?;
+    let keys = ServerKeys {
+        csrf: app_secrets::get_or_create(&db.conn, "csrf")
+            .await
+            .map_err(StartupError::Keys)?,
+        pseudonym: app_secrets::get_or_create(&db.conn, "pseudonym")
+            .await
+            .map_err(StartupError::Keys)?,
+    };
+    Ok(AppState {
+        keys: Arc::new(keys),
+        definitions: DefinitionCache::default(),
+        rounds: Default::default(),
+        public_url: public_url.into(),
+        db,
+        settings: Arc::new(settings),
+        templates: Arc::new(Templates::load()?),
+    })
 }
 
 /// Every route of the application, with its middleware.

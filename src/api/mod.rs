@@ -11,6 +11,7 @@ mod organisations;
 pub mod pagination;
 pub mod payloads;
 pub mod problem;
+pub mod reports;
 mod research;
 mod respond;
 mod rounds;
@@ -39,6 +40,8 @@ pub enum ApiTags {
     Respond,
     /// Aggregated and pseudonymised data for researchers, with disclosure control.
     Research,
+    /// Board reports as pages and PDFs, and their share links.
+    Reports,
 }
 
 pub type Apis = (
@@ -51,6 +54,7 @@ pub type Apis = (
     respond::RespondApi,
     research::ResearchApi,
     benchmarks::BenchmarksApi,
+    reports::ReportsApi,
 );
 
 /// The OpenAPI service with every resource. The document it produces is checked in as
@@ -67,6 +71,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             respond::RespondApi,
             research::ResearchApi,
             benchmarks::BenchmarksApi,
+            reports::ReportsApi,
         ),
         "Soundings API", env!("CARGO_PKG_VERSION"))
         .description(

@@ -39,9 +39,9 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
     );
     let started = Instant::now();
     let result = seed(&db, &options, &|p: Progress<'_>| {
-        bar.set_message(format!("[{}/{}] {}", p.step, p.steps, p.label));
         bar.set_length(p.total);
         bar.set_position(p.done);
+        bar.set_message(format!("[{}/{}] {}", p.step, p.steps, p.label));
     })
     .await;
     bar.finish_and_clear();
@@ -126,17 +126,21 @@ fn print_links(summary: &DemoSummary, base: &str) {
     println!("  API docs          {base}/docs");
     println!("  Respondent link   {base}{}", l.respondent_path);
     println!(
-        "                    ({} ({}), half way through {})",
+        "                    ({} ({}), half-way through {})",
         l.organisation_name, l.organisation_code, l.open_round
     );
-    println!("  Report, {}   {base}{}", l.closed_round, l.report_path);
-    println!("  Report PDF        {base}{}", l.report_pdf_path);
+    println!("  Report            {base}{}", l.share_path);
+    println!("  Report (PDF)      {base}{}", l.share_pdf_path);
+    println!(
+        "                    ({}'s benchmark in {}, through a share link that needs no key)",
+        l.organisation_code, l.closed_round
+    );
     println!();
     println!("Keys (demo only):");
     println!("  Admin             {}", l.admin_key);
     println!("  Researcher        {}", l.researcher_key);
     println!();
-    println!("Try:");
+    println!("Try (the second line fetches the same report through the API):");
     println!(
         "  curl -H \"Authorization: Bearer {}\" {base}/api/v1/rounds",
         l.researcher_key

@@ -2,6 +2,7 @@
 
 mod demo;
 pub(crate) mod import;
+mod report;
 
 use crate::config::{
     DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_DATABASE_URL, DEFAULT_DISCLOSURE_THRESHOLD,
@@ -69,6 +70,10 @@ pub enum Command {
     /// Load survey definitions and organisations from files
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Write one organisation's benchmark report for a round (PDF, or HTML with --html)
+    Report(report::ReportArgs),
+    /// Write every organisation's PDF report for a round into a folder, in parallel
+    Reports(report::ReportsArgs),
     /// Write the OpenAPI document to a file (the checked-in copy lives in openapi/openapi.json)
     Openapi {
         /// Where to write it
@@ -124,7 +129,7 @@ pub async fn run() -> ExitCode {
     let filter = match cli.command {
         Command::Serve(_) => "info",
         // Requests are logged once serving, but not the migrations before the progress bar.
-        Command::Demo(_) => "info,sea_orm_migration=warn",
+        Command::Demo(_) => "info,sea_orm_migration=warn,sqlx=warn",
         _ => "warn",
     };
     telemetry::init(cli.global.log_format, filter);
@@ -177,6 +182,8 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Keys(command) => keys(&database_url, command).await,
         Command::Import(command) => import::run(&open(&database_url).await?, command).await,
+        Command::Report(args) => report::one(&database_url, args).await,
+        Command::Reports(args) => report::all(&database_url, args).await,
         Command::Openapi { output } => {
             std::fs::write(&output, crate::startup::openapi_document() + "\n")?;
             println!("Wrote {}", output.display());

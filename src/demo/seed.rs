@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context, bail, ensure};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use entity::{answer, api_key, invitation, organisation, response, round, score};
+use entity::{answer, api_key, invitation, organisation, report_share, response, round, score};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -175,7 +175,11 @@ pub struct DemoLinks {
     pub closed_round: String,
     /// `/respond/{secret}`.
     pub respondent_path: String,
-    /// The organisation's benchmark report in the closed round, as HTML and as PDF.
+    /// The organisation's benchmark report in the closed round, as HTML and as PDF, through a
+    /// share link (no key needed): `/share/{secret}` and `/share/{secret}/report.pdf`.
+    pub share_path: String,
+    pub share_pdf_path: String,
+    /// The same report through the API (with the admin key).
     pub report_path: String,
     pub report_pdf_path: String,
     pub admin_key: String,
@@ -663,8 +667,9 @@ where
     }
 }
 
-/// Makes sure the demo's keys and the featured organisation's respondent link exist and are not
-/// revoked (someone may have revoked them while trying the platform out), and returns the links.
+/// Makes sure the demo's keys, the featured organisation's respondent link and its report's share
+/// link exist and work (someone may have revoked one while trying the platform out), and returns
+/// the links.
 async fn ensure_access(
     db: &Database,
     plan: &Plan,
@@ -698,6 +703,14 @@ async fn ensure_access(
         .with_context(|| format!("round {OPEN_ROUND} is missing"))?;
     let secret = invitation_secret(plan.seed, OPEN_ROUND, &featured.code);
     ensure_invitation(conn, &open, org.id, &secret, notes).await?;
+    let closed = rounds::find(conn, CLOSED_ROUND)
+        .await?
+        .with_context(|| format!("round {CLOSED_ROUND} is missing"))?;
+    let share = derived_secret(
+        plan.seed,
+        &format!("share:{CLOSED_ROUND}:{}", featured.code),
+    );
+    ensure_share(conn, &closed, org.id, &share, notes).await?;
     let report = format!(
         "/api/v1/rounds/{CLOSED_ROUND}/organisations/{}/report",
         featured.code
@@ -708,6 +721,8 @@ async fn ensure_access(
         open_round: OPEN_ROUND.to_owned(),
         closed_round: CLOSED_ROUND.to_owned(),
         respondent_path: format!("/respond/{secret}"),
+        share_path: format!("/share/{share}"),
+        share_pdf_path: format!("/share/{share}/report.pdf"),
         report_pdf_path: format!("{report}.pdf"),
         report_path: report,
         admin_key,
@@ -787,6 +802,52 @@ async fn ensure_invitation(
             active.revoked_at = Set(None);
             active.update(db).await.map_err(DbError::classify)?;
             notes.push("The demo respondent link was revoked; it works again.".to_owned());
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// Shares made by the demo last a year from when they were made or last restored.
+const SHARE_DAYS: i64 = 365;
+
+async fn ensure_share(
+    db: &impl ConnectionTrait,
+    round: &round::Model,
+    organisation_id: i32,
+    secret: &str,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    let hash = hash_secret(secret);
+    let found = report_share::Entity::find()
+        .filter(report_share::Column::SecretHash.eq(hash.as_str()))
+        .one(db)
+        .await?;
+    let now = Utc::now();
+    match found {
+        None => {
+            report_share::ActiveModel {
+                round_id: Set(round.id),
+                organisation_id: Set(organisation_id),
+                secret_hash: Set(hash),
+                created_by: Set("demo".to_owned()),
+                created_at: Set(now),
+                expires_at: Set(now + Duration::days(SHARE_DAYS)),
+                revoked_at: Set(None),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .map_err(DbError::classify)?;
+        }
+        Some(found) if found.revoked_at.is_some() || found.expires_at <= now => {
+            let mut active: report_share::ActiveModel = found.into();
+            active.revoked_at = Set(None);
+            active.expires_at = Set(now + Duration::days(SHARE_DAYS));
+            active.update(db).await.map_err(DbError::classify)?;
+            notes.push(
+                "The demo report's share link had stopped working; it works again.".to_owned(),
+            );
         }
         Some(_) => {}
     }

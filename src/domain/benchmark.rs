@@ -61,6 +61,120 @@ pub struct OrgBenchmark {
     pub dimensions: Vec<Position>,
 }
 
+/// A peer group's scores, sorted per dimension once so that every member's position is cheap.
+pub struct GroupFigures {
+    pub n: usize,
+    sorted: BTreeMap<String, Vec<f64>>,
+    summaries: BTreeMap<String, Summary>,
+}
+
+impl GroupFigures {
+    pub fn new(population: &[Member<'_>], members: &[usize]) -> Self {
+        let mut sorted: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        for &i in members {
+            for (dimension, score) in population[i].scores {
+                sorted.entry(dimension.clone()).or_default().push(*score);
+            }
+        }
+        for values in sorted.values_mut() {
+            values.sort_by(f64::total_cmp);
+        }
+        let summaries = sorted
+            .iter()
+            .filter_map(|(d, v)| summarise(v).map(|s| (d.clone(), s)))
+            .collect();
+        GroupFigures {
+            n: members.len(),
+            sorted,
+            summaries,
+        }
+    }
+}
+
+/// Where `score` stands on one dimension among a group's figures.
+pub fn position(
+    def: &Definition,
+    dimension: &str,
+    title: &str,
+    score: Option<f64>,
+    group: &GroupFigures,
+    previous_score: Option<f64>,
+    threshold: Threshold,
+) -> Position {
+    let n = group.n;
+    let values = group
+        .sorted
+        .get(dimension)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let summary = group.summaries.get(dimension);
+    let peers = threshold.disclose(n, || summary.cloned());
+    Position {
+        dimension: dimension.to_owned(),
+        title: title.to_owned(),
+        score,
+        level: score.map(|s| def.level_number_for(s)),
+        level_name: score.map(|s| def.level_for(s).name.clone()),
+        peers: Disclosed {
+            value: peers.value.flatten(),
+            suppressed: peers.suppressed,
+            reason: peers.reason,
+        },
+        percentile: threshold
+            .disclose(n, || score.map_or(f64::NAN, |s| percentile_rank(values, s))),
+        quartile: threshold.disclose(n, || match (summary, score) {
+            (Some(sum), Some(s)) => quartile_of(sum, s),
+            _ => 0,
+        }),
+        difference_from_median: threshold.disclose(n, || match (summary, score) {
+            (Some(sum), Some(s)) => s - sum.median,
+            _ => f64::NAN,
+        }),
+        change: match (score, previous_score) {
+            (Some(now), Some(then)) => Some(now - then),
+            _ => None,
+        },
+        previous_score,
+    }
+}
+
+/// An organisation's benchmark from its scores and its chosen group's figures.
+pub fn assemble(
+    def: &Definition,
+    scores: &BTreeMap<String, f64>,
+    choice: &Choice,
+    group: &GroupFigures,
+    previous: Option<&BTreeMap<String, f64>>,
+    threshold: Threshold,
+) -> OrgBenchmark {
+    let at = |key: &str, title: &str| {
+        position(
+            def,
+            key,
+            title,
+            scores.get(key).copied(),
+            group,
+            previous.and_then(|p| p.get(key).copied()),
+            threshold,
+        )
+    };
+    OrgBenchmark {
+        peer_group: PeerGroup {
+            grouping: choice.grouping.to_string(),
+            key: choice.key.clone(),
+            label: choice.label.clone(),
+            n: threshold.disclose(group.n, || group.n),
+            skipped: choice.skipped.clone(),
+        },
+        overall: at(OVERALL, "Overall"),
+        dimensions: def
+            .dimensions
+            .iter()
+            .map(|d| at(&d.key, &d.title))
+            .collect(),
+    }
+}
+
 /// The benchmark of `population[org]` within the first group of the fallback chain that is large
 /// enough. `previous` holds the organisation's scores in the previous round, if it took part.
 pub fn benchmark(
@@ -72,66 +186,16 @@ pub fn benchmark(
 ) -> (OrgBenchmark, Choice) {
     let attributes: Vec<OrgAttributes> = population.iter().map(|m| m.attributes.clone()).collect();
     let choice = choose_group(&attributes[org], &attributes, threshold);
-    let n = choice.members.len();
-    let position = |key: &str, title: &str| {
-        let values: Vec<f64> = choice
-            .members
-            .iter()
-            .filter_map(|&i| population[i].scores.get(key).copied())
-            .collect();
-        let score = population[org].scores.get(key).copied();
-        let level = score.map(|s| def.level_number_for(s));
-        let summary = threshold.disclose(n, || summarise(&values));
-        let summary = Disclosed {
-            value: summary.value.flatten(),
-            suppressed: summary.suppressed,
-            reason: summary.reason,
-        };
-        let previous_score = previous.and_then(|p| p.get(key).copied());
-        Position {
-            dimension: key.to_owned(),
-            title: title.to_owned(),
-            score,
-            level,
-            level_name: score.map(|s| def.level_for(s).name.clone()),
-            percentile: threshold.disclose(n, || {
-                score.map_or(f64::NAN, |s| percentile_rank(&values, s))
-            }),
-            quartile: threshold.disclose(n, || match (&summary.value, score) {
-                (Some(sum), Some(s)) => quartile_of(sum, s),
-                _ => 0,
-            }),
-            difference_from_median: threshold.disclose(n, || match (&summary.value, score) {
-                (Some(sum), Some(s)) => s - sum.median,
-                _ => f64::NAN,
-            }),
-            peers: summary,
-            change: match (score, previous_score) {
-                (Some(now), Some(then)) => Some(now - then),
-                _ => None,
-            },
-            previous_score,
-        }
-    };
-    let overall = position(OVERALL, "Overall");
-    let dimensions = def
-        .dimensions
-        .iter()
-        .map(|d| position(&d.key, &d.title))
-        .collect();
-    let peer_group = PeerGroup {
-        grouping: choice.grouping.to_string(),
-        key: choice.key.clone(),
-        label: choice.label.clone(),
-        n: threshold.disclose(n, || n),
-        skipped: choice.skipped.clone(),
-    };
+    let group = GroupFigures::new(population, &choice.members);
     (
-        OrgBenchmark {
-            peer_group,
-            overall,
-            dimensions,
-        },
+        assemble(
+            def,
+            population[org].scores,
+            &choice,
+            &group,
+            previous,
+            threshold,
+        ),
         choice,
     )
 }
@@ -208,32 +272,53 @@ pub fn distributions(
     own: Option<&Answers>,
     threshold: Threshold,
 ) -> Vec<QuestionComparison> {
+    let mut out = count_options(def, group, threshold);
+    if let Some(own) = own {
+        mark_chosen(&mut out, own);
+    }
+    out
+}
+
+/// Counts of each option among a group, for every choice question (nothing marked as chosen).
+pub fn count_options(
+    def: &Definition,
+    group: &[&Answers],
+    threshold: Threshold,
+) -> Vec<QuestionComparison> {
+    use std::collections::HashSet;
+    // Which questions each member was asked, worked out once per member.
+    let asked: Vec<HashSet<&str>> = group
+        .iter()
+        .map(|a| {
+            visible_questions(def, a)
+                .into_iter()
+                .map(|q| q.key.as_str())
+                .collect()
+        })
+        .collect();
     let mut out = Vec::new();
     for q in def.questions() {
         let Some(options) = choice_options(q) else {
             continue;
         };
-        let asked: Vec<&&Answers> = group
-            .iter()
-            .filter(|a| {
-                a.contains_key(&q.key) && visible_questions(def, a).iter().any(|v| v.key == q.key)
-            })
-            .collect();
-        let n = asked.len();
+        let mut n = 0;
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for a in &asked {
+        for (a, shown) in group.iter().zip(&asked) {
+            if !a.contains_key(&q.key) || !shown.contains(q.key.as_str()) {
+                continue;
+            }
+            n += 1;
             for v in chosen_values(a, &q.key) {
                 *counts.entry(v).or_default() += 1;
             }
         }
-        let mine = own.map(|a| chosen_values(a, &q.key)).unwrap_or_default();
         let answered = threshold.disclose(n, || n);
         let options = options
             .into_iter()
             .map(|(value, label)| {
                 let count = counts.get(&value).copied().unwrap_or(0);
                 OptionShare {
-                    chosen: mine.contains(&value),
+                    chosen: false,
                     count: answered.value.map(|_| count),
                     share: answered.value.map(|n| count as f64 / n as f64),
                     value,
@@ -252,6 +337,16 @@ pub fn distributions(
         });
     }
     out
+}
+
+/// Marks the options an organisation chose.
+pub fn mark_chosen(comparisons: &mut [QuestionComparison], own: &Answers) {
+    for q in comparisons {
+        let mine = chosen_values(own, &q.key);
+        for o in &mut q.options {
+            o.chosen = mine.contains(&o.value);
+        }
+    }
 }
 
 /// One group's statistics for one dimension (or overall).

@@ -315,29 +315,47 @@ pub fn choose_group(
     population: &[OrgAttributes],
     threshold: Threshold,
 ) -> Choice {
+    let chain = fallback_chain();
+    let sizes: Vec<usize> = chain
+        .iter()
+        .map(|g| g.members(&g.key(org), population).len())
+        .collect();
+    let mut choice = choose_by_sizes(org, &chain, &sizes, threshold);
+    choice.members = choice.grouping.members(&choice.key, population);
+    choice
+}
+
+/// The rule behind [`choose_group`], given the size of `org`'s group under each grouping of
+/// `chain`: the first group with at least k members, else the last grouping. The returned
+/// `members` is empty; the caller fills it from wherever it keeps the groups.
+pub fn choose_by_sizes(
+    org: &OrgAttributes,
+    chain: &[Grouping],
+    sizes: &[usize],
+    threshold: Threshold,
+) -> Choice {
     let mut skipped = Vec::new();
-    let mut chain = fallback_chain().into_iter().peekable();
-    while let Some(grouping) = chain.next() {
+    for (i, grouping) in chain.iter().enumerate() {
         let key = grouping.key(org);
-        let members = grouping.members(&key, population);
         let label = key.label();
-        if threshold.allows(members.len()) || chain.peek().is_none() {
+        let size = sizes.get(i).copied().unwrap_or(0);
+        if threshold.allows(size) || i + 1 == chain.len() {
             return Choice {
-                grouping,
+                grouping: grouping.clone(),
                 key,
                 label,
-                members,
+                members: Vec::new(),
                 skipped,
             };
         }
         skipped.push(format!("{label} ({})", size_phrase(threshold)));
     }
-    // The chain ends with "all", which the loop always returns; this keeps the function total.
+    // An empty chain: everyone.
     Choice {
         grouping: Grouping::all(),
         key: GroupKey(Vec::new()),
         label: GroupKey(Vec::new()).label(),
-        members: (0..population.len()).collect(),
+        members: Vec::new(),
         skipped,
     }
 }

@@ -1,5 +1,6 @@
 //! The benchmark report: a pure model ([`model::Report`]) rendered as HTML and as PDF.
 
+pub mod build;
 pub mod fixtures;
 pub mod model;
 pub mod pdf;

@@ -10,6 +10,7 @@ pub mod invitations;
 pub mod organisations;
 pub mod responses;
 pub mod rounds;
+pub mod shares;
 pub mod surveys;
 
 pub use database::{Database, DbError};

@@ -5,6 +5,7 @@ mod assets;
 mod health;
 mod pages;
 mod respond;
+mod share;
 pub mod templates;
 
 use poem::{Route, get};
@@ -17,4 +18,6 @@ pub fn routes() -> Route {
         .at("/ready", get(health::ready))
         .at("/static/site.css", get(assets::site_css))
         .nest("/respond", respond::routes())
+        .at("/share/:secret", get(share::page))
+        .at("/share/:secret/report.pdf", get(share::pdf))
 }

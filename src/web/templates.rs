@@ -37,6 +37,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "respond/problem.html",
         include_str!("../../templates/respond/problem.html"),
     ),
+    (
+        "report/report.html",
+        include_str!("../../templates/report/report.html"),
+    ),
 ];
 
 pub struct Templates {

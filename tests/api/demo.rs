@@ -6,7 +6,9 @@ use entity::{organisation, response, score};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use soundings::config::DatabaseSettings;
 use soundings::demo::seed::{CLOSED_ROUND, DemoOptions, DemoSummary, OPEN_ROUND, seed};
-use soundings::store::{Database, rounds};
+use soundings::domain::role::Role;
+use soundings::domain::secret::hash_secret;
+use soundings::store::{Database, api_keys, invitations, organisations, rounds};
 use std::collections::HashMap;
 
 const SMALL: usize = 40;
@@ -167,6 +169,37 @@ async fn seeding_again_changes_nothing_and_gives_the_same_keys_and_links(backend
     assert!(third.notes[0].contains("--seed 1"), "{:?}", third.notes);
 }
 
+async fn seeding_again_brings_back_demo_keys_and_links_that_were_revoked(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = connect(&database).await;
+    let first = seed_small(&db).await;
+    let prefix: String = first.links.admin_key.chars().take(12).collect();
+    api_keys::revoke(&db.conn, &prefix).await.unwrap().unwrap();
+    let open = rounds::find(&db.conn, OPEN_ROUND).await.unwrap().unwrap();
+    let org = organisations::find_by_code(&db.conn, &first.links.organisation_code)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        invitations::revoke(&db.conn, open.id, org.id)
+            .await
+            .unwrap(),
+        1
+    );
+
+    let again = seed_small(&db).await;
+    assert_eq!(again.notes.len(), 2, "{:?}", again.notes);
+    let key = api_keys::find_active_by_hash(&db.conn, &hash_secret(&first.links.admin_key))
+        .await
+        .unwrap();
+    assert_eq!(key.map(|k| k.role), Some(Role::Admin));
+    let secret = first.links.respondent_path.trim_start_matches("/respond/");
+    let invitation = invitations::find_active_by_hash(&db.conn, &hash_secret(secret))
+        .await
+        .unwrap();
+    assert_eq!(invitation.map(|i| i.organisation_id), Some(org.id));
+}
+
 async fn seeding_refuses_a_database_that_already_holds_organisations(backend: Backend) {
     let database = TestDatabase::new(backend).await;
     let db = connect(&database).await;
@@ -179,9 +212,7 @@ async fn seeding_refuses_a_database_that_already_holds_organisations(backend: Ba
         country: "England".into(),
         size_band: "large".into(),
     };
-    soundings::store::organisations::create(&db.conn, &input)
-        .await
-        .unwrap();
+    organisations::create(&db.conn, &input).await.unwrap();
     let err = seed(&db, &DemoOptions::default(), &|_| {})
         .await
         .unwrap_err();
@@ -266,7 +297,8 @@ async fn the_printed_links_and_keys_work_on_the_served_demo(backend: Backend) {
     assert!(html.contains("Demo only"), "{html}");
     for shown in [
         &links.respondent_path,
-        &links.report_path,
+        &links.share_path,
+        &links.share_pdf_path,
         &links.report_pdf_path,
         &links.admin_key,
         &links.researcher_key,
@@ -274,9 +306,35 @@ async fn the_printed_links_and_keys_work_on_the_served_demo(backend: Backend) {
         assert!(html.contains(&escaped(shown)), "shows {shown}: {html}");
     }
 
-    // TODO(report routes): check that links.report_path and links.report_pdf_path answer 200
-    // (HTML naming the organisation; a PDF) once `/api/v1/rounds/{round}/organisations/{code}/report`
-    // and `.../report.pdf` exist.
+    // The organisation's report in the closed round: through the share link without a key, and
+    // through the API with the admin key.
+    for (path, key) in [
+        (&links.share_path, None),
+        (&links.report_path, Some(&links.admin_key)),
+    ] {
+        let resp = match key {
+            Some(key) => app.get_as(key, path).await,
+            None => app.get(path).await,
+        };
+        assert_eq!(resp.status(), 200, "{path}");
+        let html = resp.text().await.unwrap();
+        assert!(
+            html.contains(&escaped(&links.organisation_name)),
+            "{path} names the organisation: {html}"
+        );
+    }
+    for (path, key) in [
+        (&links.share_pdf_path, None),
+        (&links.report_pdf_path, Some(&links.admin_key)),
+    ] {
+        let resp = match key {
+            Some(key) => app.get_as(key, path).await,
+            None => app.get(path).await,
+        };
+        assert_eq!(resp.status(), 200, "{path}");
+        assert_eq!(resp.headers()["content-type"], "application/pdf");
+        assert!(resp.bytes().await.unwrap().starts_with(b"%PDF-"), "{path}");
+    }
 }
 
 /// Without demo mode the landing page shows no keys.
@@ -290,6 +348,7 @@ async fn the_landing_page_shows_no_demo_section_outside_demo_mode(backend: Backe
 crate::on_both_backends!(
     seeding_makes_a_closed_round_everyone_answered_and_an_open_one_partly_answered,
     seeding_again_changes_nothing_and_gives_the_same_keys_and_links,
+    seeding_again_brings_back_demo_keys_and_links_that_were_revoked,
     seeding_refuses_a_database_that_already_holds_organisations,
     the_printed_links_and_keys_work_on_the_served_demo,
     the_landing_page_shows_no_demo_section_outside_demo_mode,

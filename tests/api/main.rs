@@ -13,6 +13,7 @@ mod invitations;
 mod migrations;
 mod openapi;
 mod organisations;
+mod reports;
 mod research;
 mod respond_api;
 mod respond_pages;

@@ -190,3 +190,63 @@ fn write_the_samples_for_a_look() {
     let long = render_pdf(&sample_long_name()).unwrap();
     std::fs::write(dir.join("sample-long-name.pdf"), long).unwrap();
 }
+
+#[test]
+fn zz_profile_stages() {
+    use std::time::Instant;
+    let report = sample();
+    render_pdf(&report).unwrap();
+    let faces = super::fonts::faces().unwrap();
+    let mut c =
+        super::canvas::Canvas::new(faces, super::header(faces, &report), super::footer(&report));
+    let mut notes = super::format::Footnotes::default();
+    super::front::title(&mut c, &report);
+    super::front::headline(&mut c, &report, &mut notes);
+    super::chart::section(&mut c, &report, &mut notes);
+    c.new_page();
+    super::table::results(&mut c, &report, &mut notes);
+    super::back::findings(&mut c, &report);
+    super::back::appendix(&mut c, &report);
+    let (pages, used) = c.finish();
+    let mut doc = printpdf::PdfDocument::new("x");
+    for face in super::fonts::Face::ALL {
+        doc.resources
+            .fonts
+            .map
+            .insert(face.id(), faces.embed(face, &used[face.index()]));
+    }
+    doc.pages = pages
+        .into_iter()
+        .map(|ops| printpdf::PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops))
+        .collect();
+    let opts = printpdf::PdfSaveOptions {
+        optimize: true,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let (mut a, mut b, mut d) = (
+        std::time::Duration::ZERO,
+        std::time::Duration::ZERO,
+        std::time::Duration::ZERO,
+    );
+    for _ in 0..20 {
+        let t = Instant::now();
+        let mut w = Vec::new();
+        let mut lo = doc.to_lopdf_document(&opts, &mut w);
+        a += t.elapsed();
+        let t = Instant::now();
+        lo.compress();
+        b += t.elapsed();
+        let t = Instant::now();
+        let mut out = Vec::new();
+        lo.save_to(&mut out).unwrap();
+        d += t.elapsed();
+    }
+    println!(
+        "to_lopdf {:?} compress {:?} save {:?}",
+        a / 20,
+        b / 20,
+        d / 20
+    );
+}

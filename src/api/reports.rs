@@ -1,0 +1,311 @@
+//! Board reports: an organisation's benchmark report as an HTML page or an A4 PDF (admins), and
+//! share links that let a board member open it without a key until the link expires.
+
+use super::ApiTags;
+use super::audit::record;
+use super::auth::ApiKeyAuth;
+use super::problem::{ApiError, ApiResult};
+use super::rounds::find_round;
+use crate::benchmarks::{Missing, organisation_report};
+use crate::domain::role::Role;
+use crate::report::model::Report;
+use crate::state::AppState;
+use crate::store::{DbError, organisations, shares};
+use chrono::{DateTime, Duration, Utc};
+use entity::{organisation, round};
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::{Binary, Html, Json};
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use sea_orm::TransactionTrait;
+use serde_json::json;
+
+pub struct ReportsApi;
+
+#[derive(ApiResponse)]
+pub enum PdfResponse {
+    /// The report as an A4 PDF.
+    #[oai(status = 200, content_type = "application/pdf")]
+    Pdf(
+        Binary<Vec<u8>>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+#[derive(Object)]
+pub struct NewShare {
+    /// Days until the link stops working (1 to 365; default 30).
+    #[oai(validator(minimum(value = "1"), maximum(value = "365")))]
+    pub days: Option<u32>,
+}
+
+/// A share link. `link` is shown only when the share is made.
+#[derive(Object)]
+pub struct Share {
+    pub id: i32,
+    pub organisation: String,
+    pub round: String,
+    pub link: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// `active`, `expired` or `revoked`.
+    pub status: String,
+}
+
+#[derive(ApiResponse)]
+pub enum ShareCreated {
+    /// The share link, shown this once.
+    #[oai(status = 201)]
+    Created(Json<Share>),
+}
+
+/// A report for an organisation in a round, or the problem that prevents it.
+pub async fn report_for(
+    state: &AppState,
+    round: &round::Model,
+    org: organisation::Model,
+) -> ApiResult<Report> {
+    let code = org.code.clone();
+    match organisation_report(state, round, org).await? {
+        Ok(report) => Ok(report),
+        Err(Missing::NotSubmitted) => Err(ApiError::not_found(format!(
+            "{code} has not submitted a response in round {}.",
+            round.code
+        ))),
+    }
+}
+
+/// Renders a report's HTML page.
+/// `pdf_href` is where the page's "Download the PDF" link points.
+pub fn report_html(
+    state: &AppState,
+    report: &Report,
+    pdf_href: &str,
+) -> Result<String, minijinja::Error> {
+    state.templates.render(
+        "report/report.html",
+        json!({ "r": report, "pdf_href": pdf_href }),
+    )
+}
+
+/// Renders a report's PDF off the async threads (layout is CPU work).
+pub async fn report_pdf(report: Report) -> Result<Vec<u8>, DbError> {
+    tokio::task::spawn_blocking(move || crate::report::pdf::render_pdf(&report))
+        .await
+        .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("PDF task failed: {e}"))))?
+        .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("PDF rendering failed: {e}"))))
+}
+
+pub fn pdf_file_name(report: &Report) -> String {
+    format!(
+        "attachment; filename=\"soundings-{}-{}.pdf\"",
+        report.round.code, report.organisation.code
+    )
+}
+
+fn share_status(share: &entity::report_share::Model, now: DateTime<Utc>) -> &'static str {
+    if share.revoked_at.is_some() {
+        "revoked"
+    } else if share.expires_at <= now {
+        "expired"
+    } else {
+        "active"
+    }
+}
+
+#[OpenApi(tag = "ApiTags::Reports")]
+impl ReportsApi {
+    /// An organisation's report as a page
+    ///
+    /// Who may call: admin. The same figures as the PDF, with charts as inline SVG.
+    #[oai(
+        path = "/rounds/:code/organisations/:organisation/report",
+        method = "get",
+        operation_id = "get_report_html"
+    )]
+    async fn html(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        code: Path<String>,
+        organisation: Path<String>,
+    ) -> ApiResult<Html<String>> {
+        auth.0.require(Role::Admin)?;
+        let (round, org) = find(&state, &code.0, &organisation.0).await?;
+        let report = report_for(&state, &round, org).await?;
+        report_html(&state, &report, "report.pdf")
+            .map(Html)
+            .map_err(ApiError::internal)
+    }
+
+    /// An organisation's report as a PDF
+    ///
+    /// Who may call: admin. A4, 2–4 pages; the same data always gives the same bytes.
+    #[oai(
+        path = "/rounds/:code/organisations/:organisation/report.pdf",
+        method = "get",
+        operation_id = "get_report_pdf"
+    )]
+    async fn pdf(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        code: Path<String>,
+        organisation: Path<String>,
+    ) -> ApiResult<PdfResponse> {
+        auth.0.require(Role::Admin)?;
+        let (round, org) = find(&state, &code.0, &organisation.0).await?;
+        let report = report_for(&state, &round, org).await?;
+        let name = pdf_file_name(&report);
+        let bytes = report_pdf(report).await?;
+        Ok(PdfResponse::Pdf(Binary(bytes), name))
+    }
+
+    /// Share an organisation's report
+    ///
+    /// Who may call: admin. Makes a link that opens the report (page and PDF) without a key,
+    /// for `days` days (default 30), until revoked. The link is shown once.
+    #[oai(
+        path = "/rounds/:code/organisations/:organisation/shares",
+        method = "post",
+        operation_id = "create_report_share"
+    )]
+    async fn share(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        code: Path<String>,
+        organisation: Path<String>,
+        body: Json<NewShare>,
+    ) -> ApiResult<ShareCreated> {
+        auth.0.require(Role::Admin)?;
+        let (round, org) = find(&state, &code.0, &organisation.0).await?;
+        // Refuse a link to a report that cannot be made.
+        report_for(&state, &round, org.clone()).await?;
+        let expires_at = Utc::now() + Duration::days(i64::from(body.0.days.unwrap_or(30)));
+        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+        let (share, secret) =
+            shares::create(&tx, round.id, org.id, &auth.0.actor(), expires_at).await?;
+        record(
+            &tx,
+            &auth.0,
+            "report_share.create",
+            Some(format!("{}/{}", round.code, org.code)),
+            json!({ "id": share.id, "expires_at": expires_at }),
+        )
+        .await?;
+        tx.commit().await.map_err(DbError::classify)?;
+        Ok(ShareCreated::Created(Json(Share {
+            id: share.id,
+            organisation: org.code,
+            round: round.code,
+            link: Some(format!("{}/share/{}", state.public_url, secret.expose())),
+            created_at: share.created_at,
+            expires_at: share.expires_at,
+            revoked_at: None,
+            status: "active".into(),
+        })))
+    }
+
+    /// List a round's share links
+    ///
+    /// Who may call: admin. Links themselves are never shown again.
+    #[oai(
+        path = "/rounds/:code/shares",
+        method = "get",
+        operation_id = "list_report_shares"
+    )]
+    async fn list(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        code: Path<String>,
+    ) -> ApiResult<Json<Vec<Share>>> {
+        auth.0.require(Role::Admin)?;
+        let round = find_round(&state, &code.0).await?;
+        let now = Utc::now();
+        let mut out = Vec::new();
+        for share in shares::list(&state.db.conn, round.id).await? {
+            let org = organisations::find_by_id(&state.db.conn, share.organisation_id)
+                .await?
+                .map(|o| o.code)
+                .unwrap_or_default();
+            out.push(Share {
+                id: share.id,
+                organisation: org,
+                round: round.code.clone(),
+                link: None,
+                created_at: share.created_at,
+                expires_at: share.expires_at,
+                revoked_at: share.revoked_at,
+                status: share_status(&share, now).into(),
+            });
+        }
+        Ok(Json(out))
+    }
+
+    /// Revoke a share link
+    ///
+    /// Who may call: admin. The link stops working at once.
+    #[oai(
+        path = "/shares/:id/revoke",
+        method = "post",
+        operation_id = "revoke_report_share"
+    )]
+    async fn revoke(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        id: Path<i32>,
+    ) -> ApiResult<Json<Share>> {
+        auth.0.require(Role::Admin)?;
+        let share = shares::find(&state.db.conn, id.0)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("There is no share {}.", id.0)))?;
+        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+        let revoked = shares::revoke(&tx, share).await?;
+        record(
+            &tx,
+            &auth.0,
+            "report_share.revoke",
+            Some(revoked.id.to_string()),
+            json!({}),
+        )
+        .await?;
+        tx.commit().await.map_err(DbError::classify)?;
+        let round = crate::store::rounds::find_by_id(&state.db.conn, revoked.round_id)
+            .await?
+            .map(|r| r.code)
+            .unwrap_or_default();
+        let org = organisations::find_by_id(&state.db.conn, revoked.organisation_id)
+            .await?
+            .map(|o| o.code)
+            .unwrap_or_default();
+        Ok(Json(Share {
+            id: revoked.id,
+            organisation: org,
+            round,
+            link: None,
+            created_at: revoked.created_at,
+            expires_at: revoked.expires_at,
+            revoked_at: revoked.revoked_at,
+            status: share_status(&revoked, Utc::now()).into(),
+        }))
+    }
+}
+
+async fn find(
+    state: &AppState,
+    round: &str,
+    organisation: &str,
+) -> ApiResult<(round::Model, organisation::Model)> {
+    let round = find_round(state, round).await?;
+    let code = organisation.trim().to_ascii_uppercase();
+    let org = organisations::find_by_code(&state.db.conn, &code)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(format!("There is no organisation with code {code}."))
+        })?;
+    Ok((round, org))
+}
