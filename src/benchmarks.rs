@@ -291,3 +291,40 @@ pub async fn organisation_report(
         &found.questions,
     )))
 }
+
+/// The national summary of a round: every organisation, overall and by kind.
+pub async fn round_summary(
+    state: &AppState,
+    round: &round::Model,
+) -> Result<crate::report::summary::SummaryReport, DbError> {
+    let data = round_data(state, round).await?;
+    let members = data.members();
+    let k = threshold(state);
+    let all = crate::domain::benchmark::statistics(&data.definition, &members, &Grouping::all(), k);
+    let by_kind = crate::domain::benchmark::statistics(
+        &data.definition,
+        &members,
+        &Grouping::of(&[crate::domain::peers::Attribute::Kind]),
+        k,
+    );
+    let progress = benchmarks::progress(&state.db.conn, round.id).await?;
+    let version =
+        crate::store::surveys::find_version_by_id(&state.db.conn, round.survey_version_id)
+            .await?
+            .ok_or_else(|| {
+                DbError::Other(sea_orm::DbErr::RecordNotFound(format!(
+                    "survey version {}",
+                    round.survey_version_id
+                )))
+            })?;
+    let inputs = crate::report::summary::SummaryInputs {
+        definition: &data.definition,
+        sha256: &version.sha256,
+        survey_version: version.version,
+        round,
+        k: k.0,
+        invited: progress.invited.len(),
+        submitted: progress.submitted.len(),
+    };
+    Ok(crate::report::summary::build(&inputs, &all, &by_kind))
+}

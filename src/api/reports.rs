@@ -208,6 +208,34 @@ impl ReportsApi {
         })))
     }
 
+    /// A round's national summary as a page
+    ///
+    /// Who may call: researcher or admin. Every organisation in aggregate and by kind: n, median
+    /// and inter-quartile range per dimension and overall; groups below k are suppressed.
+    #[oai(
+        path = "/rounds/:code/summary-report",
+        method = "get",
+        operation_id = "get_summary_report_html"
+    )]
+    async fn summary_html(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        code: Path<String>,
+    ) -> ApiResult<Html<String>> {
+        auth.0.require(Role::Researcher)?;
+        let round = find_round(&state, &code.0).await?;
+        let summary = crate::benchmarks::round_summary(&state, &round).await?;
+        state
+            .templates
+            .render(
+                "report/summary.html",
+                json!({ "s": summary, "pdf_href": "" }),
+            )
+            .map(Html)
+            .map_err(ApiError::internal)
+    }
+
     /// List a round's share links
     ///
     /// Who may call: admin. Links themselves are never shown again.

@@ -24,7 +24,7 @@ use std::process::ExitCode;
     about = "Survey many organisations and benchmark each against its peers",
     long_about = "Soundings runs online surveys of many organisations (first: NHS trusts' social media \
                   maturity), and benchmarks each organisation against its peers for researchers and boards.\n\n\
-                  Start with `soundings serve`. The database is a SQLite file in the working directory \
+                  Try it with `soundings demo` (fictional data); run it for real with `soundings serve`. The database is a SQLite file in the working directory \
                   unless DATABASE_URL names another (e.g. postgres://user:password@host/soundings)."
 )]
 pub struct Cli {

@@ -6,6 +6,7 @@ pub mod benchmark;
 pub mod definition;
 pub mod organisation;
 pub mod peers;
+mod robustness;
 pub mod role;
 pub mod round;
 pub mod scoring;

@@ -4,3 +4,4 @@ pub mod build;
 pub mod fixtures;
 pub mod model;
 pub mod pdf;
+pub mod summary;

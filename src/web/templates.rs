@@ -41,6 +41,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "report/report.html",
         include_str!("../../templates/report/report.html"),
     ),
+    (
+        "report/summary.html",
+        include_str!("../../templates/report/summary.html"),
+    ),
 ];
 
 pub struct Templates {

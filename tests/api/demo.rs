@@ -374,3 +374,39 @@ async fn the_default_demo_has_220_organisations_that_improve_between_the_rounds(
     let (before, after) = (closed.mean_overall.unwrap(), open.mean_overall.unwrap());
     assert!(after > before, "mean overall {before:.1} then {after:.1}");
 }
+
+/// SURVEY.md's calibration, read back the way a researcher would: about 30% of trusts with no
+/// strategy and about 37% with a single person responsible, in the first (complete) round.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_matches_the_surveys_calibration_through_the_researcher_api() {
+    let database = TestDatabase::new(Backend::Sqlite).await;
+    let db = connect(&database).await;
+    seed(&db, &DemoOptions::default(), &|_| {}).await.unwrap();
+    let app = spawn_app_on(database, |_| {}).await;
+    let resp = app
+        .get_as(
+            &app.researcher_key,
+            &format!("/api/v1/rounds/{CLOSED_ROUND}/distributions"),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let rows: serde_json::Value = resp.json().await.unwrap();
+    let share = |question: &str, option: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["question"] == question && r["option"] == option)
+            .and_then(|r| r["share"].as_f64())
+            .unwrap_or_else(|| panic!("no share for {question} = {option}"))
+    };
+    let no_strategy = share("strategy_status", "none") * 100.0;
+    let single_person = share("staff_count", "one") * 100.0;
+    assert!(
+        (no_strategy - 30.0).abs() <= 4.0,
+        "{no_strategy:.1}% with no strategy"
+    );
+    assert!(
+        (single_person - 37.0).abs() <= 4.0,
+        "{single_person:.1}% with one person responsible"
+    );
+}

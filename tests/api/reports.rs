@@ -304,9 +304,40 @@ async fn the_cli_writes_one_report_and_a_whole_round(backend: Backend) {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no round `nope`"));
 }
 
+async fn the_national_summary_shows_each_kind_and_suppresses_small_groups(backend: Backend) {
+    let app = seeded(backend).await;
+    let resp = app
+        .get_as(&app.researcher_key, "/api/v1/rounds/t1/summary-report")
+        .await;
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("7 of 7 invited organisations submitted"),
+        "{html}"
+    );
+    assert!(html.contains("All organisations") && html.contains("Acute"));
+    // One health board is below k: its row says suppressed and shows no figures.
+    let board_row = html
+        .split("Health board")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(
+        board_row.contains("suppressed") && !board_row.contains("<strong>"),
+        "{board_row}"
+    );
+    assert_eq!(
+        app.get("/api/v1/rounds/t1/summary-report").await.status(),
+        401
+    );
+}
+
 crate::on_both_backends!(
     the_pdf_and_the_page_show_the_same_figures_and_the_pdf_is_reproducible,
     a_welsh_name_renders_and_a_group_too_small_falls_back_with_a_note,
     share_links_open_the_report_until_revoked_or_expired,
     the_cli_writes_one_report_and_a_whole_round,
+    the_national_summary_shows_each_kind_and_suppresses_small_groups,
 );
