@@ -12,6 +12,15 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Large enough for a CSV of 10,000 organisations or a long definition document, small enough that
 /// a hostile client cannot make the server buffer much.
 pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// Failed secret-link or API-key attempts one client address may make within the window below.
+pub const DEFAULT_MAX_FAILED_ATTEMPTS: u32 = 20;
+pub const DEFAULT_FAILED_ATTEMPTS_WINDOW_SECS: u64 = 300;
+/// How long a client may take to send a request's headers, its body, and how long a request may
+/// take to answer. Generous for people on slow links; short enough that a client trickling bytes
+/// cannot hold a connection (or a database transaction) for long.
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 60;
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -28,6 +37,44 @@ pub struct Settings {
     pub disclosure_threshold: usize,
     /// Set by `soundings demo`: the landing page then shows the demo's links and keys.
     pub demo: Option<crate::demo::seed::DemoLinks>,
+    /// Limits on what one client may do: failed attempts, slow requests.
+    pub client_limits: ClientLimits,
+}
+
+/// Limits that protect the service from hostile or broken clients. They are kept in memory, per
+/// instance: behind a load balancer of n instances, a client may make up to n times as many
+/// failed attempts before every instance refuses it (README, "Security").
+#[derive(Clone, Debug)]
+pub struct ClientLimits {
+    /// Failed attempts (a 401, or a 404 for a secret link) one client address may make within
+    /// `failed_attempts_window`; further requests that carry a key or a secret link get 429 until
+    /// the oldest failure leaves the window. 0 turns the limit off.
+    pub max_failed_attempts: u32,
+    pub failed_attempts_window: Duration,
+    /// How many reverse proxies in front of the server append the client's address to
+    /// `X-Forwarded-For`. 0 (the default) trusts only the TCP peer's address, since anyone can
+    /// send that header.
+    pub trusted_proxies: usize,
+    /// The headers of a connection's first request must arrive within this, or the connection
+    /// is closed (with a 408).
+    pub header_timeout: Duration,
+    /// A request body must arrive within this, or the request gets 408.
+    pub body_timeout: Duration,
+    /// A request that takes longer than this to answer is stopped with 503.
+    pub request_timeout: Duration,
+}
+
+impl Default for ClientLimits {
+    fn default() -> Self {
+        Self {
+            max_failed_attempts: DEFAULT_MAX_FAILED_ATTEMPTS,
+            failed_attempts_window: Duration::from_secs(DEFAULT_FAILED_ATTEMPTS_WINDOW_SECS),
+            trusted_proxies: 0,
+            header_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECS),
+            body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
+            request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -59,6 +106,7 @@ impl Settings {
             public_url: None,
             disclosure_threshold: DEFAULT_DISCLOSURE_THRESHOLD,
             demo: None,
+            client_limits: ClientLimits::default(),
         }
     }
 }

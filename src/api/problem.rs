@@ -78,6 +78,11 @@ pub mod kind {
         "The request conflicts with the current state",
     );
     pub const GONE: Kind = (StatusCode::GONE, "gone", "No longer available");
+    pub const REQUEST_TIMEOUT: Kind = (
+        StatusCode::REQUEST_TIMEOUT,
+        "request-timeout",
+        "The request did not arrive in time",
+    );
     pub const TOO_LARGE: Kind = (
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload-too-large",
@@ -92,6 +97,11 @@ pub mod kind {
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation-failed",
         "The request is not valid",
+    );
+    pub const TOO_MANY_REQUESTS: Kind = (
+        StatusCode::TOO_MANY_REQUESTS,
+        "too-many-requests",
+        "Too many failed attempts",
     );
     pub const INTERNAL: Kind = (
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -137,6 +147,9 @@ pub enum ApiError {
     /// The change conflicts with the resource's current state (e.g. a published version, a stale revision).
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
+    /// The body did not arrive within the server's time limit (a slow or stalled client).
+    #[oai(status = 408, content_type = "application/problem+json")]
+    RequestTimeout(Json<Problem>),
     /// The resource is no longer available (e.g. the round has closed).
     #[oai(status = 410, content_type = "application/problem+json")]
     Gone(Json<Problem>),
@@ -149,6 +162,18 @@ pub enum ApiError {
     /// The request was read but is not valid; `errors` names each bad field.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
+    /// Too many failed attempts with a wrong key or secret link came from this client address;
+    /// every request with a key or link is refused until `Retry-After` seconds have passed.
+    #[oai(
+        status = 429,
+        content_type = "application/problem+json",
+        header(
+            name = "Retry-After",
+            ty = "u64",
+            description = "Seconds to wait before trying again."
+        )
+    )]
+    TooManyRequests(Json<Problem>),
     /// An unexpected failure; the cause is logged on the server, not sent.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
@@ -170,10 +195,12 @@ impl ApiError {
             403 => ApiError::Forbidden(p),
             404 => ApiError::NotFound(p),
             409 => ApiError::Conflict(p),
+            408 => ApiError::RequestTimeout(p),
             410 => ApiError::Gone(p),
             413 => ApiError::PayloadTooLarge(p),
             415 => ApiError::UnsupportedMediaType(p),
             422 => ApiError::Unprocessable(p),
+            429 => ApiError::TooManyRequests(p),
             503 => ApiError::Unavailable(p),
             _ => ApiError::Internal(p),
         }
@@ -186,10 +213,12 @@ impl ApiError {
             | ApiError::Forbidden(p)
             | ApiError::NotFound(p)
             | ApiError::Conflict(p)
+            | ApiError::RequestTimeout(p)
             | ApiError::Gone(p)
             | ApiError::PayloadTooLarge(p)
             | ApiError::UnsupportedMediaType(p)
             | ApiError::Unprocessable(p)
+            | ApiError::TooManyRequests(p)
             | ApiError::Internal(p)
             | ApiError::Unavailable(p) => &p.0,
         }
@@ -285,6 +314,8 @@ pub fn problem_from_poem_error(err: &poem::Error) -> Problem {
         StatusCode::METHOD_NOT_ALLOWED => kind::METHOD_NOT_ALLOWED,
         StatusCode::PAYLOAD_TOO_LARGE => kind::TOO_LARGE,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => kind::UNSUPPORTED_MEDIA,
+        StatusCode::REQUEST_TIMEOUT => kind::REQUEST_TIMEOUT,
+        StatusCode::TOO_MANY_REQUESTS => kind::TOO_MANY_REQUESTS,
         StatusCode::SERVICE_UNAVAILABLE => kind::UNAVAILABLE,
         s if s.is_server_error() => {
             tracing::error!(error.cause = %err, "internal error");

@@ -261,7 +261,9 @@ fn api_key_secret(seed: u64, role: Role) -> String {
     format!("snd_{}", derived_secret(seed, role.as_str()))
 }
 
-fn invitation_secret(seed: u64, round: &str, code: &str) -> String {
+/// The secret of the demo's invitation link for organisation `code` in `round` (the load
+/// benchmark answers the demo through these links).
+pub fn invitation_secret(seed: u64, round: &str, code: &str) -> String {
     derived_secret(seed, &format!("invitation:{round}:{code}"))
 }
 

@@ -1,6 +1,7 @@
 //! The board report as an A4 PDF, laid out by hand as printpdf ops: text in an embedded
 //! DejaVu Sans (so any Welsh or accented name renders and can be copied out), charts as
-//! vectors. The same [`Report`] always gives the same bytes: no clock, no random ids.
+//! vectors. The same [`Report`] always gives the same bytes: no clock, no random ids. The
+//! national summary of a round ([`render_summary_pdf`]) is made the same way.
 //!
 //! This module only lays out what the model already holds; it computes no figure.
 
@@ -11,6 +12,7 @@ mod fonts;
 mod format;
 mod front;
 mod subset;
+mod summary;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -19,7 +21,9 @@ use printpdf::{Mm, PdfDocument, PdfPage, PdfParseErrorSeverity, PdfSaveOptions};
 
 use crate::report::model::Report;
 
-use canvas::{Canvas, MUTED, NAVY, Style, WIDTH};
+pub use summary::render_summary_pdf;
+
+use canvas::{Canvas, MUTED, NAVY, Orientation, Style, WIDTH};
 use fonts::Face;
 use format::Footnotes;
 
@@ -48,13 +52,31 @@ pub fn render_pdf(report: &Report) -> Result<Vec<u8>, PdfError> {
     back::findings(&mut canvas, report);
     back::appendix(&mut canvas, report);
 
-    let (pages, used) = canvas.finish();
-    let mut doc = PdfDocument::new(&format!(
+    let title = format!(
         "{}: {}, {}",
         report.organisation.name, report.survey.title, report.round.name
-    ));
+    );
+    document(
+        canvas,
+        Orientation::Portrait,
+        &title,
+        "Board benchmark report",
+    )
+}
+
+/// The finished pages as a PDF: numbered, the fonts cut down to what they show, and saved
+/// without anything that would differ between two renders.
+fn document(
+    canvas: Canvas<'_>,
+    orientation: Orientation,
+    title: &str,
+    subject: &str,
+) -> Result<Vec<u8>, PdfError> {
+    let faces = canvas.faces();
+    let (pages, used) = canvas.finish();
+    let mut doc = PdfDocument::new(title);
     doc.metadata.info.producer = "Soundings".to_owned();
-    doc.metadata.info.subject = "Board benchmark report".to_owned();
+    doc.metadata.info.subject = subject.to_owned();
     for face in Face::ALL {
         let chars = &used[face.index()];
         if !chars.is_empty() {
@@ -64,9 +86,10 @@ pub fn render_pdf(report: &Report) -> Result<Vec<u8>, PdfError> {
                 .insert(face.id(), faces.embed(face, chars));
         }
     }
+    let (width, height) = orientation.size_mm();
     doc.pages = pages
         .into_iter()
-        .map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops))
+        .map(|ops| PdfPage::new(Mm(width), Mm(height), ops))
         .collect();
     save(&doc)
 }

@@ -288,8 +288,14 @@ async fn a_respondent_can_come_back_later_and_find_their_answers(backend: Backen
         .await;
     assert_eq!(resp.status(), 303);
     assert_eq!(location(&resp), format!("{link}?saved=1"));
-    let start = app.get(&link).await.text().await.unwrap();
+    let start = app
+        .get(&format!("{link}?saved=1"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(start.contains("In progress") || start.contains("Done"));
+    assert!(start.contains("Your answers have been saved"));
     let again = app.form(&path).await;
     assert!(
         again.html.contains("value=\"yes\" checked"),

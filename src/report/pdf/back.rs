@@ -195,8 +195,9 @@ fn key_values_height(canvas: &Canvas<'_>, rows: &[(&str, String)]) -> f32 {
     HEADING.leading() + 6.0 + rows
 }
 
-/// A titled list of labelled rows, kept on one page when it fits on one.
-fn key_values(canvas: &mut Canvas<'_>, title: &str, rows: &[(&str, String)]) {
+/// A titled list of labelled rows, kept on one page when it fits on one. As wide as a
+/// portrait page's text block on any page, which keeps its lines short enough to read.
+pub(super) fn key_values(canvas: &mut Canvas<'_>, title: &str, rows: &[(&str, String)]) {
     let value_w = WIDTH - KEY_W;
     let heights = row_heights(canvas, rows);
     canvas.ensure(key_values_height(canvas, rows));

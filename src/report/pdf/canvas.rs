@@ -1,7 +1,8 @@
-//! A drawing surface for A4 pages, in points measured from the TOP-left corner (PDF's own
-//! origin is bottom-left): text runs, rectangles, lines and polygons as printpdf ops, page
-//! breaks, and the header and footer every page carries. It records which characters each
-//! face shows, so the fonts can be cut down to them. It knows nothing about reports.
+//! A drawing surface for A4 pages, portrait or landscape, in points measured from the
+//! TOP-left corner (PDF's own origin is bottom-left): text runs, rectangles, lines and
+//! polygons as printpdf ops, page breaks, and the header and footer every page carries. It
+//! records which characters each face shows, so the fonts can be cut down to them. It knows
+//! nothing about reports.
 
 use std::collections::BTreeSet;
 
@@ -12,17 +13,50 @@ use printpdf::{
 
 use super::fonts::{Face, Faces};
 
-/// A4 in points (210 x 297 mm).
+/// A4 in points (210 x 297 mm), portrait.
 pub(super) const PAGE_W: f32 = 595.2756;
 pub(super) const PAGE_H: f32 = 841.8898;
-pub(super) const LEFT: f32 = 48.0;
-pub(super) const RIGHT: f32 = PAGE_W - 48.0;
+const MARGIN: f32 = 48.0;
+pub(super) const LEFT: f32 = MARGIN;
+/// The right edge and width of the text block on a portrait page; a landscape page's are
+/// [`Canvas::right`] and [`Canvas::width`].
+pub(super) const RIGHT: f32 = PAGE_W - MARGIN;
 pub(super) const WIDTH: f32 = RIGHT - LEFT;
-/// Content stops here; the footer lives below.
-const BOTTOM: f32 = PAGE_H - 58.0;
+/// Content stops this far above the foot of the page; the footer lives below.
+const BOTTOM_SPACE: f32 = 58.0;
 const HEADER_TOP: f32 = 26.0;
-const FOOTER_RULE: f32 = PAGE_H - 44.0;
-const FOOTER_BASELINE: f32 = PAGE_H - 30.0;
+const FOOTER_RULE_SPACE: f32 = 44.0;
+const FOOTER_BASELINE_SPACE: f32 = 30.0;
+
+/// Which way up an A4 page is; every page of a document is the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Orientation {
+    Portrait,
+    Landscape,
+}
+
+impl Orientation {
+    /// Width and height in points.
+    fn size(self) -> (f32, f32) {
+        match self {
+            Orientation::Portrait => (PAGE_W, PAGE_H),
+            Orientation::Landscape => (PAGE_H, PAGE_W),
+        }
+    }
+
+    /// The width of the text block between the margins.
+    pub(super) fn text_width(self) -> f32 {
+        self.size().0 - 2.0 * MARGIN
+    }
+
+    /// Width and height in millimetres, for printpdf's pages.
+    pub(super) fn size_mm(self) -> (f32, f32) {
+        match self {
+            Orientation::Portrait => (210.0, 297.0),
+            Orientation::Landscape => (297.0, 210.0),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Colour(pub f32, pub f32, pub f32);
@@ -72,6 +106,8 @@ pub(super) enum Align {
 
 pub(super) struct Canvas<'a> {
     faces: &'a Faces,
+    page_w: f32,
+    page_h: f32,
     header: Vec<(String, Style)>,
     footer: String,
     pages: Vec<Vec<Op>>,
@@ -82,11 +118,23 @@ pub(super) struct Canvas<'a> {
 }
 
 impl<'a> Canvas<'a> {
-    /// `header` lines (already wrapped) open every page; `footer` sits at the foot of every
-    /// page beside its number.
+    /// A portrait canvas: `header` lines (already wrapped) open every page; `footer` sits at
+    /// the foot of every page beside its number.
     pub(super) fn new(faces: &'a Faces, header: Vec<(String, Style)>, footer: String) -> Self {
+        Self::with_orientation(faces, header, footer, Orientation::Portrait)
+    }
+
+    pub(super) fn with_orientation(
+        faces: &'a Faces,
+        header: Vec<(String, Style)>,
+        footer: String,
+        orientation: Orientation,
+    ) -> Self {
+        let (page_w, page_h) = orientation.size();
         let mut canvas = Self {
             faces,
+            page_w,
+            page_h,
             header,
             footer,
             pages: Vec::new(),
@@ -102,6 +150,36 @@ impl<'a> Canvas<'a> {
         self.faces
     }
 
+    /// The right edge of the text block.
+    pub(super) fn right(&self) -> f32 {
+        self.page_w - MARGIN
+    }
+
+    /// The width of the text block, from [`LEFT`] to [`Canvas::right`].
+    pub(super) fn width(&self) -> f32 {
+        self.right() - LEFT
+    }
+
+    /// Content stops here; the footer lives below.
+    fn bottom(&self) -> f32 {
+        self.page_h - BOTTOM_SPACE
+    }
+
+    /// A point given from the top of the page, as PDF measures it (from the bottom).
+    fn point(&self, x: f32, y_from_top: f32) -> Point {
+        Point {
+            x: Pt(x),
+            y: Pt(self.page_h - y_from_top),
+        }
+    }
+
+    fn line_point(&self, (x, y): (f32, f32)) -> LinePoint {
+        LinePoint {
+            p: self.point(x, y),
+            bezier: false,
+        }
+    }
+
     fn start_page(&mut self) {
         let mut top = HEADER_TOP;
         for (text, style) in std::mem::take(&mut self.header) {
@@ -110,7 +188,7 @@ impl<'a> Canvas<'a> {
             self.header.push((text, style));
         }
         top += 4.0;
-        self.line((LEFT, top), (RIGHT, top), 0.6, RULE);
+        self.line((LEFT, top), (self.right(), top), 0.6, RULE);
         self.y = top + 18.0;
     }
 
@@ -126,12 +204,12 @@ impl<'a> Canvas<'a> {
 
     /// The height left for content on the current page.
     pub(super) fn room(&self) -> f32 {
-        BOTTOM - self.y
+        self.bottom() - self.y
     }
 
     /// Starts a new page unless `height` points are free on this one.
     pub(super) fn ensure(&mut self, height: f32) {
-        if self.y + height > BOTTOM {
+        if self.y + height > self.bottom() {
             self.new_page();
         }
     }
@@ -156,7 +234,7 @@ impl<'a> Canvas<'a> {
                 col: style.colour.to_pdf(),
             },
             Op::SetTextCursor {
-                pos: point(x, baseline),
+                pos: self.point(x, baseline),
             },
             Op::ShowText {
                 items: vec![TextItem::Text(text.to_owned())],
@@ -208,7 +286,7 @@ impl<'a> Canvas<'a> {
             Op::DrawRectangle {
                 rectangle: Rect {
                     mode: Some(PaintMode::Fill),
-                    ..Rect::from_xywh(Pt(x), Pt(PAGE_H - top - height), Pt(width), Pt(height))
+                    ..Rect::from_xywh(Pt(x), Pt(self.page_h - top - height), Pt(width), Pt(height))
                 },
             },
         ]);
@@ -222,7 +300,7 @@ impl<'a> Canvas<'a> {
             Op::SetOutlineThickness { pt: Pt(width) },
             Op::DrawLine {
                 line: Line {
-                    points: vec![line_point(from), line_point(to)],
+                    points: vec![self.line_point(from), self.line_point(to)],
                     is_closed: false,
                 },
             },
@@ -248,7 +326,7 @@ impl<'a> Canvas<'a> {
         self.ops.push(Op::DrawPolygon {
             polygon: Polygon {
                 rings: vec![PolygonRing {
-                    points: points.iter().copied().map(line_point).collect(),
+                    points: points.iter().map(|p| self.line_point(*p)).collect(),
                 }],
                 mode: match outline {
                     Some(_) => PaintMode::FillStroke,
@@ -267,29 +345,20 @@ impl<'a> Canvas<'a> {
         let count = pages.len();
         let style = Style::new(Face::Regular, 7.5, MUTED);
         let footer = std::mem::take(&mut self.footer);
+        let (rule, baseline) = (
+            self.page_h - FOOTER_RULE_SPACE,
+            self.page_h - FOOTER_BASELINE_SPACE,
+        );
+        let right = self.right();
         let mut numbered = Vec::with_capacity(count);
         for (index, ops) in pages.into_iter().enumerate() {
             self.ops = ops;
-            self.line((LEFT, FOOTER_RULE), (RIGHT, FOOTER_RULE), 0.6, RULE);
-            self.text(LEFT, FOOTER_BASELINE, &footer, style, Align::Left);
+            self.line((LEFT, rule), (right, rule), 0.6, RULE);
+            self.text(LEFT, baseline, &footer, style, Align::Left);
             let number = format!("Page {} of {count}", index + 1);
-            self.text(RIGHT, FOOTER_BASELINE, &number, style, Align::Right);
+            self.text(right, baseline, &number, style, Align::Right);
             numbered.push(std::mem::take(&mut self.ops));
         }
         (numbered, self.used)
-    }
-}
-
-fn point(x: f32, y_from_top: f32) -> Point {
-    Point {
-        x: Pt(x),
-        y: Pt(PAGE_H - y_from_top),
-    }
-}
-
-fn line_point((x, y): (f32, f32)) -> LinePoint {
-    LinePoint {
-        p: point(x, y),
-        bezier: false,
     }
 }

@@ -1,5 +1,8 @@
 //! The results table: one row per dimension with the organisation's score and level and the
 //! peers' figures. A withheld figure reads "suppressed" with a numbered note, never 0.
+//!
+//! The row, header and stripe drawing below takes its columns as an argument, so the
+//! national summary's table (see [`super::summary`]) is drawn by the same code.
 
 use crate::report::model::{DimensionResult, Report};
 
@@ -8,21 +11,21 @@ use super::fonts::Face;
 use super::format::{Footnotes, one_decimal, signed};
 
 const HEADING: Style = Style::new(Face::Bold, 12.5, NAVY);
-const HEAD: Style = Style::new(Face::Bold, 7.5, MUTED);
-const CELL: Style = Style::new(Face::Regular, 8.5, INK);
+pub(super) const HEAD: Style = Style::new(Face::Bold, 7.5, MUTED);
+pub(super) const CELL: Style = Style::new(Face::Regular, 8.5, INK);
 const CELL_STRONG: Style = Style::new(Face::Bold, 8.5, INK);
-const WITHHELD: Style = Style::new(Face::Regular, 7.5, MUTED);
+pub(super) const WITHHELD: Style = Style::new(Face::Regular, 7.5, MUTED);
 const NOTE: Style = Style::new(Face::Regular, 7.5, MUTED);
 const STRIPE: Colour = Colour(0.955, 0.962, 0.975);
 const PAD: f32 = 5.0;
 
-struct Column {
-    title: &'static str,
-    width: f32,
-    align: Align,
+pub(super) struct Column<'a> {
+    pub(super) title: &'a str,
+    pub(super) width: f32,
+    pub(super) align: Align,
 }
 
-const COLUMNS: [Column; 7] = [
+const COLUMNS: [Column<'static>; 7] = [
     Column {
         title: "Dimension",
         width: 146.0,
@@ -60,7 +63,9 @@ const COLUMNS: [Column; 7] = [
     },
 ];
 
-type Cell = (String, Style);
+/// The text of one cell: one or more runs stacked one under the other, each wrapped to the
+/// column (a median with its quartiles beneath, say).
+pub(super) type Cell = Vec<(String, Style)>;
 
 pub(super) fn results(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
     canvas.ensure(80.0);
@@ -72,18 +77,18 @@ pub(super) fn results(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Foot
     );
     canvas.paragraph(LEFT, WIDTH, &intro, NOTE, 8.0);
 
-    head_row(canvas);
+    head_row(canvas, &COLUMNS);
     let mut missing_change = false;
     for (i, dimension) in report.dimensions.iter().enumerate() {
         missing_change |= dimension.change_since_last.is_none();
         let cells = cells(dimension, notes);
-        let height = row_height(canvas, &cells);
+        let height = row_height(canvas, &COLUMNS, &cells);
         let page = canvas.page();
         canvas.ensure(height);
         if canvas.page() != page {
-            head_row(canvas);
+            head_row(canvas, &COLUMNS);
         }
-        draw_row(canvas, &cells, height, i % 2 == 1);
+        draw_row(canvas, &COLUMNS, &cells, height, i % 2 == 1);
     }
     canvas.y += 6.0;
     notes.flush(canvas);
@@ -98,7 +103,7 @@ pub(super) fn results(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Foot
 }
 
 fn cells(d: &DimensionResult, notes: &mut Footnotes) -> Vec<Cell> {
-    let mut withheld = |reason: &Option<String>| -> Cell {
+    let mut withheld = |reason: &Option<String>| -> (String, Style) {
         let mark = notes.mark(reason.as_deref().unwrap_or("withheld"));
         (format!("suppressed{mark}"), WITHHELD)
     };
@@ -117,7 +122,7 @@ fn cells(d: &DimensionResult, notes: &mut Footnotes) -> Vec<Cell> {
         None => withheld(&d.quartile.suppressed_reason),
     };
     let change = (d.change_since_last.map_or("—".to_owned(), signed), CELL);
-    vec![
+    [
         (d.title.clone(), CELL),
         (one_decimal(d.score), CELL_STRONG),
         (d.level_name.clone(), CELL),
@@ -126,53 +131,79 @@ fn cells(d: &DimensionResult, notes: &mut Footnotes) -> Vec<Cell> {
         quartile,
         change,
     ]
+    .into_iter()
+    .map(|run| vec![run])
+    .collect()
 }
 
-fn row_height(canvas: &Canvas<'_>, cells: &[Cell]) -> f32 {
-    let tallest = COLUMNS
+/// The height of a row of `cells` under `columns`, padding included.
+pub(super) fn row_height(canvas: &Canvas<'_>, columns: &[Column<'_>], cells: &[Cell]) -> f32 {
+    let tallest = columns
         .iter()
         .zip(cells)
-        .map(|(column, (text, style))| {
-            canvas.wrapped_height(column.width - 2.0 * PAD, text, *style)
+        .map(|(column, runs)| {
+            runs.iter()
+                .map(|(text, style)| canvas.wrapped_height(column.width - 2.0 * PAD, text, *style))
+                .sum::<f32>()
         })
         .fold(0.0, f32::max);
     tallest + 8.0
 }
 
-fn draw_row(canvas: &mut Canvas<'_>, cells: &[Cell], height: f32, striped: bool) {
+/// Draws a row at the cursor, from [`LEFT`], and moves the cursor below it.
+pub(super) fn draw_row(
+    canvas: &mut Canvas<'_>,
+    columns: &[Column<'_>],
+    cells: &[Cell],
+    height: f32,
+    striped: bool,
+) {
     let top = canvas.y;
     if striped {
-        canvas.rect(LEFT, top, WIDTH, height, STRIPE);
+        canvas.rect(LEFT, top, table_width(columns), height, STRIPE);
     }
     let mut x = LEFT;
-    for (column, (text, style)) in COLUMNS.iter().zip(cells) {
+    for (column, runs) in columns.iter().zip(cells) {
         let inner = column.width - 2.0 * PAD;
-        // Smaller text (a "suppressed" note) shares the first baseline of the row.
-        let shift = CELL.baseline(0.0) - style.baseline(0.0);
-        canvas.wrapped(
-            x + PAD,
-            top + 4.0 + shift,
-            inner,
-            text,
-            *style,
-            column.align,
-        );
+        let mut run_top = top + 4.0;
+        for (i, (text, style)) in runs.iter().enumerate() {
+            // Smaller text (a "suppressed" note) shares the first baseline of the row.
+            let shift = if i == 0 {
+                CELL.baseline(0.0) - style.baseline(0.0)
+            } else {
+                0.0
+            };
+            run_top =
+                canvas.wrapped(x + PAD, run_top + shift, inner, text, *style, column.align) - shift;
+        }
         x += column.width;
     }
     canvas.y = top + height;
 }
 
-fn head_row(canvas: &mut Canvas<'_>) {
-    let cells: Vec<Cell> = COLUMNS.iter().map(|c| (c.title.to_owned(), HEAD)).collect();
-    let height = row_height(canvas, &cells);
+/// The column titles at the cursor, ruled off beneath; on a new page if too few rows would
+/// follow them on this one.
+pub(super) fn head_row(canvas: &mut Canvas<'_>, columns: &[Column<'_>]) {
+    let cells: Vec<Cell> = columns
+        .iter()
+        .map(|c| vec![(c.title.to_owned(), HEAD)])
+        .collect();
+    let height = row_height(canvas, columns, &cells);
     canvas.ensure(height + 40.0);
     let top = canvas.y;
     let mut x = LEFT;
-    for (column, (text, style)) in COLUMNS.iter().zip(&cells) {
+    for (column, runs) in columns.iter().zip(&cells) {
         let inner = column.width - 2.0 * PAD;
-        canvas.wrapped(x + PAD, top + 4.0, inner, text, *style, column.align);
+        for (text, style) in runs {
+            canvas.wrapped(x + PAD, top + 4.0, inner, text, *style, column.align);
+        }
         x += column.width;
     }
     canvas.y = top + height;
-    canvas.line((LEFT, canvas.y), (LEFT + WIDTH, canvas.y), 0.8, RULE);
+    let right = LEFT + table_width(columns);
+    canvas.line((LEFT, canvas.y), (right, canvas.y), 0.8, RULE);
+}
+
+fn table_width(columns: &[Column<'_>]) -> f32 {
+    columns.iter().map(|c| c.width).sum()
 }

@@ -10,7 +10,7 @@ use crate::respond::{self, Access, Context, Refusal};
 use crate::state::AppState;
 use crate::store::DbError;
 use poem::http::{HeaderMap, StatusCode, header};
-use poem::web::{Data, Form, Path, Redirect};
+use poem::web::{Data, Form, Path, Query, Redirect};
 use poem::{IntoResponse, Response, Route, get, handler, post};
 use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
@@ -116,8 +116,18 @@ fn merge(mut base: serde_json::Value, extra: serde_json::Value) -> serde_json::V
     base
 }
 
+/// `?saved=1` after "save and come back later".
+#[derive(serde::Deserialize)]
+struct StartQuery {
+    saved: Option<String>,
+}
+
 #[handler]
-async fn start(state: Data<&AppState>, Path(secret): Path<String>) -> Response {
+async fn start(
+    state: Data<&AppState>,
+    Path(secret): Path<String>,
+    Query(query): Query<StartQuery>,
+) -> Response {
     let ctx = match context(&state, &secret).await {
         Ok(ctx) => ctx,
         Err(resp) => return resp,
@@ -139,8 +149,9 @@ async fn start(state: Data<&AppState>, Path(secret): Path<String>) -> Response {
         merge(
             common(&state, &ctx, &secret),
             json!({
-                "sections": sections, "continue_with": first_open, "submitted_at": submitted_at,
-            }),
+                    "sections": sections, "continue_with": first_open, "submitted_at": submitted_at,
+            "saved": query.saved.is_some(),
+                }),
         ),
         StatusCode::OK,
     )
