@@ -35,6 +35,7 @@ pub async fn record(
     .await
 }
 
+#[derive(Default)]
 pub struct AuditApi;
 
 /// One recorded action.

@@ -16,6 +16,7 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
+#[derive(Default)]
 pub struct BenchmarksApi;
 
 /// A score and where it stands among the peer group. Peer figures are null, with `suppressed`

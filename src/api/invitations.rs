@@ -19,6 +19,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use sea_orm::TransactionTrait;
 use serde_json::json;
 
+#[derive(Default)]
 pub struct InvitationsApi;
 
 #[derive(Object)]

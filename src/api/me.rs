@@ -5,6 +5,7 @@ use super::auth::ApiKeyAuth;
 use super::problem::ApiResult;
 use poem_openapi::{Object, OpenApi, payload::Json};
 
+#[derive(Default)]
 pub struct MeApi;
 
 /// The key that made the request.

@@ -60,20 +60,7 @@ pub type Apis = (
 /// The OpenAPI service with every resource. The document it produces is checked in as
 /// `openapi/openapi.json`; a test fails when the two drift apart.
 pub fn api_service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
-        (
-            me::MeApi,
-            organisations::OrganisationsApi,
-            surveys::SurveysApi,
-            rounds::RoundsApi,
-            invitations::InvitationsApi,
-            audit::AuditApi,
-            respond::RespondApi,
-            research::ResearchApi,
-            benchmarks::BenchmarksApi,
-            reports::ReportsApi,
-        ),
-        "Soundings API", env!("CARGO_PKG_VERSION"))
+    OpenApiService::new(Apis::default(), "Soundings API", env!("CARGO_PKG_VERSION"))
         .description(
             "Surveys many organisations and benchmarks each against its peers. Every operation names \
              who may call it: most need an API key (`Authorization: Bearer <key>`, created with \

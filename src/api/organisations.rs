@@ -20,6 +20,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use sea_orm::TransactionTrait;
 use serde_json::json;
 
+#[derive(Default)]
 pub struct OrganisationsApi;
 
 /// An organisation and the attributes that define its peer groups.

@@ -167,6 +167,23 @@ impl<T: ToJSON + Type + Send> ApiResponse for Table<T> {
     }
 }
 
+/// A row of a table that is also written as CSV: the JSON fields and the CSV columns are
+/// declared side by side, so the two cannot drift apart.
+pub trait CsvRow {
+    /// The CSV header, in the order of [`CsvRow::cells`].
+    fn header() -> Vec<&'static str>;
+    fn cells(&self) -> Vec<String>;
+}
+
+/// Answers rows as JSON, or as CSV when the request asks for `text/csv`.
+pub fn table<T: CsvRow>(req: &Request, rows: Vec<T>) -> Table<Vec<T>> {
+    if wants_csv(req) {
+        Table::Csv(to_csv(&T::header(), rows.iter().map(CsvRow::cells)))
+    } else {
+        Table::Json(rows)
+    }
+}
+
 /// Writes rows as CSV text (header first). Values that a spreadsheet would run as a formula are
 /// prefixed with `'`, so an exported file cannot carry a formula into someone's spreadsheet.
 pub fn to_csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {

@@ -7,7 +7,7 @@
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::pagination::{PageInfo, Paging};
-use super::payloads::{Table, to_csv, wants_csv};
+use super::payloads::{CsvRow, Table, table, to_csv, wants_csv};
 use super::problem::{ApiError, ApiResult, FieldError};
 use super::rounds::find_round;
 use crate::benchmarks::{round_data, threshold};
@@ -24,6 +24,7 @@ use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::{Object, OpenApi};
 
+#[derive(Default)]
 pub struct ResearchApi;
 
 /// The attributes that define a group, one column each (null when the grouping does not use it).
@@ -185,6 +186,141 @@ pub struct AnswerPage {
     pub page: PageInfo,
 }
 
+impl CsvRow for ProgressRow {
+    fn header() -> Vec<&'static str> {
+        let mut h = GROUP_HEADER.to_vec();
+        h.extend(["invited", "started", "submitted", "response_rate", "suppressed", "suppression_reason"]);
+        h
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let mut row = self.group.csv();
+        row.extend([
+            int(self.invited),
+            int(self.started),
+            int(self.submitted),
+            num(self.response_rate),
+            self.suppressed.to_string(),
+            self.suppression_reason.clone().unwrap_or_default(),
+        ]);
+        row
+    }
+}
+
+impl CsvRow for StatisticsRow {
+    fn header() -> Vec<&'static str> {
+        let mut h = GROUP_HEADER.to_vec();
+        h.extend(["dimension", "n", "mean", "sd", "min", "q1", "median", "q3", "max", "suppressed", "suppression_reason"]);
+        h
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let mut row = self.group.csv();
+        row.extend([
+            self.dimension.clone(),
+            int(self.n),
+            num(self.mean),
+            num(self.sd),
+            num(self.min),
+            num(self.q1),
+            num(self.median),
+            num(self.q3),
+            num(self.max),
+            self.suppressed.to_string(),
+            self.suppression_reason.clone().unwrap_or_default(),
+        ]);
+        row
+    }
+}
+
+impl CsvRow for DistributionRow {
+    fn header() -> Vec<&'static str> {
+        let mut h = GROUP_HEADER.to_vec();
+        h.extend(["question", "dimension", "option", "option_label", "answered", "count", "share", "suppressed", "suppression_reason"]);
+        h
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let mut row = self.group.csv();
+        row.extend([
+            self.question.clone(),
+            self.dimension.clone().unwrap_or_default(),
+            self.option.clone(),
+            self.option_label.clone(),
+            int(self.answered),
+            int(self.count),
+            num(self.share),
+            self.suppressed.to_string(),
+            self.suppression_reason.clone().unwrap_or_default(),
+        ]);
+        row
+    }
+}
+
+impl CsvRow for TrendRow {
+    fn header() -> Vec<&'static str> {
+        let mut h = vec!["round", "round_name", "opens_at"];
+        h.extend(GROUP_HEADER);
+        h.extend(["dimension", "n", "mean", "median", "suppressed", "suppression_reason"]);
+        h
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let mut row = vec![self.round.clone(), self.round_name.clone(), self.opens_at.to_rfc3339()];
+        row.extend(self.group.csv());
+        row.extend([
+            self.dimension.clone(),
+            int(self.n),
+            num(self.mean),
+            num(self.median),
+            self.suppressed.to_string(),
+            self.suppression_reason.clone().unwrap_or_default(),
+        ]);
+        row
+    }
+}
+
+impl CsvRow for ScoreRow {
+    fn header() -> Vec<&'static str> {
+        vec!["round", "pseudonym", "kind", "region", "country", "size_band", "dimension", "score"]
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.round.clone(),
+            self.pseudonym.clone(),
+            self.kind.clone(),
+            self.region.clone(),
+            self.country.clone(),
+            self.size_band.clone(),
+            self.dimension.clone(),
+            self.score.to_string(),
+        ]
+    }
+}
+
+impl CsvRow for AnswerRow {
+    fn header() -> Vec<&'static str> {
+        vec!["round", "pseudonym", "organisation", "organisation_name", "kind", "region", "country", "size_band", "question", "dimension", "value"]
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.round.clone(),
+            self.pseudonym.clone(),
+            self.organisation.clone().unwrap_or_default(),
+            self.organisation_name.clone().unwrap_or_default(),
+            self.kind.clone(),
+            self.region.clone(),
+            self.country.clone(),
+            self.size_band.clone(),
+            self.question.clone(),
+            self.dimension.clone().unwrap_or_default(),
+            self.value.clone(),
+        ]
+    }
+}
+
 fn parse_grouping(spec: Option<String>) -> ApiResult<Grouping> {
     Grouping::parse(spec.as_deref().unwrap_or("all")).map_err(|message| {
         ApiError::validation(
@@ -253,37 +389,7 @@ impl ResearchApi {
                 }
             })
             .collect();
-        Ok(if wants_csv(req) {
-            let header: Vec<&str> = GROUP_HEADER
-                .iter()
-                .copied()
-                .chain([
-                    "invited",
-                    "started",
-                    "submitted",
-                    "response_rate",
-                    "suppressed",
-                    "suppression_reason",
-                ])
-                .collect();
-            Table::Csv(to_csv(
-                &header,
-                rows.iter().map(|r| {
-                    let mut row = r.group.csv();
-                    row.extend([
-                        int(r.invited),
-                        int(r.started),
-                        int(r.submitted),
-                        num(r.response_rate),
-                        r.suppressed.to_string(),
-                        r.suppression_reason.clone().unwrap_or_default(),
-                    ]);
-                    row
-                }),
-            ))
-        } else {
-            Table::Json(rows)
-        })
+        Ok(table(req, rows))
     }
 
     /// Statistics per dimension by group
@@ -319,47 +425,7 @@ impl ResearchApi {
         .into_iter()
         .map(statistics_row)
         .collect();
-        Ok(if wants_csv(req) {
-            let header: Vec<&str> = GROUP_HEADER
-                .iter()
-                .copied()
-                .chain([
-                    "dimension",
-                    "n",
-                    "mean",
-                    "sd",
-                    "min",
-                    "q1",
-                    "median",
-                    "q3",
-                    "max",
-                    "suppressed",
-                    "suppression_reason",
-                ])
-                .collect();
-            Table::Csv(to_csv(
-                &header,
-                rows.iter().map(|r| {
-                    let mut row = r.group.csv();
-                    row.extend([
-                        r.dimension.clone(),
-                        int(r.n),
-                        num(r.mean),
-                        num(r.sd),
-                        num(r.min),
-                        num(r.q1),
-                        num(r.median),
-                        num(r.q3),
-                        num(r.max),
-                        r.suppressed.to_string(),
-                        r.suppression_reason.clone().unwrap_or_default(),
-                    ]);
-                    row
-                }),
-            ))
-        } else {
-            Table::Json(rows)
-        })
+        Ok(table(req, rows))
     }
 
     /// Option distributions by group
@@ -424,43 +490,7 @@ impl ResearchApi {
                 }
             }
         }
-        Ok(if wants_csv(req) {
-            let header: Vec<&str> = GROUP_HEADER
-                .iter()
-                .copied()
-                .chain([
-                    "question",
-                    "dimension",
-                    "option",
-                    "option_label",
-                    "answered",
-                    "count",
-                    "share",
-                    "suppressed",
-                    "suppression_reason",
-                ])
-                .collect();
-            Table::Csv(to_csv(
-                &header,
-                rows.iter().map(|r| {
-                    let mut row = r.group.csv();
-                    row.extend([
-                        r.question.clone(),
-                        r.dimension.clone().unwrap_or_default(),
-                        r.option.clone(),
-                        r.option_label.clone(),
-                        int(r.answered),
-                        int(r.count),
-                        num(r.share),
-                        r.suppressed.to_string(),
-                        r.suppression_reason.clone().unwrap_or_default(),
-                    ]);
-                    row
-                }),
-            ))
-        } else {
-            Table::Json(rows)
-        })
+        Ok(table(req, rows))
     }
 
     /// Trends across a survey's rounds
@@ -511,42 +541,7 @@ impl ResearchApi {
                 });
             }
         }
-        Ok(if wants_csv(req) {
-            let header: Vec<&str> = ["round", "round_name", "opens_at"]
-                .into_iter()
-                .chain(GROUP_HEADER)
-                .chain([
-                    "dimension",
-                    "n",
-                    "mean",
-                    "median",
-                    "suppressed",
-                    "suppression_reason",
-                ])
-                .collect();
-            Table::Csv(to_csv(
-                &header,
-                rows.iter().map(|r| {
-                    let mut row = vec![
-                        r.round.clone(),
-                        r.round_name.clone(),
-                        r.opens_at.to_rfc3339(),
-                    ];
-                    row.extend(r.group.csv());
-                    row.extend([
-                        r.dimension.clone(),
-                        int(r.n),
-                        num(r.mean),
-                        num(r.median),
-                        r.suppressed.to_string(),
-                        r.suppression_reason.clone().unwrap_or_default(),
-                    ]);
-                    row
-                }),
-            ))
-        } else {
-            Table::Json(rows)
-        })
+        Ok(table(req, rows))
     }
 
     /// Response-level scores (long form)
@@ -587,34 +582,7 @@ impl ResearchApi {
             }
         }
         rows.sort_by(|a, b| (&a.pseudonym, &a.dimension).cmp(&(&b.pseudonym, &b.dimension)));
-        Ok(if wants_csv(req) {
-            Table::Csv(to_csv(
-                &[
-                    "round",
-                    "pseudonym",
-                    "kind",
-                    "region",
-                    "country",
-                    "size_band",
-                    "dimension",
-                    "score",
-                ],
-                rows.into_iter().map(|r| {
-                    vec![
-                        r.round,
-                        r.pseudonym,
-                        r.kind,
-                        r.region,
-                        r.country,
-                        r.size_band,
-                        r.dimension,
-                        r.score.to_string(),
-                    ]
-                }),
-            ))
-        } else {
-            Table::Json(rows)
-        })
+        Ok(table(req, rows))
     }
 
     /// Response-level answers (long form)
@@ -701,36 +669,7 @@ impl ResearchApi {
             page: paging.info(total),
         };
         Ok(if wants_csv(req) {
-            Table::Csv(to_csv(
-                &[
-                    "round",
-                    "pseudonym",
-                    "organisation",
-                    "organisation_name",
-                    "kind",
-                    "region",
-                    "country",
-                    "size_band",
-                    "question",
-                    "dimension",
-                    "value",
-                ],
-                page.items.into_iter().map(|r| {
-                    vec![
-                        r.round,
-                        r.pseudonym,
-                        r.organisation.unwrap_or_default(),
-                        r.organisation_name.unwrap_or_default(),
-                        r.kind,
-                        r.region,
-                        r.country,
-                        r.size_band,
-                        r.question,
-                        r.dimension.unwrap_or_default(),
-                        r.value,
-                    ]
-                }),
-            ))
+            Table::Csv(to_csv(&AnswerRow::header(), page.items.iter().map(CsvRow::cells)))
         } else {
             Table::Json(page)
         })

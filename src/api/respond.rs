@@ -14,6 +14,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use std::collections::BTreeMap;
 
+#[derive(Default)]
 pub struct RespondApi;
 
 /// An organisation's response as the respondent sees it.

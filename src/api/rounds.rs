@@ -18,6 +18,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use sea_orm::{ConnectionTrait, Set, TransactionTrait};
 use serde_json::json;
 
+#[derive(Default)]
 pub struct RoundsApi;
 
 /// A round: one fielding of one published survey version.

@@ -23,6 +23,7 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use sea_orm::TransactionTrait;
 use serde_json::json;
 
+#[derive(Default)]
 pub struct SurveysApi;
 
 /// A survey instrument and its versions.
