@@ -1,10 +1,12 @@
-//! Cross-cutting layers applied to every route: the request span and id, the body size limit,
-//! security headers, and turning any unhandled error into problem+json.
+//! Cross-cutting layers applied to every route: the request span and id, the body size and time
+//! limits, the time limit on answering, security headers, and turning any unhandled error into
+//! problem+json.
 
 use crate::api::problem::{Problem, error_response, kind, problem_response};
-use poem::http::{HeaderValue, header};
+use crate::state::AppState;
+use poem::http::{HeaderValue, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 /// Opens one span per request (request id, method, path, status, latency), echoes the request id in
@@ -73,9 +75,13 @@ pub fn loggable_path(path: &str) -> String {
     path.to_owned()
 }
 
-/// Refuses bodies larger than `max` bytes with 413 problem+json, whether or not the client declared
-/// a length. The body is read here, so nothing past the limit is ever buffered.
-pub struct BodyLimit(pub usize);
+/// Refuses bodies larger than `max` bytes with 413, whether or not the client declared a length,
+/// and bodies that take longer than `timeout` to arrive with 408 (a client trickling its body
+/// must not hold a request open). The body is read here, so nothing past the limit is buffered.
+pub struct BodyLimit {
+    pub max: usize,
+    pub timeout: Duration,
+}
 
 impl<E: Endpoint> Middleware<E> for BodyLimit {
     type Output = BodyLimitEndpoint<E>;
@@ -83,7 +89,8 @@ impl<E: Endpoint> Middleware<E> for BodyLimit {
     fn transform(&self, ep: E) -> Self::Output {
         BodyLimitEndpoint {
             inner: ep,
-            max: self.0,
+            max: self.max,
+            timeout: self.timeout,
         }
     }
 }
@@ -91,36 +98,124 @@ impl<E: Endpoint> Middleware<E> for BodyLimit {
 pub struct BodyLimitEndpoint<E> {
     inner: E,
     max: usize,
+    timeout: Duration,
 }
 
 impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, mut req: Request) -> Result<Response> {
-        let too_large = || {
-            let detail = format!("The body is larger than the limit of {} bytes.", self.max);
-            Ok(problem_response(&Problem::new(kind::TOO_LARGE, detail)))
+        let refusal = |req: &Request, kind: kind::Kind, detail: String| {
+            Ok(refuse(
+                req.uri().path(),
+                req.data::<AppState>(),
+                &Problem::new(kind, detail),
+            ))
         };
+        let too_large = format!("The body is larger than the limit of {} bytes.", self.max);
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         if declared.is_some_and(|len| len > self.max) {
-            return too_large();
+            return refusal(&req, kind::TOO_LARGE, too_large);
         }
         let body = req.take_body();
-        match body.into_bytes_limit(self.max).await {
-            Ok(bytes) => req.set_body(Body::from_bytes(bytes)),
-            Err(poem::error::ReadBodyError::PayloadTooLarge) => return too_large(),
-            Err(err) => {
-                return Ok(problem_response(&Problem::new(
+        match tokio::time::timeout(self.timeout, body.into_bytes_limit(self.max)).await {
+            Ok(Ok(bytes)) => req.set_body(Body::from_bytes(bytes)),
+            Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => {
+                return refusal(&req, kind::TOO_LARGE, too_large);
+            }
+            Ok(Err(err)) => {
+                return refusal(
+                    &req,
                     kind::MALFORMED,
                     format!("The body could not be read: {err}"),
-                )));
+                );
+            }
+            Err(_) => {
+                tracing::info!(
+                    timeout_s = self.timeout.as_secs_f64(),
+                    "request body too slow; refused"
+                );
+                return refusal(
+                    &req,
+                    kind::REQUEST_TIMEOUT,
+                    format!(
+                        "The body did not arrive within {} seconds; send it again.",
+                        self.timeout.as_secs()
+                    ),
+                );
             }
         }
         self.inner.call(req).await.map(IntoResponse::into_response)
+    }
+}
+
+/// Stops a request that takes longer than the limit to answer, with 503: a stalled database or a
+/// runaway request must not hold a connection (and a transaction, which is rolled back) forever.
+pub struct RequestTimeout(pub Duration);
+
+impl<E: Endpoint> Middleware<E> for RequestTimeout {
+    type Output = RequestTimeoutEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        RequestTimeoutEndpoint {
+            inner: ep,
+            timeout: self.0,
+        }
+    }
+}
+
+pub struct RequestTimeoutEndpoint<E> {
+    inner: E,
+    timeout: Duration,
+}
+
+impl<E: Endpoint> Endpoint for RequestTimeoutEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        let path = req.uri().path().to_owned();
+        let state = req.data::<AppState>().cloned();
+        match tokio::time::timeout(self.timeout, self.inner.call(req)).await {
+            Ok(result) => result.map(IntoResponse::into_response),
+            Err(_) => {
+                tracing::warn!(
+                    timeout_s = self.timeout.as_secs_f64(),
+                    "request took too long; stopped"
+                );
+                let detail = format!(
+                    "The request took longer than {} seconds and was stopped. Try again shortly (a change that was stopped was either made in full or not at all).",
+                    self.timeout.as_secs()
+                );
+                Ok(refuse(
+                    &path,
+                    state.as_ref(),
+                    &Problem::new(kind::UNAVAILABLE, detail),
+                ))
+            }
+        }
+    }
+}
+
+/// Refuses a request outside the handlers: a page for people on the respondent and share pages,
+/// problem+json everywhere else.
+pub fn refuse(path: &str, state: Option<&AppState>, problem: &Problem) -> Response {
+    let is_page = path.starts_with("/respond/") || path.starts_with("/share/");
+    match state {
+        Some(state) if is_page => {
+            let mut resp = state.templates.page(
+                "respond/problem.html",
+                serde_json::json!({ "title": problem.title, "message": problem.detail }),
+            );
+            resp.set_status(
+                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
+            resp
+        }
+        _ => problem_response(problem),
     }
 }
 

@@ -185,7 +185,9 @@ fn parse_forwarded_ip(entry: &str) -> Option<IpAddr> {
 
 /// Paths whose secret is in the path itself: respondent and share links.
 fn is_secret_link(path: &str) -> bool {
-    path.starts_with("/respond/") || path.starts_with("/share/") || path.starts_with("/api/v1/respond/")
+    path.starts_with("/respond/")
+        || path.starts_with("/share/")
+        || path.starts_with("/api/v1/respond/")
 }
 
 /// Requests that carry a credential (an API key or a secret link), and so can fail at it.
@@ -247,16 +249,19 @@ impl<E: Endpoint> Endpoint for FailedAttemptLimitEndpoint<E> {
         if let Some(wait) = self.limiter.retry_after(client, Instant::now()) {
             return Ok(too_many_attempts(&path, req.data::<AppState>(), wait));
         }
-        let resp = self.inner.call(req).await?.into_response();
-        if is_failed_attempt(&path, resp.status())
-            && self.limiter.record_failure(client, Instant::now())
-        {
+        // Handlers' errors (e.g. a 401 from the API) arrive as `Err`, rendered further out.
+        let result = self.inner.call(req).await.map(IntoResponse::into_response);
+        let status = match &result {
+            Ok(resp) => resp.status(),
+            Err(err) => err.status(),
+        };
+        if is_failed_attempt(&path, status) && self.limiter.record_failure(client, Instant::now()) {
             tracing::warn!(
                 client.address = %client,
                 "too many failed attempts at keys or links; refusing this address for a while"
             );
         }
-        Ok(resp)
+        result
     }
 }
 
@@ -296,7 +301,9 @@ mod tests {
             assert_eq!(limiter.retry_after(a, t0), None, "attempt {i}");
             limiter.record_failure(a, t0 + Duration::from_secs(i * 10));
         }
-        let wait = limiter.retry_after(a, t0 + Duration::from_secs(25)).unwrap();
+        let wait = limiter
+            .retry_after(a, t0 + Duration::from_secs(25))
+            .unwrap();
         assert_eq!(wait, Duration::from_secs(35));
         // Another address is not affected.
         assert_eq!(limiter.retry_after(ip("192.0.2.2"), t0), None);
@@ -331,7 +338,10 @@ mod tests {
         let later = t0 + Duration::from_secs(2);
         limiter.record_failure(ip("198.51.100.1"), later);
         for i in 0..1100u32 {
-            limiter.record_failure(ClientKey::of(IpAddr::from((i + 10_000).to_be_bytes())), later);
+            limiter.record_failure(
+                ClientKey::of(IpAddr::from((i + 10_000).to_be_bytes())),
+                later,
+            );
         }
         assert!(limiter.table().failures.len() <= 1101 + 1);
     }
@@ -343,7 +353,10 @@ mod tests {
             .finish();
         // No trusted proxy: the header is ignored (the test request has no peer address).
         assert_eq!(client_address(&req, 0), None);
-        assert_eq!(client_address(&req, 1), Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(
+            client_address(&req, 1),
+            Some("203.0.113.7".parse().unwrap())
+        );
         assert_eq!(client_address(&req, 2), Some("10.9.9.9".parse().unwrap()));
         assert_eq!(client_address(&req, 3), None);
         assert_eq!(
@@ -356,9 +369,18 @@ mod tests {
     fn only_refusals_of_credentials_count() {
         assert!(is_failed_attempt("/api/v1/me", StatusCode::UNAUTHORIZED));
         assert!(is_failed_attempt("/respond/abc", StatusCode::NOT_FOUND));
-        assert!(is_failed_attempt("/share/abc/report.pdf", StatusCode::NOT_FOUND));
-        assert!(is_failed_attempt("/api/v1/respond/abc/answers", StatusCode::NOT_FOUND));
-        assert!(!is_failed_attempt("/api/v1/organisations/X", StatusCode::NOT_FOUND));
+        assert!(is_failed_attempt(
+            "/share/abc/report.pdf",
+            StatusCode::NOT_FOUND
+        ));
+        assert!(is_failed_attempt(
+            "/api/v1/respond/abc/answers",
+            StatusCode::NOT_FOUND
+        ));
+        assert!(!is_failed_attempt(
+            "/api/v1/organisations/X",
+            StatusCode::NOT_FOUND
+        ));
         assert!(!is_failed_attempt("/respond/abc", StatusCode::GONE));
         assert!(!carries_credential("/health"));
         assert!(!carries_credential("/openapi.json"));

@@ -8,10 +8,9 @@ use crate::domain::scoring;
 use crate::domain::secret::{hash_secret, keyed_hash};
 use crate::state::AppState;
 use crate::store::responses::{self, Write};
-use crate::store::{DbError, audit, invitations, organisations, rounds};
+use crate::store::{DbError, audit, invitations};
 use chrono::Utc;
 use entity::{invitation, organisation, response, round};
-use sea_orm::TransactionTrait;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -72,24 +71,16 @@ pub async fn open(state: &AppState, secret: &str) -> Result<Access, DbError> {
         return Ok(Access::NotFound);
     }
     let db = &state.db.conn;
-    let Some(invitation) = invitations::find_active_by_hash(db, &hash_secret(secret)).await? else {
-        return Ok(Access::NotFound);
-    };
-    let (Some(round), Some(organisation)) = (
-        rounds::find_by_id(db, invitation.round_id).await?,
-        organisations::find_by_id(db, invitation.organisation_id).await?,
-    ) else {
+    let Some((invitation, round, organisation)) =
+        invitations::find_active_with_context(db, &hash_secret(secret)).await?
+    else {
         return Ok(Access::NotFound);
     };
     let definition = state
         .definitions
         .get(&state.db, round.survey_version_id)
         .await?;
-    let response = responses::find(db, round.id, organisation.id).await?;
-    let answers = match &response {
-        Some(r) => responses::answers(db, r.id).await?,
-        None => Answers::new(),
-    };
+    let (response, answers) = responses::find_with_answers(db, round.id, organisation.id).await?;
     Ok(Access::Found(Box::new(Context {
         invitation,
         round,
@@ -149,7 +140,7 @@ pub async fn save(
     } else {
         None
     };
-    let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+    let tx = state.db.begin_write().await?;
     let saved = match responses::save(
         &tx,
         ctx.round.id,
@@ -208,7 +199,7 @@ pub async fn submit(
         return Err(Refusal::Invalid(missing));
     }
     let card = scoring::score(&ctx.definition, &ctx.answers);
-    let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
+    let tx = state.db.begin_write().await?;
     let submitted = match responses::submit(
         &tx,
         ctx.round.id,

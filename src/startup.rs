@@ -3,7 +3,9 @@
 
 use crate::api::{API_PREFIX, api_service};
 use crate::config::Settings;
-use crate::middleware::{BodyLimit, RequestTrace, SecurityHeaders};
+use crate::listener::HeaderDeadlineAcceptor;
+use crate::middleware::{BodyLimit, RequestTimeout, RequestTrace, SecurityHeaders};
+use crate::rate_limit::FailedAttemptLimit;
 use crate::state::{AppState, DefinitionCache, ServerKeys};
 use crate::store::{Database, DbError, app_secrets};
 use crate::web::{self, templates::Templates};
@@ -11,6 +13,10 @@ use poem::listener::TcpAcceptor;
 use poem::{Endpoint, EndpointExt, Server};
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// A kept-alive connection that sends nothing for this long is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Why the application could not start, in words that name the fix.
 #[derive(Debug, thiserror::Error)]
@@ -78,8 +84,12 @@ impl Application {
         shutdown: impl Future<Output = ()>,
     ) -> std::io::Result<()> {
         let grace = self.state.settings.shutdown_grace;
-        let acceptor = TcpAcceptor::from_std(self.listener)?;
+        let acceptor = HeaderDeadlineAcceptor::new(
+            TcpAcceptor::from_std(self.listener)?,
+            self.state.settings.client_limits.header_timeout,
+        );
         Server::new_with_acceptor(acceptor)
+            .idle_timeout(IDLE_TIMEOUT)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(grace))
             .await
     }
@@ -119,12 +129,17 @@ pub fn routes(state: AppState) -> impl Endpoint {
     let api = api_service();
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
-    let body_limit = state.settings.body_limit;
+    let limits = state.settings.client_limits.clone();
     web::routes()
         .nest(API_PREFIX, api)
         .at("/openapi.json", spec)
         .nest("/docs", docs)
-        .with(BodyLimit(body_limit))
+        .with(RequestTimeout(limits.request_timeout))
+        .with(BodyLimit {
+            max: state.settings.body_limit,
+            timeout: limits.body_timeout,
+        })
+        .with(FailedAttemptLimit::new(&limits))
         .with(SecurityHeaders)
         .data(state)
         .with(RequestTrace)

@@ -26,10 +26,6 @@ impl Run {
     pub fn ms(&self, q: f64) -> f64 {
         quantile_ms(&self.latencies, q)
     }
-
-    pub fn ok(&self) -> usize {
-        self.latencies.len()
-    }
 }
 
 /// Nearest-rank quantile of sorted durations, in milliseconds (NaN when empty).

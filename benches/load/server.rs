@@ -84,6 +84,35 @@ impl Soundings {
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
 
+    /// Resident memory now and at its peak so far, in megabytes, for progress lines.
+    pub fn memory(&self) -> String {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+                .map_or(0, |kb| kb / 1024)
+        };
+        format!(
+            "server memory {} MB, peak {} MB",
+            field("VmRSS:"),
+            field("VmHWM:")
+        )
+    }
+
+    /// The last few error and warning lines of the server's log.
+    pub fn log_errors(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("ERROR") || l.contains("WARN"))
+            .collect();
+        lines[lines.len().saturating_sub(5)..].join("\n")
+    }
+
     /// Stops the server and returns its peak resident memory.
     pub fn stop(mut self) -> Option<u64> {
         let peak = self.peak_rss();
@@ -125,7 +154,10 @@ impl Hello {
         let stdout = child.stdout.take().context("no stdout")?;
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line)?;
-        let port = line.trim().parse().context("the hello server gave no port")?;
+        let port = line
+            .trim()
+            .parse()
+            .context("the hello server gave no port")?;
         Ok(Hello { child, port })
     }
 

@@ -10,8 +10,8 @@ use anyhow::Context;
 use chrono::{TimeZone, Utc};
 use entity::{organisation, response, round};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-    Database as SeaDatabase,
+    ColumnTrait, ConnectionTrait, Database as SeaDatabase, EntityTrait, QueryFilter, QuerySelect,
+    Set,
 };
 use soundings::config::DatabaseSettings;
 use soundings::demo::seed::{DemoOptions, OPEN_ROUND, invitation_secret, seed};
@@ -43,7 +43,6 @@ impl Backend {
 
 /// A database made for this run, removed when dropped.
 pub struct BenchDb {
-    pub backend: Backend,
     pub url: String,
     /// Kept alive for the run; dropping it stops the cluster and deletes its files.
     _cluster: Option<PgCluster>,
@@ -53,7 +52,6 @@ impl BenchDb {
     pub async fn create(backend: Backend, dir: &Path) -> anyhow::Result<Self> {
         match backend {
             Backend::Sqlite => Ok(BenchDb {
-                backend,
                 url: format!(
                     "sqlite://{}?mode=rwc",
                     dir.join("soundings-bench.sqlite").display()
@@ -69,7 +67,6 @@ impl BenchDb {
                     .await?;
                 admin.close().await?;
                 Ok(BenchDb {
-                    backend,
                     url: cluster.url_for("soundings_bench"),
                     _cluster: Some(cluster),
                 })
@@ -85,7 +82,6 @@ impl BenchDb {
 /// An organisation of the open round that has not submitted yet, with the complete answers the
 /// load will send for it.
 pub struct Pending {
-    pub code: String,
     pub organisation_id: i32,
     pub secret: String,
     /// The response's revision before the load (0: not started).
@@ -151,14 +147,15 @@ pub async fn seed_demo(db: &Database, organisations_count: usize) -> anyhow::Res
     let mut pending = Vec::new();
     let mut submitted = Vec::new();
     for (org, done) in orgs.iter().zip(complete) {
-        let id = *ids.get(&org.code).context("a seeded organisation is missing")?;
+        let id = *ids
+            .get(&org.code)
+            .context("a seeded organisation is missing")?;
         let secret = invitation_secret(SEED, OPEN_ROUND, &org.code);
         match states.get(&id) {
             Some((status, _)) if status == "submitted" => {
                 submitted.push((org.code.clone(), secret));
             }
             state => pending.push(Pending {
-                code: org.code.clone(),
                 organisation_id: id,
                 secret,
                 revision: state.map_or(0, |(_, revision)| *revision),

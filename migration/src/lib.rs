@@ -10,6 +10,7 @@ mod m20261129_000001_catalogue;
 mod m20261129_000002_responses;
 mod m20261129_000003_access;
 mod m20261129_000004_app_secrets;
+mod m20261129_000005_hash_columns;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_responses::Migration),
             Box::new(m20261129_000003_access::Migration),
             Box::new(m20261129_000004_app_secrets::Migration),
+            Box::new(m20261129_000005_hash_columns::Migration),
         ]
     }
 }

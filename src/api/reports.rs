@@ -1,5 +1,6 @@
-//! Board reports: an organisation's benchmark report as an HTML page or an A4 PDF (admins), and
-//! share links that let a board member open it without a key until the link expires.
+//! Board reports: an organisation's benchmark report as an HTML page or an A4 PDF (admins),
+//! share links that let a board member open it without a key until the link expires, and a
+//! round's national summary as a page or a PDF (researchers and admins).
 
 use super::ApiTags;
 use super::audit::record;
@@ -9,6 +10,7 @@ use super::rounds::find_round;
 use crate::benchmarks::{Missing, organisation_report};
 use crate::domain::role::Role;
 use crate::report::model::Report;
+use crate::report::summary::SummaryReport;
 use crate::state::AppState;
 use crate::store::{DbError, organisations, shares};
 use chrono::{DateTime, Duration, Utc};
@@ -20,6 +22,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use sea_orm::TransactionTrait;
 use serde_json::json;
 
+#[derive(Default)]
 pub struct ReportsApi;
 
 #[derive(ApiResponse)]
@@ -92,6 +95,14 @@ pub fn report_html(
 /// Renders a report's PDF off the async threads (layout is CPU work).
 pub async fn report_pdf(report: Report) -> Result<Vec<u8>, DbError> {
     tokio::task::spawn_blocking(move || crate::report::pdf::render_pdf(&report))
+        .await
+        .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("PDF task failed: {e}"))))?
+        .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("PDF rendering failed: {e}"))))
+}
+
+/// Renders a national summary's PDF off the async threads.
+async fn render_summary(summary: SummaryReport) -> Result<Vec<u8>, DbError> {
+    tokio::task::spawn_blocking(move || crate::report::pdf::render_summary_pdf(&summary))
         .await
         .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("PDF task failed: {e}"))))?
         .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("PDF rendering failed: {e}"))))
@@ -230,10 +241,36 @@ impl ReportsApi {
             .templates
             .render(
                 "report/summary.html",
-                json!({ "s": summary, "pdf_href": "" }),
+                json!({ "s": summary, "pdf_href": "summary-report.pdf" }),
             )
             .map(Html)
             .map_err(ApiError::internal)
+    }
+
+    /// A round's national summary as a PDF
+    ///
+    /// Who may call: researcher or admin. The same figures as the page, on landscape A4 with a
+    /// chart of each group's overall score; the same data always gives the same bytes.
+    #[oai(
+        path = "/rounds/:code/summary-report.pdf",
+        method = "get",
+        operation_id = "get_summary_report_pdf"
+    )]
+    async fn summary_pdf(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+        code: Path<String>,
+    ) -> ApiResult<PdfResponse> {
+        auth.0.require(Role::Researcher)?;
+        let round = find_round(&state, &code.0).await?;
+        let summary = crate::benchmarks::round_summary(&state, &round).await?;
+        let name = format!(
+            "attachment; filename=\"soundings-{}-summary.pdf\"",
+            round.code
+        );
+        let bytes = render_summary(summary).await?;
+        Ok(PdfResponse::Pdf(Binary(bytes), name))
     }
 
     /// List a round's share links

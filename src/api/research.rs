@@ -189,7 +189,14 @@ pub struct AnswerPage {
 impl CsvRow for ProgressRow {
     fn header() -> Vec<&'static str> {
         let mut h = GROUP_HEADER.to_vec();
-        h.extend(["invited", "started", "submitted", "response_rate", "suppressed", "suppression_reason"]);
+        h.extend([
+            "invited",
+            "started",
+            "submitted",
+            "response_rate",
+            "suppressed",
+            "suppression_reason",
+        ]);
         h
     }
 
@@ -210,7 +217,19 @@ impl CsvRow for ProgressRow {
 impl CsvRow for StatisticsRow {
     fn header() -> Vec<&'static str> {
         let mut h = GROUP_HEADER.to_vec();
-        h.extend(["dimension", "n", "mean", "sd", "min", "q1", "median", "q3", "max", "suppressed", "suppression_reason"]);
+        h.extend([
+            "dimension",
+            "n",
+            "mean",
+            "sd",
+            "min",
+            "q1",
+            "median",
+            "q3",
+            "max",
+            "suppressed",
+            "suppression_reason",
+        ]);
         h
     }
 
@@ -236,7 +255,17 @@ impl CsvRow for StatisticsRow {
 impl CsvRow for DistributionRow {
     fn header() -> Vec<&'static str> {
         let mut h = GROUP_HEADER.to_vec();
-        h.extend(["question", "dimension", "option", "option_label", "answered", "count", "share", "suppressed", "suppression_reason"]);
+        h.extend([
+            "question",
+            "dimension",
+            "option",
+            "option_label",
+            "answered",
+            "count",
+            "share",
+            "suppressed",
+            "suppression_reason",
+        ]);
         h
     }
 
@@ -261,12 +290,23 @@ impl CsvRow for TrendRow {
     fn header() -> Vec<&'static str> {
         let mut h = vec!["round", "round_name", "opens_at"];
         h.extend(GROUP_HEADER);
-        h.extend(["dimension", "n", "mean", "median", "suppressed", "suppression_reason"]);
+        h.extend([
+            "dimension",
+            "n",
+            "mean",
+            "median",
+            "suppressed",
+            "suppression_reason",
+        ]);
         h
     }
 
     fn cells(&self) -> Vec<String> {
-        let mut row = vec![self.round.clone(), self.round_name.clone(), self.opens_at.to_rfc3339()];
+        let mut row = vec![
+            self.round.clone(),
+            self.round_name.clone(),
+            self.opens_at.to_rfc3339(),
+        ];
         row.extend(self.group.csv());
         row.extend([
             self.dimension.clone(),
@@ -282,7 +322,16 @@ impl CsvRow for TrendRow {
 
 impl CsvRow for ScoreRow {
     fn header() -> Vec<&'static str> {
-        vec!["round", "pseudonym", "kind", "region", "country", "size_band", "dimension", "score"]
+        vec![
+            "round",
+            "pseudonym",
+            "kind",
+            "region",
+            "country",
+            "size_band",
+            "dimension",
+            "score",
+        ]
     }
 
     fn cells(&self) -> Vec<String> {
@@ -301,7 +350,19 @@ impl CsvRow for ScoreRow {
 
 impl CsvRow for AnswerRow {
     fn header() -> Vec<&'static str> {
-        vec!["round", "pseudonym", "organisation", "organisation_name", "kind", "region", "country", "size_band", "question", "dimension", "value"]
+        vec![
+            "round",
+            "pseudonym",
+            "organisation",
+            "organisation_name",
+            "kind",
+            "region",
+            "country",
+            "size_band",
+            "question",
+            "dimension",
+            "value",
+        ]
     }
 
     fn cells(&self) -> Vec<String> {
@@ -669,7 +730,10 @@ impl ResearchApi {
             page: paging.info(total),
         };
         Ok(if wants_csv(req) {
-            Table::Csv(to_csv(&AnswerRow::header(), page.items.iter().map(CsvRow::cells)))
+            Table::Csv(to_csv(
+                &AnswerRow::header(),
+                page.items.iter().map(CsvRow::cells),
+            ))
         } else {
             Table::Json(page)
         })

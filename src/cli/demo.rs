@@ -65,6 +65,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
     settings.body_limit = serve.body_limit;
     settings.public_url = serve.public_url;
     settings.disclosure_threshold = serve.disclosure_threshold;
+    settings.client_limits = serve.client_limits.limits();
     settings.demo = Some(summary.links.clone());
     let app = Application::build(settings).await?;
     print_links(&summary, &app.state().public_url);

@@ -5,7 +5,9 @@ pub(crate) mod import;
 mod report;
 
 use crate::config::{
-    DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_DATABASE_URL, DEFAULT_DISCLOSURE_THRESHOLD,
+    ClientLimits, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT_SECS,
+    DEFAULT_DATABASE_URL, DEFAULT_DISCLOSURE_THRESHOLD, DEFAULT_FAILED_ATTEMPTS_WINDOW_SECS,
+    DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_MAX_FAILED_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_SECS,
     LogFormat, Settings,
 };
 use crate::domain::role::Role;
@@ -16,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -101,6 +104,56 @@ pub struct ServeArgs {
     #[arg(long, env = "DISCLOSURE_THRESHOLD", default_value_t = DEFAULT_DISCLOSURE_THRESHOLD,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
     pub disclosure_threshold: usize,
+
+    #[command(flatten)]
+    pub client_limits: ClientLimitArgs,
+}
+
+/// Limits on what one client may do (kept per instance).
+#[derive(Args)]
+pub struct ClientLimitArgs {
+    /// Failed key or link attempts one client address may make within the window before it gets
+    /// 429 (0: no limit)
+    #[arg(long, env = "MAX_FAILED_ATTEMPTS", default_value_t = DEFAULT_MAX_FAILED_ATTEMPTS)]
+    pub max_failed_attempts: u32,
+
+    /// The window for failed attempts, in seconds
+    #[arg(long, env = "FAILED_ATTEMPTS_WINDOW", default_value_t = DEFAULT_FAILED_ATTEMPTS_WINDOW_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub failed_attempts_window: u64,
+
+    /// How many reverse proxies in front of the server append to X-Forwarded-For; 0 trusts only
+    /// the connecting address (never set it higher than the proxies you run)
+    #[arg(long, env = "TRUSTED_PROXIES", default_value_t = 0)]
+    pub trusted_proxies: usize,
+
+    /// Seconds a client may take to send a request's headers
+    #[arg(long, env = "HEADER_TIMEOUT", default_value_t = DEFAULT_HEADER_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+
+    /// Seconds a client may take to send a request's body (408 after that)
+    #[arg(long, env = "BODY_TIMEOUT", default_value_t = DEFAULT_BODY_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout: u64,
+
+    /// Seconds a request may take to answer (503 after that)
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout: u64,
+}
+
+impl ClientLimitArgs {
+    pub fn limits(&self) -> ClientLimits {
+        ClientLimits {
+            max_failed_attempts: self.max_failed_attempts,
+            failed_attempts_window: Duration::from_secs(self.failed_attempts_window),
+            trusted_proxies: self.trusted_proxies,
+            header_timeout: Duration::from_secs(self.header_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+            request_timeout: Duration::from_secs(self.request_timeout),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -151,6 +204,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             settings.body_limit = args.body_limit;
             settings.public_url = args.public_url;
             settings.disclosure_threshold = args.disclosure_threshold;
+            settings.client_limits = args.client_limits.limits();
             let app = Application::build(settings).await?;
             tracing::info!(
                 address = %format!("http://127.0.0.1:{}", app.port()),

@@ -1,20 +1,22 @@
 //! Sample reports with realistic figures, for the renderers' tests and benchmarks. They are
-//! built by hand, not from a benchmark, and prove nothing about the figures themselves.
+//! built by hand, not from a benchmark, and prove nothing about the figures themselves. The
+//! organisations in them are fictional.
 
 use super::model::{
     DimensionResult, Disclosed, Finding, Headline, LevelBand, Method, OrganisationInfo,
     PeerGroupInfo, PeerStats, Report, RoundInfo, SurveyInfo,
 };
+use super::summary::{SummaryCell, SummaryReport, SummaryRow};
 
 const SUPPRESSED: &str = "only 4 peers answered every question in this dimension, fewer than k = 5";
 
-/// A Welsh health board's report: seven dimensions, one with its peer figures suppressed,
+/// A (fictional) Welsh health board's report: seven dimensions, one with its peer figures suppressed,
 /// a peer group reached by falling back from a narrower one, strengths and gaps.
 pub fn sample() -> Report {
     Report {
         organisation: OrganisationInfo {
             code: "7A2".to_owned(),
-            name: "Bwrdd Iechyd Prifysgol Hywel Dda — ŵ ŷ test".to_owned(),
+            name: "Bwrdd Iechyd Prifysgol Cwm Tawel — ŵ ŷ test".to_owned(),
             kind: "health_board".to_owned(),
             region: "West Wales".to_owned(),
             country: "Wales".to_owned(),
@@ -105,6 +107,98 @@ pub fn sample_long_name() -> Report {
         University Community, Medical and Dental Health Services NHS Trust (ŵ ŷ)"
         .to_owned();
     report
+}
+
+/// A national summary of the sample's survey and round: all organisations, then five kinds,
+/// one of them (specialist trusts) below the threshold and suppressed.
+pub fn sample_summary() -> SummaryReport {
+    let sample = sample();
+    let columns = std::iter::once("Overall".to_owned())
+        .chain(sample.dimensions.iter().map(|d| d.title.clone()))
+        .collect();
+    // Per group: n, the overall median, and how far each dimension's median sits from it.
+    let groups: [(&str, Option<usize>, f64, [f64; 7]); 6] = [
+        (
+            "All organisations",
+            Some(187),
+            52.4,
+            [4.1, -9.3, -6.0, 7.2, -3.5, 1.8, 6.9],
+        ),
+        (
+            "Acute",
+            Some(96),
+            54.8,
+            [6.3, -7.1, -2.4, 5.0, -8.2, 0.6, 9.4],
+        ),
+        (
+            "Ambulance",
+            Some(9),
+            47.1,
+            [-1.2, -12.6, 3.9, 1.1, -14.8, 4.5, 2.2],
+        ),
+        (
+            "Community",
+            Some(24),
+            50.3,
+            [2.0, -5.4, -9.7, 11.6, 4.8, 3.3, -1.0],
+        ),
+        (
+            "Health board",
+            Some(7),
+            51.9,
+            [7.7, -10.2, -4.4, 9.8, -0.9, 2.6, 8.1],
+        ),
+        (
+            "Mental health",
+            Some(47),
+            49.6,
+            [0.4, -8.8, -7.3, 6.1, 5.7, -2.0, 4.3],
+        ),
+    ];
+    let mut rows: Vec<SummaryRow> = groups
+        .iter()
+        .map(|(label, n, overall, offsets)| SummaryRow {
+            label: (*label).to_owned(),
+            n: *n,
+            cells: std::iter::once(*overall)
+                .chain(offsets.iter().map(|d| overall + d))
+                .enumerate()
+                .map(|(i, median)| {
+                    let spread = 9.0 + (i as f64) * 1.3;
+                    Some(SummaryCell {
+                        median,
+                        q1: median - spread,
+                        q3: median + spread * 0.9,
+                        mean: median - 0.4,
+                    })
+                })
+                .collect(),
+            suppressed_reason: None,
+        })
+        .collect();
+    rows.push(SummaryRow {
+        label: "Specialist".to_owned(),
+        n: None,
+        cells: vec![None; 8],
+        suppressed_reason: Some(
+            "fewer than 5 organisations in this group (suppressed to protect their identity)"
+                .to_owned(),
+        ),
+    });
+    SummaryReport {
+        survey_title: sample.survey.title.clone(),
+        survey_slug: sample.survey.slug.clone(),
+        survey_version: sample.survey.version,
+        sha256: sample.survey.sha256.clone(),
+        round_code: sample.round.code.clone(),
+        round_name: sample.round.name.clone(),
+        as_at: sample.as_at.clone(),
+        k: 5,
+        invited: 212,
+        submitted: 187,
+        columns,
+        rows,
+    }
 }
 
 fn shown<T>(value: T) -> Disclosed<T> {

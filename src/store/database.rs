@@ -2,7 +2,10 @@
 
 use crate::config::DatabaseSettings;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    AccessMode, ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    IsolationLevel, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -26,6 +29,7 @@ impl DbError {
         }
         match &err {
             DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => DbError::Unavailable(err.to_string()),
+            _ if connection_failed(&err) => DbError::Unavailable(err.to_string()),
             _ => {
                 let text = err.to_string();
                 // sqlx reports a dropped server connection as an I/O error inside a query error.
@@ -40,6 +44,29 @@ impl DbError {
                 }
             }
         }
+    }
+}
+
+/// Whether a statement failed because the connection did (the server went away, reset the
+/// connection, or is shutting down), rather than because of the statement: the client may retry.
+fn connection_failed(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    let (DbErr::Exec(RuntimeErr::SqlxError(cause)) | DbErr::Query(RuntimeErr::SqlxError(cause))) =
+        err
+    else {
+        return false;
+    };
+    match cause.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        // SQLSTATE classes 08 (connection exception) and 57 (operator intervention: shutdown,
+        // cancelled by the administrator).
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57")),
+        _ => false,
     }
 }
 
@@ -110,6 +137,40 @@ impl Database {
         }
     }
 
+    /// Starts a transaction that is going to write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting up to the busy timeout): a transaction that reads first and
+    /// writes later would otherwise fail with "database is locked" whenever another connection
+    /// wrote in between, since SQLite cannot wait for a lock to upgrade. On PostgreSQL it is a
+    /// plain `BEGIN`.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbError> {
+        self.conn
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await
+            .map_err(DbError::classify)
+    }
+
+    /// Starts a read-only transaction whose reads all see one snapshot of the database
+    /// (`REPEATABLE READ` on PostgreSQL; on SQLite in WAL mode every read transaction does), so
+    /// that what a cache loads in several queries belongs together.
+    pub async fn begin_snapshot(&self) -> Result<DatabaseTransaction, DbError> {
+        let options = if self.backend() == DbBackend::Postgres {
+            TransactionOptions {
+                isolation_level: Some(IsolationLevel::RepeatableRead),
+                access_mode: Some(AccessMode::ReadOnly),
+                ..TransactionOptions::default()
+            }
+        } else {
+            TransactionOptions::default()
+        };
+        self.conn
+            .begin_with_options(options)
+            .await
+            .map_err(DbError::classify)
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }
@@ -129,8 +190,33 @@ fn sqlite_path(url: &str) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_path;
+    use super::{DbError, sqlite_path};
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
     use std::path::PathBuf;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_connection_lost_mid_statement_is_unavailable_not_an_internal_error() {
+        let lost = |e: sqlx::Error| DbErr::Query(RuntimeErr::SqlxError(Arc::new(e)));
+        for err in [
+            lost(sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "Connection reset by peer",
+            ))),
+            lost(sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "expected to read 5 bytes, got 0 bytes at EOF",
+            ))),
+            lost(sqlx::Error::PoolTimedOut),
+        ] {
+            assert!(
+                matches!(DbError::classify(err), DbError::Unavailable(_)),
+                "not classified as unavailable"
+            );
+        }
+        let bad_sql = DbErr::Query(RuntimeErr::Internal("syntax error".to_owned()));
+        assert!(matches!(DbError::classify(bad_sql), DbError::Other(_)));
+    }
 
     #[test]
     fn sqlite_urls_name_their_file() {

@@ -3,7 +3,7 @@
 use super::DbError;
 use crate::domain::secret::Secret;
 use chrono::{DateTime, Utc};
-use entity::{invitation, organisation, response};
+use entity::{invitation, organisation, response, round};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -77,6 +77,28 @@ pub async fn find_active_by_hash(
         .one(db)
         .await
         .map_err(DbError::classify)
+}
+
+/// The active invitation with `hash`, with its round and organisation, in one query: every
+/// respondent request starts here.
+pub async fn find_active_with_context(
+    db: &impl ConnectionTrait,
+    hash: &str,
+) -> Result<Option<(invitation::Model, round::Model, organisation::Model)>, DbError> {
+    let found = invitation::Entity::find()
+        .filter(invitation::Column::SecretHash.eq(hash))
+        .filter(invitation::Column::RevokedAt.is_null())
+        .find_also_related(round::Entity)
+        .find_also_related(organisation::Entity)
+        .one(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(match found {
+        Some((invitation, Some(round), Some(organisation))) => {
+            Some((invitation, round, organisation))
+        }
+        _ => None,
+    })
 }
 
 /// One organisation's standing in a round, for the operator's list.

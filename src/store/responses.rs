@@ -36,6 +36,32 @@ pub async fn answers(db: &impl ConnectionTrait, response_id: i32) -> Result<Answ
         .all(db)
         .await
         .map_err(DbError::classify)?;
+    parse_answers(response_id, rows)
+}
+
+/// An organisation's response in a round and its answers, in one query.
+pub async fn find_with_answers(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+) -> Result<(Option<response::Model>, Answers), DbError> {
+    let found = response::Entity::find()
+        .filter(response::Column::RoundId.eq(round_id))
+        .filter(response::Column::OrganisationId.eq(organisation_id))
+        .find_with_related(answer::Entity)
+        .all(db)
+        .await
+        .map_err(DbError::classify)?;
+    match found.into_iter().next() {
+        Some((response, rows)) => {
+            let answers = parse_answers(response.id, rows)?;
+            Ok((Some(response), answers))
+        }
+        None => Ok((None, Answers::new())),
+    }
+}
+
+fn parse_answers(response_id: i32, rows: Vec<answer::Model>) -> Result<Answers, DbError> {
     rows.into_iter()
         .map(|row| {
             let value: AnswerValue = serde_json::from_str(&row.value).map_err(|e| {
@@ -211,15 +237,14 @@ async fn bump(
             .col_expr(response::Column::SubmittedAt, Expr::value(now))
             .col_expr(response::Column::SubmittedBy, Expr::value(who));
     }
-    let result = update.exec(db).await.map_err(DbError::classify)?;
-    if result.rows_affected == 0 {
-        return stale(db, round_id, organisation_id).await;
-    }
-    match find(db, round_id, organisation_id).await? {
+    // RETURNING hands back the updated row in the same round trip.
+    let updated = update
+        .exec_with_returning(db)
+        .await
+        .map_err(DbError::classify)?;
+    match updated.into_iter().next() {
         Some(model) => Ok(Write::Done(model)),
-        None => Ok(Write::Stale {
-            current_revision: 0,
-        }),
+        None => stale(db, round_id, organisation_id).await,
     }
 }
 

@@ -410,3 +410,26 @@ async fn the_demo_matches_the_surveys_calibration_through_the_researcher_api() {
         "{single_person:.1}% with one person responsible"
     );
 }
+
+/// The README's five-minute tour quotes the default demo's keys and links; they must be the ones
+/// the demo really makes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_tour_quotes_the_default_demos_keys_and_links() {
+    let database = TestDatabase::new(Backend::Sqlite).await;
+    let db = connect(&database).await;
+    let summary = seed(&db, &DemoOptions::default(), &|_| {}).await.unwrap();
+    let readme = include_str!("../../README.md");
+    let links = &summary.links;
+    for quoted in [
+        &links.admin_key,
+        &links.researcher_key,
+        &links.respondent_path,
+        &links.share_path,
+        &links.organisation_name,
+    ] {
+        assert!(
+            readme.contains(quoted.as_str()),
+            "README.md does not quote {quoted}"
+        );
+    }
+}

@@ -5,17 +5,24 @@
 mod helpers;
 
 mod access;
+mod access_matrix;
 mod browser;
+mod cli;
 mod demo;
+mod durability;
 mod errors;
 mod health;
+mod input_limits;
 mod invitations;
+mod log_hygiene;
 mod migrations;
 mod openapi;
 mod organisations;
+mod rate_limits;
 mod reports;
 mod research;
 mod respond_api;
 mod respond_pages;
 mod rounds;
+mod slow_clients;
 mod surveys;

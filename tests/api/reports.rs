@@ -332,6 +332,25 @@ async fn the_national_summary_shows_each_kind_and_suppresses_small_groups(backen
         app.get("/api/v1/rounds/t1/summary-report").await.status(),
         401
     );
+
+    // The PDF holds the same groups, the small one suppressed.
+    assert!(html.contains("href=\"summary-report.pdf\""), "{html}");
+    let pdf = app
+        .get_as(&app.researcher_key, "/api/v1/rounds/t1/summary-report.pdf")
+        .await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&pdf.bytes().await.unwrap());
+    assert!(
+        text.contains("Acute") && text.contains("suppressed"),
+        "{text}"
+    );
+    assert_eq!(
+        app.get("/api/v1/rounds/t1/summary-report.pdf")
+            .await
+            .status(),
+        401
+    );
 }
 
 crate::on_both_backends!(

@@ -550,9 +550,72 @@ async fn pseudonyms_are_stable_within_a_round_and_identified_rows_are_for_admins
     );
 }
 
+async fn a_new_submission_or_an_amendment_shows_at_once_in_cached_statistics(backend: Backend) {
+    let app = seeded(backend).await;
+    let overall = |stats: &Value| {
+        stats
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["dimension"] == "overall")
+            .cloned()
+            .unwrap()
+    };
+    let before: Value = app
+        .get_as(&app.researcher_key, "/api/v1/rounds/t1/statistics")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overall(&before)["n"], 8);
+    // A ninth organisation submits: the cached round data must not be served.
+    app.create_organisations(&["N9"]).await;
+    let link = app.invite("t1", "N9").await;
+    put_answers(
+        &app,
+        &link,
+        0,
+        json!({ "has_plan": "yes", "plan_stage": "approved", "channels": ["a", "c"], "wte": 2 }),
+    )
+    .await;
+    app.send(
+        Method::POST,
+        None,
+        &format!("/api/v1{link}/submit"),
+        Some(json!({ "revision": 1 })),
+    )
+    .await;
+    let after: Value = app
+        .get_as(&app.researcher_key, "/api/v1/rounds/t1/statistics")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overall(&after)["n"], 9);
+    assert_eq!(overall(&after)["max"], 100.0);
+    // It amends its (submitted) answers down: the maximum follows.
+    let amended = put_answers(
+        &app,
+        &link,
+        2,
+        json!({ "has_plan": "no", "channels": null, "wte": 0 }),
+    )
+    .await;
+    assert_eq!(amended.status(), 200);
+    let later: Value = app
+        .get_as(&app.researcher_key, "/api/v1/rounds/t1/statistics")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overall(&later)["n"], 9);
+    assert!(overall(&later)["mean"].as_f64().unwrap() < overall(&after)["mean"].as_f64().unwrap());
+}
+
 crate::on_both_backends!(
     an_organisation_is_placed_among_its_peers_as_worked_out_by_hand,
     every_aggregate_suppresses_groups_below_the_threshold_in_json_and_csv,
     trends_span_rounds_and_benchmarks_show_the_change,
     pseudonyms_are_stable_within_a_round_and_identified_rows_are_for_admins,
+    a_new_submission_or_an_amendment_shows_at_once_in_cached_statistics,
 );

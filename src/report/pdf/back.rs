@@ -87,11 +87,12 @@ fn list(canvas: &mut Canvas<'_>, title: &str, colour: Colour, findings: &[Findin
 pub(super) fn appendix(canvas: &mut Canvas<'_>, report: &Report) {
     let guide = reading_guide(report);
     let method = method(report);
-    let height = key_values_height(canvas, &guide) + 14.0 + key_values_height(canvas, &method);
+    let height =
+        key_values_height(canvas, &guide, WIDTH) + 14.0 + key_values_height(canvas, &method, WIDTH);
     canvas.ensure(height);
-    key_values(canvas, "Reading the figures", &guide);
+    key_values(canvas, "Reading the figures", &guide, WIDTH);
     canvas.y += 14.0;
-    key_values(canvas, "Method", &method);
+    key_values(canvas, "Method", &method, WIDTH);
 }
 
 fn method(report: &Report) -> Vec<(&'static str, String)> {
@@ -180,35 +181,42 @@ fn reading_guide(report: &Report) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn row_heights(canvas: &Canvas<'_>, rows: &[(&str, String)]) -> Vec<f32> {
+fn row_heights(canvas: &Canvas<'_>, rows: &[(&str, String)], width: f32) -> Vec<f32> {
     rows.iter()
         .map(|(key, value)| {
             canvas
-                .wrapped_height(WIDTH - KEY_W, value, BODY)
+                .wrapped_height(width - KEY_W, value, BODY)
                 .max(canvas.wrapped_height(KEY_W - 8.0, key, KEY))
         })
         .collect()
 }
 
-fn key_values_height(canvas: &Canvas<'_>, rows: &[(&str, String)]) -> f32 {
-    let rows: f32 = row_heights(canvas, rows).iter().map(|h| h + 6.0).sum();
+fn key_values_height(canvas: &Canvas<'_>, rows: &[(&str, String)], width: f32) -> f32 {
+    let rows: f32 = row_heights(canvas, rows, width)
+        .iter()
+        .map(|h| h + 6.0)
+        .sum();
     HEADING.leading() + 6.0 + rows
 }
 
-/// A titled list of labelled rows, kept on one page when it fits on one. As wide as a
-/// portrait page's text block on any page, which keeps its lines short enough to read.
-pub(super) fn key_values(canvas: &mut Canvas<'_>, title: &str, rows: &[(&str, String)]) {
-    let value_w = WIDTH - KEY_W;
-    let heights = row_heights(canvas, rows);
-    canvas.ensure(key_values_height(canvas, rows));
-    canvas.paragraph(LEFT, WIDTH, title, HEADING, 6.0);
+/// A titled list of labelled rows, `width` wide, kept on one page when it fits on one.
+pub(super) fn key_values(
+    canvas: &mut Canvas<'_>,
+    title: &str,
+    rows: &[(&str, String)],
+    width: f32,
+) {
+    let value_w = width - KEY_W;
+    let heights = row_heights(canvas, rows, width);
+    canvas.ensure(key_values_height(canvas, rows, width));
+    canvas.paragraph(LEFT, width, title, HEADING, 6.0);
     for ((key, value), height) in rows.iter().zip(heights) {
         canvas.ensure(height + 6.0);
         let top = canvas.y;
         canvas.wrapped(LEFT, top, KEY_W - 8.0, key, KEY, Align::Left);
         canvas.wrapped(LEFT + KEY_W, top, value_w, value, BODY, Align::Left);
         canvas.y = top + height + 3.0;
-        canvas.line((LEFT, canvas.y), (LEFT + WIDTH, canvas.y), 0.4, RULE);
+        canvas.line((LEFT, canvas.y), (LEFT + width, canvas.y), 0.4, RULE);
         canvas.y += 3.0;
     }
 }

@@ -114,6 +114,8 @@ pub(super) struct Canvas<'a> {
     ops: Vec<Op>,
     /// The top of the free space on the current page.
     pub(super) y: f32,
+    /// Where content starts on every page, below the header.
+    content_top: f32,
     used: [BTreeSet<char>; 2],
 }
 
@@ -140,6 +142,7 @@ impl<'a> Canvas<'a> {
             pages: Vec::new(),
             ops: Vec::with_capacity(1024),
             y: 0.0,
+            content_top: 0.0,
             used: [BTreeSet::new(), BTreeSet::new()],
         };
         canvas.start_page();
@@ -190,6 +193,7 @@ impl<'a> Canvas<'a> {
         top += 4.0;
         self.line((LEFT, top), (self.right(), top), 0.6, RULE);
         self.y = top + 18.0;
+        self.content_top = self.y;
     }
 
     pub(super) fn new_page(&mut self) {
@@ -205,6 +209,12 @@ impl<'a> Canvas<'a> {
     /// The height left for content on the current page.
     pub(super) fn room(&self) -> f32 {
         self.bottom() - self.y
+    }
+
+    /// The height for content on an empty page, for parts that are kept whole when they fit
+    /// on one page and split when they do not.
+    pub(super) fn full_room(&self) -> f32 {
+        self.bottom() - self.content_top
     }
 
     /// Starts a new page unless `height` points are free on this one.

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::process::Command;
 use std::time::Instant;
 
-use super::render_pdf;
-use crate::report::fixtures::{sample, sample_long_name};
+use super::{render_pdf, render_summary_pdf};
+use crate::report::fixtures::{sample, sample_long_name, sample_summary};
 
 /// Runs a poppler tool on `pdf` and returns what it printed. A missing tool fails the test:
 /// skipping would let a broken PDF through unnoticed.
@@ -52,7 +52,7 @@ fn the_text_holds_the_name_dimensions_peer_group_suppression_and_hash() {
     let text = words(&poppler("pdftotext", &pdf));
 
     assert!(
-        text.contains("Bwrdd Iechyd Prifysgol Hywel Dda — ŵ ŷ test"),
+        text.contains("Bwrdd Iechyd Prifysgol Cwm Tawel — ŵ ŷ test"),
         "{text}"
     );
     for dimension in &report.dimensions {
@@ -102,9 +102,9 @@ fn withheld_headline_figures_read_suppressed_with_their_reason() {
     assert!(!text.contains("The narrower group"), "{text}");
 }
 
-#[test]
-fn pdfinfo_reports_two_to_four_a4_pages() {
-    let info = poppler("pdfinfo", &render_pdf(&sample()).unwrap());
+/// The page count and the page size in points (width, height) that `pdfinfo` reports.
+fn pages_and_size(pdf: &[u8]) -> (usize, (f64, f64)) {
+    let info = poppler("pdfinfo", pdf);
     let field = |name: &str| {
         info.lines()
             .find_map(|line| line.strip_prefix(name))
@@ -113,15 +113,22 @@ fn pdfinfo_reports_two_to_four_a4_pages() {
             .to_owned()
     };
     let pages: usize = field("Pages:").parse().unwrap();
-    assert!((2..=4).contains(&pages), "{pages} pages");
     let size = field("Page size:");
     let dims: Vec<f64> = size
         .split_whitespace()
         .filter_map(|part| part.parse().ok())
         .collect();
+    assert_eq!(dims.len(), 2, "page size {size}");
+    (pages, (dims[0], dims[1]))
+}
+
+#[test]
+fn pdfinfo_reports_two_to_four_a4_pages() {
+    let (pages, (width, height)) = pages_and_size(&render_pdf(&sample()).unwrap());
+    assert!((2..=4).contains(&pages), "{pages} pages");
     assert!(
-        dims.len() == 2 && (dims[0] - 595.0).abs() < 1.0 && (dims[1] - 842.0).abs() < 1.0,
-        "page size {size}"
+        (width - 595.0).abs() < 1.0 && (height - 842.0).abs() < 1.0,
+        "page size {width} x {height}"
     );
 }
 
@@ -179,6 +186,98 @@ fn rendering_one_report_is_timed() {
     println!("one report: {each:?} ({build} build), {bytes} bytes");
 }
 
+#[test]
+fn two_renders_of_the_summary_are_byte_identical() {
+    let first = render_summary_pdf(&sample_summary()).unwrap();
+    let second = render_summary_pdf(&sample_summary()).unwrap();
+    assert!(first.starts_with(b"%PDF-"));
+    assert!(first == second, "two renders of one summary differ");
+}
+
+#[test]
+fn the_summary_text_holds_every_column_group_suppression_and_hash() {
+    let summary = sample_summary();
+    let pdf = render_summary_pdf(&summary).unwrap();
+    let text = words(&poppler("pdftotext", &pdf));
+
+    for column in &summary.columns {
+        assert!(text.contains(column.as_str()), "{column} missing: {text}");
+    }
+    for row in &summary.rows {
+        assert!(text.contains(&row.label), "{} missing: {text}", row.label);
+    }
+    // The suppressed group's name is followed by its reason and nothing else: no figure, no 0.
+    assert!(
+        text.contains(
+            "Specialist suppressed: fewer than 5 organisations in this group (suppressed to \
+             protect their identity)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("187 of 212"), "{text}");
+    assert!(text.contains("national summary"), "{text}");
+    assert!(text.contains("Spring 2026"), "{text}");
+    assert!(text.contains(&summary.sha256), "{text}");
+    assert!(text.contains("engagement-maturity"), "{text}");
+    assert!(text.contains("Hyndman & Fan type 7"), "{text}");
+    assert!(text.contains("k = 5"), "{text}");
+    assert!(text.contains("as at 31 March 2026"), "{text}");
+    assert!(text.contains("Page 1 of"), "{text}");
+    // The national median and its quartiles, as the table shows them.
+    assert!(text.contains("52.4 43.4–60.5"), "{text}");
+}
+
+#[test]
+fn the_summary_is_landscape_a4() {
+    let (pages, (width, height)) = pages_and_size(&render_summary_pdf(&sample_summary()).unwrap());
+    assert!((1..=3).contains(&pages), "{pages} pages");
+    assert!(
+        (width - 842.0).abs() < 1.0 && (height - 595.0).abs() < 1.0,
+        "page size {width} x {height}"
+    );
+}
+
+#[test]
+fn many_dimensions_get_short_column_titles_and_a_key() {
+    let mut summary = sample_summary();
+    for i in 0..6 {
+        summary
+            .columns
+            .push(format!("Extraordinarily comprehensive dimension {i}"));
+        for row in &mut summary.rows {
+            let copy = row.cells.get(1).cloned().flatten();
+            row.cells.push(copy);
+        }
+    }
+    let text = words(&poppler(
+        "pdftotext",
+        &render_summary_pdf(&summary).unwrap(),
+    ));
+    assert!(text.contains("Key: D1 Strategy and leadership"), "{text}");
+    assert!(
+        text.contains("D13 Extraordinarily comprehensive dimension 5"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rendering_one_summary_is_timed() {
+    render_summary_pdf(&sample_summary()).unwrap();
+    let runs: u32 = 10;
+    let start = Instant::now();
+    let mut bytes = 0;
+    for _ in 0..runs {
+        bytes = render_summary_pdf(&sample_summary()).unwrap().len();
+    }
+    let each = start.elapsed() / runs;
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    println!("one summary: {each:?} ({build} build), {bytes} bytes");
+}
+
 /// `cargo test --lib write_the_samples -- --ignored`, then
 /// `pdftoppm -png -r 60 target/report-samples/sample.pdf target/report-samples/sample`.
 #[test]
@@ -189,4 +288,6 @@ fn write_the_samples_for_a_look() {
     std::fs::write(dir.join("sample.pdf"), render_pdf(&sample()).unwrap()).unwrap();
     let long = render_pdf(&sample_long_name()).unwrap();
     std::fs::write(dir.join("sample-long-name.pdf"), long).unwrap();
+    let summary = render_summary_pdf(&sample_summary()).unwrap();
+    std::fs::write(dir.join("summary.pdf"), summary).unwrap();
 }

@@ -214,12 +214,20 @@ fn render_section(
             )
         })
         .collect();
-    let summary: Vec<serde_json::Value> = shown
+    // Errors on this page link to their field; an error about a question elsewhere (a submitted
+    // response must stay complete) links to that question's section.
+    let summary: Vec<serde_json::Value> = def
+        .sections
         .iter()
-        .filter_map(|q| {
-            errors
-                .get(&q.key)
-                .map(|m| json!({ "href": format!("#{}", field_id(&q.key)), "text": m }))
+        .flat_map(|s| s.questions.iter().map(move |q| (s, q)))
+        .filter_map(|(s, q)| {
+            let message = errors.get(&q.key)?;
+            let href = if on_page.contains(q.key.as_str()) {
+                format!("#{}", field_id(&q.key))
+            } else {
+                format!("/respond/{secret}/sections/{}#{}", s.key, field_id(&q.key))
+            };
+            Some(json!({ "href": href, "text": format!("{}: {message}", q.prompt) }))
         })
         .collect();
     let next = def.sections.get(index + 1).map(|s| s.key.clone());
@@ -238,14 +246,32 @@ fn render_section(
     )
 }
 
-/// Checks the CSRF token, and that a browser did not send the form from another site; returns the
-/// refusal page if the form must not be accepted.
+/// Most fields a respondent form may carry: one per option of every question on the page is far
+/// fewer, and the JSON route takes at most 500 answers.
+const MAX_FORM_FIELDS: usize = 1000;
+
+/// Checks the size of the form, the CSRF token, and that a browser did not send the form from
+/// another site; returns the refusal page if the form must not be accepted.
 fn refuse_form(
     state: &AppState,
     ctx: &Context,
     headers: &HeaderMap,
     fields: &[(String, String)],
 ) -> Option<Response> {
+    if fields.len() > MAX_FORM_FIELDS {
+        return Some(page(
+            state,
+            "respond/problem.html",
+            json!({
+                "title": "This form has too many fields",
+                "message": format!(
+                    "A form may carry at most {MAX_FORM_FIELDS} fields; this one had {}. Go back, reload the page and try again; nothing was changed.",
+                    fields.len()
+                ),
+            }),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ));
+    }
     let token = fields
         .iter()
         .find(|(k, _)| k == "csrf")

@@ -3,6 +3,7 @@
 pub mod browser;
 mod postgres;
 pub mod respondent;
+pub mod server_process;
 
 pub use postgres::PgCluster;
 
@@ -236,6 +237,9 @@ pub fn test_settings(url: &str) -> Settings {
     settings.database.max_connections = 5;
     settings.database.acquire_timeout = Duration::from_secs(2);
     settings.shutdown_grace = Duration::from_secs(1);
+    // Tests make many deliberate failures from one address; `rate_limits.rs` tests the limit
+    // itself, at its defaults.
+    settings.client_limits.max_failed_attempts = 10_000;
     settings
 }
 

@@ -1,0 +1,412 @@
+//! The load benchmark: `cargo bench --bench load`.
+//!
+//! For each backend (SQLite, then PostgreSQL in a throwaway cluster with fsync on), it seeds a
+//! fresh database with the demo at 10,000 fictional organisations, starts the release `soundings
+//! serve` binary against it, and measures every hot path of issue 8 with a load generator of its
+//! own (tokio tasks and reqwest, bounded request counts, loopback only). It ends with one
+//! Markdown table: every figure, its target, pass or miss.
+//!
+//! `LOAD_ORGS` (default 10000) and `LOAD_BACKENDS` (default `sqlite,postgres`) shrink a run
+//! while working on it; the README's figures come from the defaults.
+
+// The parts live in `benches/load/`; a crate root's modules are looked for beside it otherwise.
+#[path = "load/client.rs"]
+mod client;
+#[path = "load/scenarios.rs"]
+mod scenarios;
+#[path = "load/server.rs"]
+mod server;
+#[path = "load/setup.rs"]
+mod setup;
+#[path = "load/table.rs"]
+mod table;
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use soundings::domain::definition::{Definition, QuestionKind};
+
+use client::quantile_ms;
+use scenarios::{CLIENTS, ReadRoute, Reader};
+use server::Soundings;
+use setup::{Backend, BenchDb};
+use table::{Table, Target, Unit};
+
+/// Requests of the trivial handler and of section pages (item 2).
+const HELLO_REQUESTS: usize = 20_000;
+const SECTION_REQUESTS: usize = 5_000;
+/// Sequential requests per read route when warm, and samples when cold (item 3).
+const WARM_REQUESTS: usize = 200;
+const COLD_SAMPLES: usize = 20;
+/// Single reports rendered in-process (item 4).
+const PDF_RENDERS: usize = 30;
+
+fn main() -> ExitCode {
+    if std::env::args().any(|a| a == server::HELLO_FLAG) {
+        return match server::serve_hello() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("hello server: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts");
+    match runtime.block_on(run()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("load benchmark failed: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let started = Instant::now();
+    let organisations: usize = match std::env::var("LOAD_ORGS") {
+        Ok(n) => n.parse().context("LOAD_ORGS must be a number")?,
+        Err(_) => 10_000,
+    };
+    let backends: Vec<Backend> = std::env::var("LOAD_BACKENDS")
+        .unwrap_or_else(|_| "sqlite,postgres".to_owned())
+        .split(',')
+        .map(|b| match b.trim() {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" => Ok(Backend::Postgres),
+            other => Err(anyhow::anyhow!(
+                "unknown backend `{other}` in LOAD_BACKENDS"
+            )),
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let machine = machine();
+    eprintln!("Soundings load benchmark: {organisations} organisations; {machine}");
+    let dir = tempfile::tempdir()?;
+    let http = client::http();
+    let mut table = Table::default();
+    for backend in backends {
+        let dir = dir.path().join(backend.name());
+        std::fs::create_dir_all(&dir)?;
+        measure(backend, organisations, &dir, &http, &mut table).await?;
+    }
+    println!();
+    println!("Soundings load benchmark, {organisations} organisations; {machine}");
+    println!();
+    print!("{}", table.render());
+    let misses = table.misses();
+    println!();
+    if misses.is_empty() {
+        println!("Every target met.");
+    } else {
+        println!("Missed:");
+        for miss in misses {
+            println!("- {miss}");
+        }
+    }
+    println!("Whole run: {:.0} s.", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The CPU, cores and memory of this machine, for the record.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map_or("unknown CPU", str::trim)
+        .to_owned();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory_gb = meminfo
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
+    format!("{cores} cores ({model}), {memory_gb:.0} GB memory")
+}
+
+fn step(backend: Backend, what: &str) {
+    eprintln!("[{}] {what}", backend.name());
+}
+
+/// A scale question that can be changed on a submitted response without changing what else is
+/// shown: shown unconditionally, and no other question depends on it.
+fn amendable(definition: &Definition) -> anyhow::Result<(String, u32)> {
+    definition
+        .questions()
+        .find_map(|q| match q.kind {
+            QuestionKind::Scale { points, .. }
+                if q.show_if.is_none()
+                    && definition
+                        .questions()
+                        .all(|o| o.show_if.as_ref().is_none_or(|s| s.question != q.key)) =>
+            {
+                Some((q.key.clone(), points))
+            }
+            _ => None,
+        })
+        .context("the survey has no scale question to amend")
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+async fn measure(
+    backend: Backend,
+    organisations: usize,
+    dir: &Path,
+    http: &reqwest::Client,
+    table: &mut Table,
+) -> anyhow::Result<()> {
+    let b = backend;
+    step(b, "creating the database");
+    let db = BenchDb::create(backend, dir).await?;
+    let conn = db.connect().await?;
+    step(b, &format!("seeding {organisations} organisations"));
+    let fixture = setup::seed_demo(&conn, organisations).await?;
+    table.add(
+        &format!("Seeding the demo ({organisations} organisations, 2 rounds)"),
+        Unit::Seconds,
+        Target::None,
+        b,
+        fixture.seed_time.as_secs_f64(),
+    );
+    let baseline_ids = setup::baseline_round(&conn, &fixture.pending).await?;
+    let log = dir.join("serve.log");
+    let mut server = Soundings::start(&db.url, &log)?;
+    let base = server.base();
+    let mut peak = 0u64;
+
+    // 1. Saving and submitting complete responses, and the raw-database baseline.
+    let n = fixture.pending.len();
+    step(
+        b,
+        &format!("1. {n} responses saved and submitted over the API"),
+    );
+    let (api, saves, submits) = scenarios::submissions(http, &base, &fixture.pending).await?;
+    if let Some(e) = &api.first_error {
+        eprintln!("  {} of {n} failed; the first: {e}", api.errors);
+        eprintln!("  the server's log ends:\n{}", server.log_errors());
+    }
+    step(b, &format!("1. done; {}", server.memory()));
+    step(b, "1. the same answers written straight to the database");
+    let raw = scenarios::raw_writes(&conn, &fixture.pending, &baseline_ids).await?;
+    if let Some(e) = &raw.first_error {
+        eprintln!("  {} of {n} failed; the first: {e}", raw.errors);
+    }
+    let label = |s: &str| format!("1. {s}");
+    table.add(
+        &label(&format!(
+            "submission over the API ({n} responses, save + submit, {CLIENTS} clients)"
+        )),
+        Unit::PerSecond,
+        Target::None,
+        b,
+        api.per_second(),
+    );
+    table.add(
+        &label("submission p50 (save + submit)"),
+        Unit::Ms,
+        Target::None,
+        b,
+        api.ms(0.5),
+    );
+    table.add(
+        &label("submission p99 (save + submit)"),
+        Unit::Ms,
+        Target::AtMost(50.0),
+        b,
+        api.ms(0.99),
+    );
+    table.add(
+        &label("save request p99"),
+        Unit::Ms,
+        Target::None,
+        b,
+        quantile_ms(&saves, 0.99),
+    );
+    table.add(
+        &label("submit request p99"),
+        Unit::Ms,
+        Target::None,
+        b,
+        quantile_ms(&submits, 0.99),
+    );
+    table.add(
+        &label("raw database baseline (one transaction per response)"),
+        Unit::PerSecond,
+        Target::None,
+        b,
+        raw.per_second(),
+    );
+    table.add(
+        &label("baseline p99"),
+        Unit::Ms,
+        Target::None,
+        b,
+        raw.ms(0.99),
+    );
+    table.add(
+        &label("API throughput / baseline"),
+        Unit::Percent,
+        Target::AtLeast(50.0),
+        b,
+        100.0 * api.per_second() / raw.per_second(),
+    );
+    table.add(
+        &label("failed responses (API + baseline)"),
+        Unit::Count,
+        Target::AtMost(0.5),
+        b,
+        (api.errors + raw.errors) as f64,
+    );
+
+    // 2. A section page beside a trivial handler.
+    step(b, "2. section pages and the trivial handler");
+    let hello = scenarios::hello(http, HELLO_REQUESTS).await?;
+    let urls = scenarios::section_urls(&base, &fixture);
+    scenarios::gets(http, CLIENTS * 4, scenarios::section_urls(&base, &fixture)).await;
+    let section = scenarios::gets(http, SECTION_REQUESTS, urls).await;
+    if let Some(e) = &section.first_error {
+        eprintln!("  {} section pages failed; the first: {e}", section.errors);
+    }
+    table.add(
+        &format!("2. section page ({SECTION_REQUESTS} requests, {CLIENTS} clients)"),
+        Unit::PerSecond,
+        Target::None,
+        b,
+        section.per_second(),
+    );
+    table.add(
+        "2. section page p99",
+        Unit::Ms,
+        Target::None,
+        b,
+        section.ms(0.99),
+    );
+    table.add(
+        &format!("2. trivial poem handler ({HELLO_REQUESTS} requests, same clients)"),
+        Unit::PerSecond,
+        Target::None,
+        b,
+        hello.per_second(),
+    );
+    table.add(
+        "2. section page / trivial handler",
+        Unit::Percent,
+        Target::AtLeast(30.0),
+        b,
+        100.0 * section.per_second() / hello.per_second(),
+    );
+
+    // 3. Benchmark and statistics at 10,000 responses, warm and cold.
+    step(b, &format!("2. done; {}", server.memory()));
+    step(b, "3. benchmark and statistics, warm and cold");
+    let reader = Reader {
+        http: http.clone(),
+        admin_key: fixture.admin_key.clone(),
+        researcher_key: fixture.researcher_key.clone(),
+    };
+    let codes: Vec<String> = fixture.submitted.iter().map(|(c, _)| c.clone()).collect();
+    let question = amendable(&fixture.definition)?;
+    for (route, name) in [
+        (ReadRoute::Benchmark, "organisation benchmark"),
+        (ReadRoute::Statistics, "round statistics by kind"),
+    ] {
+        let warm = reader.warm(&base, route, &codes, WARM_REQUESTS).await?;
+        let cold = reader
+            .cold(&base, route, &fixture.submitted, &question, COLD_SAMPLES)
+            .await?;
+        for (q, qn) in [(0.5, "p50"), (0.99, "p99")] {
+            table.add(
+                &format!("3. {name}, warm {qn}"),
+                Unit::Ms,
+                if q > 0.5 {
+                    Target::AtMost(25.0)
+                } else {
+                    Target::None
+                },
+                b,
+                quantile_ms(&warm, q),
+            );
+        }
+        for (q, qn) in [(0.5, "p50"), (0.99, "p99")] {
+            table.add(
+                &format!("3. {name}, cold {qn} (first request after a submission)"),
+                Unit::Ms,
+                if q > 0.5 {
+                    Target::AtMost(250.0)
+                } else {
+                    Target::None
+                },
+                b,
+                quantile_ms(&cold, q),
+            );
+        }
+    }
+    step(b, &format!("3. done; {}", server.memory()));
+    for (route, name) in [
+        (ReadRoute::Benchmark, "organisation benchmark"),
+        (ReadRoute::Statistics, "round statistics by kind"),
+    ] {
+        let (restarted, took, old_peak) =
+            scenarios::first_after_start(server, &db.url, &log, &reader, route, &codes[0]).await?;
+        server = restarted;
+        peak = peak.max(old_peak.unwrap_or(0));
+        table.add(
+            &format!("3. {name}, first request after the server starts"),
+            Unit::Ms,
+            Target::AtMost(250.0),
+            b,
+            ms(took),
+        );
+    }
+    peak = peak.max(server.stop().unwrap_or(0));
+
+    // 4. Reports.
+    step(b, "4. one PDF report, rendered in this process");
+    let renders = scenarios::pdf_renders(&db.url, PDF_RENDERS).await?;
+    table.add(
+        &format!("4. one PDF report, median of {} renders", renders.len()),
+        Unit::Ms,
+        Target::AtMost(20.0),
+        b,
+        quantile_ms(&renders, 0.5),
+    );
+    step(b, "4. soundings reports over the closed round");
+    let out = dir.join("reports");
+    let bulk = scenarios::bulk_reports(&db.url, &out)?;
+    table.add(
+        &format!("4. bulk `soundings reports`, {} reports", bulk.reports),
+        Unit::Seconds,
+        Target::AtMost(60.0),
+        b,
+        bulk.elapsed.as_secs_f64(),
+    );
+    table.add(
+        "4. bulk reports per second",
+        Unit::PerSecond,
+        Target::None,
+        b,
+        bulk.reports as f64 / bulk.elapsed.as_secs_f64(),
+    );
+    let _ = std::fs::remove_dir_all(&out);
+
+    // 5. Memory.
+    table.add(
+        "5. server peak resident memory (VmHWM of `soundings serve`)",
+        Unit::Megabytes,
+        Target::AtMost(200.0),
+        b,
+        peak as f64 / 1024.0 / 1024.0,
+    );
+    conn.conn.close().await?;
+    Ok(())
+}

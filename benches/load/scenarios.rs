@@ -1,0 +1,392 @@
+//! The measurements, one function per item of the issue, each against a seeded database and a
+//! running server. Every count is bounded; every request goes over loopback.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::Utc;
+use entity::{answer, response};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde_json::{Value, json};
+use soundings::benchmarks::organisation_report;
+use soundings::config::Settings;
+use soundings::demo::seed::{CLOSED_ROUND, OPEN_ROUND};
+use soundings::store::{Database, organisations, rounds};
+
+use crate::client::{self, Run, expect_ok};
+use crate::server::{Hello, SOUNDINGS, Soundings};
+use crate::setup::{Fixture, Pending};
+
+/// Concurrent clients for the throughput items, as the issue asks.
+pub const CLIENTS: usize = 32;
+
+/// Item 1: each pending organisation saves its complete answers (one PUT) and submits (one
+/// POST) through the JSON API. Returns the whole-response run and the save and submit latencies.
+pub async fn submissions(
+    http: &reqwest::Client,
+    base: &str,
+    pending: &[Pending],
+) -> anyhow::Result<(Run, Vec<Duration>, Vec<Duration>)> {
+    let jobs: Arc<Vec<(String, String)>> = Arc::new(
+        pending
+            .iter()
+            .map(|p| {
+                let body = json!({ "revision": p.revision, "answers": &p.answers });
+                Ok((p.secret.clone(), serde_json::to_string(&body)?))
+            })
+            .collect::<anyhow::Result<_>>()?,
+    );
+    let parts = Arc::new(Mutex::new((Vec::new(), Vec::new())));
+    let (http, base, recorded) = (http.clone(), base.to_owned(), parts.clone());
+    let run = client::run(jobs.len(), CLIENTS, move |i| {
+        let (http, base, jobs, recorded) =
+            (http.clone(), base.clone(), jobs.clone(), recorded.clone());
+        async move {
+            let (secret, body) = &jobs[i];
+            let at = Instant::now();
+            let saved = expect_ok(
+                http.put(format!("{base}/api/v1/respond/{secret}/answers"))
+                    .header("content-type", "application/json")
+                    .body(body.clone()),
+            )
+            .await?;
+            let save = at.elapsed();
+            let revision = revision_of(saved.as_ref())?;
+            let at = Instant::now();
+            expect_ok(
+                http.post(format!("{base}/api/v1/respond/{secret}/submit"))
+                    .json(&json!({ "revision": revision })),
+            )
+            .await?;
+            let submit = at.elapsed();
+            if let Ok(mut r) = recorded.lock() {
+                r.0.push(save);
+                r.1.push(submit);
+            }
+            Ok(())
+        }
+    })
+    .await;
+    let (mut saves, mut submits) = std::mem::take(&mut *parts.lock().map_err(|_| poisoned())?);
+    saves.sort();
+    submits.sort();
+    Ok((run, saves, submits))
+}
+
+fn revision_of(body: &[u8]) -> Result<i64, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    value["revision"]
+        .as_i64()
+        .ok_or_else(|| "a response without a revision".to_owned())
+}
+
+fn poisoned() -> anyhow::Error {
+    anyhow::anyhow!("a client task panicked")
+}
+
+/// Item 1's baseline: the same answers written straight to the database with the same driver
+/// and pool settings, one transaction per response (insert the answers, mark the response
+/// submitted), at the same concurrency.
+pub async fn raw_writes(
+    db: &Database,
+    pending: &[Pending],
+    response_ids: &[i32],
+) -> anyhow::Result<Run> {
+    let jobs: Arc<Vec<(i32, Vec<(String, String)>)>> = Arc::new(
+        pending
+            .iter()
+            .zip(response_ids)
+            .map(|(p, id)| {
+                let answers = p
+                    .answers
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), serde_json::to_string(v)?)))
+                    .collect::<anyhow::Result<_>>()?;
+                Ok((*id, answers))
+            })
+            .collect::<anyhow::Result<_>>()?,
+    );
+    let conn = db.conn.clone();
+    Ok(client::run(jobs.len(), CLIENTS, move |i| {
+        let (conn, jobs) = (conn.clone(), jobs.clone());
+        async move {
+            let (id, answers) = &jobs[i];
+            write_one(&conn, *id, answers)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    })
+    .await)
+}
+
+async fn write_one(
+    conn: &sea_orm::DatabaseConnection,
+    response_id: i32,
+    answers: &[(String, String)],
+) -> Result<(), sea_orm::DbErr> {
+    let now = Utc::now();
+    let tx = conn.begin().await?;
+    answer::Entity::insert_many(answers.iter().map(|(key, value)| answer::ActiveModel {
+        response_id: Set(response_id),
+        question_key: Set(key.clone()),
+        value: Set(value.clone()),
+        updated_at: Set(now),
+        ..Default::default()
+    }))
+    .exec_without_returning(&tx)
+    .await?;
+    let updated = response::Entity::update_many()
+        .col_expr(
+            response::Column::Revision,
+            Expr::col(response::Column::Revision).add(1),
+        )
+        .col_expr(response::Column::Status, Expr::value("submitted"))
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .col_expr(response::Column::SubmittedAt, Expr::value(now))
+        .col_expr(response::Column::SubmittedBy, Expr::value("bench"))
+        .filter(response::Column::Id.eq(response_id))
+        .filter(response::Column::Revision.eq(1))
+        .exec(&tx)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(sea_orm::DbErr::Custom("the baseline response moved".into()));
+    }
+    tx.commit().await
+}
+
+/// Item 2: `requests` GETs of `url(i)` at [`CLIENTS`] concurrency.
+pub async fn gets(
+    http: &reqwest::Client,
+    requests: usize,
+    url: impl Fn(usize) -> String + Send + Sync + 'static,
+) -> Run {
+    let http = http.clone();
+    let url = Arc::new(url);
+    client::run(requests, CLIENTS, move |i| {
+        let (http, url) = (http.clone(), url.clone());
+        async move { expect_ok(http.get(url(i))).await.map(|_| ()) }
+    })
+    .await
+}
+
+/// Item 2's comparison: the trivial handler, in a process of its own.
+pub async fn hello(http: &reqwest::Client, requests: usize) -> anyhow::Result<Run> {
+    let server = Hello::start()?;
+    let url = server.url();
+    // Connections are opened before timing, as they are for the section pages.
+    gets(http, CLIENTS * 4, {
+        let url = url.clone();
+        move |_| url.clone()
+    })
+    .await;
+    let run = gets(http, requests, move |_| url.clone()).await;
+    drop(server);
+    Ok(run)
+}
+
+/// Section pages of organisations of the open round, every section in turn.
+pub fn section_urls(
+    base: &str,
+    fixture: &Fixture,
+) -> impl Fn(usize) -> String + Send + Sync + 'static {
+    let base = base.to_owned();
+    let secrets: Vec<String> = fixture.submitted.iter().map(|(_, s)| s.clone()).collect();
+    let sections: Vec<String> = fixture
+        .definition
+        .sections
+        .iter()
+        .map(|s| s.key.clone())
+        .collect();
+    move |i| {
+        format!(
+            "{base}/respond/{}/sections/{}",
+            secrets[i % secrets.len()],
+            sections[i % sections.len()]
+        )
+    }
+}
+
+/// The two read routes of item 3.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ReadRoute {
+    Benchmark,
+    Statistics,
+}
+
+pub struct Reader {
+    pub http: reqwest::Client,
+    pub admin_key: String,
+    pub researcher_key: String,
+}
+
+impl Reader {
+    /// One timed request of `route` (for organisation `code`, if a benchmark).
+    pub async fn read(&self, base: &str, route: ReadRoute, code: &str) -> anyhow::Result<Duration> {
+        let request = match route {
+            ReadRoute::Benchmark => self
+                .http
+                .get(format!(
+                    "{base}/api/v1/rounds/{OPEN_ROUND}/organisations/{code}/benchmark"
+                ))
+                .bearer_auth(&self.admin_key),
+            ReadRoute::Statistics => self
+                .http
+                .get(format!(
+                    "{base}/api/v1/rounds/{OPEN_ROUND}/statistics?group_by=kind"
+                ))
+                .bearer_auth(&self.researcher_key),
+        };
+        let at = Instant::now();
+        expect_ok(request).await.map_err(anyhow::Error::msg)?;
+        Ok(at.elapsed())
+    }
+
+    /// Warm latencies: `count` requests one after another, once the round is in the cache.
+    pub async fn warm(
+        &self,
+        base: &str,
+        route: ReadRoute,
+        codes: &[String],
+        count: usize,
+    ) -> anyhow::Result<Vec<Duration>> {
+        self.read(base, route, &codes[0]).await?;
+        let mut out = Vec::with_capacity(count);
+        for i in 0..count {
+            out.push(self.read(base, route, &codes[i % codes.len()]).await?);
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Cold latencies: each sample amends a submitted response through the respondent API (which
+    /// invalidates the round's cached data), then times the first request that follows.
+    pub async fn cold(
+        &self,
+        base: &str,
+        route: ReadRoute,
+        amend: &[(String, String)],
+        question: &(String, u32),
+        count: usize,
+    ) -> anyhow::Result<Vec<Duration>> {
+        let mut out = Vec::with_capacity(count);
+        for i in 0..count {
+            let (code, secret) = &amend[i % amend.len()];
+            self.amend(base, secret, question).await?;
+            out.push(self.read(base, route, code).await?);
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Moves a scale answer (`question`, with its number of points) of a submitted response on
+    /// by one, as a respondent amending it would.
+    async fn amend(
+        &self,
+        base: &str,
+        secret: &str,
+        question: &(String, u32),
+    ) -> anyhow::Result<()> {
+        let (key, points) = question;
+        let url = format!("{base}/api/v1/respond/{secret}");
+        let read = expect_ok(self.http.get(&url))
+            .await
+            .map_err(anyhow::Error::msg)?;
+        let current: Value = serde_json::from_slice(read.as_ref())?;
+        let value = current["answers"][key.as_str()].as_i64().unwrap_or(1);
+        let body = json!({
+            "revision": current["revision"],
+            "answers": { key.as_str(): value % i64::from(*points) + 1 },
+        });
+        expect_ok(self.http.put(format!("{url}/answers")).json(&body))
+            .await
+            .map_err(anyhow::Error::msg)?;
+        Ok(())
+    }
+}
+
+/// Item 4, one report: renders `count` different organisations' reports of the closed round in
+/// this process, after one untimed render (which parses the fonts, once per process), and
+/// returns the render times, sorted.
+pub async fn pdf_renders(url: &str, count: usize) -> anyhow::Result<Vec<Duration>> {
+    let state = soundings::startup::app_state(Settings::for_database(url), String::new()).await?;
+    let round = rounds::find(&state.db.conn, CLOSED_ROUND)
+        .await?
+        .context("the closed round is missing")?;
+    let data = soundings::benchmarks::round_data(&state, &round).await?;
+    let mut reports = Vec::with_capacity(count + 1);
+    for submitted in data.submitted.iter().take(count + 1) {
+        let org = organisations::find_by_id(&state.db.conn, submitted.organisation_id)
+            .await?
+            .context("an organisation is missing")?;
+        if let Ok(report) = organisation_report(&state, &round, org).await? {
+            reports.push(report);
+        }
+    }
+    let (first, rest) = reports.split_first().context("no reports to render")?;
+    soundings::report::pdf::render_pdf(first)?;
+    let mut out = Vec::with_capacity(rest.len());
+    for report in rest {
+        let at = Instant::now();
+        let bytes = soundings::report::pdf::render_pdf(report)?;
+        out.push(at.elapsed());
+        anyhow::ensure!(bytes.starts_with(b"%PDF"), "a render is not a PDF");
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// What the bulk command did.
+pub struct Bulk {
+    pub reports: usize,
+    pub elapsed: Duration,
+}
+
+/// Item 4, every report: the release `soundings reports` command over the closed round.
+pub fn bulk_reports(url: &str, out: &std::path::Path) -> anyhow::Result<Bulk> {
+    let at = Instant::now();
+    let output = std::process::Command::new(SOUNDINGS)
+        .args(["reports", "--round", CLOSED_ROUND, "--out"])
+        .arg(out)
+        .env("DATABASE_URL", url)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()?;
+    let elapsed = at.elapsed();
+    anyhow::ensure!(
+        output.status.success(),
+        "soundings reports failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let reports = std::fs::read_dir(out)?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .count();
+    Ok(Bulk { reports, elapsed })
+}
+
+/// Restarts the server and times the first request of `route`: the cost of a process that has
+/// nothing cached yet. Returns the new server, the time, and the old server's peak memory.
+pub async fn first_after_start(
+    server: Soundings,
+    url: &str,
+    log: &std::path::Path,
+    reader: &Reader,
+    route: ReadRoute,
+    code: &str,
+) -> anyhow::Result<(Soundings, Duration, Option<u64>)> {
+    let peak = server.stop();
+    let server = Soundings::start(url, log)?;
+    // The API key check and the connection pool are warmed by a request that loads no round.
+    expect_ok(
+        reader
+            .http
+            .get(format!("{}/api/v1/rounds", server.base()))
+            .bearer_auth(&reader.admin_key),
+    )
+    .await
+    .map_err(anyhow::Error::msg)?;
+    let took = reader.read(&server.base(), route, code).await?;
+    Ok((server, took, peak))
+}

@@ -1,0 +1,133 @@
+//! The `soundings` binary as an operator meets it: help, clean shutdown, and errors that name
+//! the fix.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const EXE: &str = env!("CARGO_BIN_EXE_soundings");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn help_lists_every_command_with_a_sentence() {
+    let out = Command::new(EXE).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for command in [
+        "serve", "migrate", "keys", "import", "report", "reports", "demo", "openapi",
+    ] {
+        assert!(
+            help.contains(&format!("  {command} ")),
+            "--help does not list {command}:\n{help}"
+        );
+    }
+    let serve = String::from_utf8(
+        Command::new(EXE)
+            .args(["serve", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    for flag in [
+        "--bind",
+        "--database-url",
+        "--public-url",
+        "--disclosure-threshold",
+        "[env: DATABASE_URL",
+    ] {
+        assert!(serve.contains(flag), "serve --help lacks {flag}:\n{serve}");
+    }
+}
+
+#[tokio::test]
+async fn the_server_stops_cleanly_on_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(EXE)
+        .arg("serve")
+        .env(
+            "DATABASE_URL",
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("s.sqlite").display()
+            ),
+        )
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(resp) = client
+            .get(format!("http://127.0.0.1:{port}/ready"))
+            .send()
+            .await
+            && resp.status() == 200
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server did not become ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "the server exited with {status}");
+}
+
+#[test]
+fn a_port_in_use_and_a_bad_database_url_are_explained() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(EXE)
+        .arg("serve")
+        .env(
+            "DATABASE_URL",
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("s.sqlite").display()
+            ),
+        )
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("port may be in use") && err.contains("--bind"),
+        "{err}"
+    );
+
+    let out = Command::new(EXE)
+        .args(["migrate"])
+        .env("DATABASE_URL", "postgres://nobody:secret@127.0.0.1:1/none")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("DATABASE_URL"), "{err}");
+    assert!(!err.contains("secret"), "the password was printed: {err}");
+}
