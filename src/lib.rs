@@ -9,6 +9,7 @@
     allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")
 )]
 
+pub mod allowed;
 pub mod api;
 pub mod benchmarks;
 pub mod cli;

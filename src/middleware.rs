@@ -248,12 +248,20 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
         let private = path.starts_with("/api/")
             || path.starts_with("/respond/")
             || path.starts_with("/share/");
+        let path = path.to_owned();
         // Errors are rendered here rather than further out, so that they carry these headers too.
         let mut resp = match self.0.call(req).await {
             Ok(resp) => resp.into_response(),
             Err(err) => error_response(err),
         };
+        let method_not_allowed = resp.status() == poem::http::StatusCode::METHOD_NOT_ALLOWED;
         let headers = resp.headers_mut();
+        if method_not_allowed
+            && let Some(allow) =
+                crate::allowed::allowed_methods(&path).and_then(|a| HeaderValue::from_str(&a).ok())
+        {
+            headers.insert(header::ALLOW, allow);
+        }
         let csp = if is_docs { DOCS_CSP } else { PAGE_CSP };
         headers.insert(
             header::CONTENT_SECURITY_POLICY,

@@ -48,6 +48,7 @@ pub struct AuditEvent {
     /// What they did, as `resource.verb` (e.g. `round.open`).
     pub action: String,
     pub subject_type: String,
+    #[oai(nullable)]
     pub subject_id: Option<String>,
     /// Details of the action (never a secret).
     pub details: serde_json::Value,

@@ -26,25 +26,41 @@ pub struct PositionView {
     /// A dimension key, or `overall`.
     pub dimension: String,
     pub title: String,
+    #[oai(nullable)]
     pub score: Option<f64>,
+    #[oai(nullable)]
     pub level: Option<u32>,
+    #[oai(nullable)]
     pub level_name: Option<String>,
+    #[oai(nullable)]
     pub peer_n: Option<u64>,
+    #[oai(nullable)]
     pub peer_mean: Option<f64>,
+    #[oai(nullable)]
     pub peer_min: Option<f64>,
+    #[oai(nullable)]
     pub peer_q1: Option<f64>,
+    #[oai(nullable)]
     pub peer_median: Option<f64>,
+    #[oai(nullable)]
     pub peer_q3: Option<f64>,
+    #[oai(nullable)]
     pub peer_max: Option<f64>,
     /// (peers below + half the peers equal) / n × 100.
+    #[oai(nullable)]
     pub percentile: Option<f64>,
     /// 1 (lowest quarter) to 4.
+    #[oai(nullable)]
     pub quartile: Option<u8>,
+    #[oai(nullable)]
     pub difference_from_median: Option<f64>,
     /// The score in the previous round of the same survey, matched by dimension key.
+    #[oai(nullable)]
     pub previous_score: Option<f64>,
+    #[oai(nullable)]
     pub change: Option<f64>,
     pub suppressed: bool,
+    #[oai(nullable)]
     pub suppression_reason: Option<String>,
 }
 
@@ -80,10 +96,12 @@ pub struct PeerGroupView {
     /// The attributes the peers share (`kind,region`, `kind`, `country` or `all`).
     pub grouping: String,
     pub label: String,
+    #[oai(nullable)]
     pub n: Option<u64>,
     /// Narrower groups passed over because they had fewer than k organisations.
     pub skipped: Vec<String>,
     pub suppressed: bool,
+    #[oai(nullable)]
     pub suppression_reason: Option<String>,
 }
 
@@ -91,8 +109,10 @@ pub struct PeerGroupView {
 pub struct OptionShareView {
     pub value: String,
     pub label: String,
+    #[oai(nullable)]
     pub count: Option<u64>,
     /// Share of the peers who answered, 0 to 1.
+    #[oai(nullable)]
     pub share: Option<f64>,
     /// Whether this organisation chose it.
     pub chosen: bool,
@@ -102,11 +122,14 @@ pub struct OptionShareView {
 pub struct QuestionView {
     pub question: String,
     pub prompt: String,
+    #[oai(nullable)]
     pub dimension: Option<String>,
     /// Peers who were asked and answered.
+    #[oai(nullable)]
     pub answered: Option<u64>,
     pub options: Vec<OptionShareView>,
     pub suppressed: bool,
+    #[oai(nullable)]
     pub suppression_reason: Option<String>,
 }
 
@@ -115,6 +138,7 @@ pub struct BenchmarkView {
     pub organisation: String,
     pub organisation_name: String,
     pub round: String,
+    #[oai(nullable)]
     pub previous_round: Option<String>,
     /// The disclosure threshold applied.
     pub k: u64,

@@ -27,6 +27,7 @@ pub struct InvitationRequest {
     /// Codes of the organisations to invite; absent means every organisation. Organisations that
     /// already hold an active invitation to the round are skipped (reissue to replace a link).
     #[oai(validator(max_items = 20000))]
+    #[oai(nullable)]
     pub organisations: Option<Vec<String>>,
 }
 
@@ -53,6 +54,7 @@ pub struct InvitationStatus {
     pub organisation_name: String,
     /// Whether the organisation holds an unrevoked link.
     pub active: bool,
+    #[oai(nullable)]
     pub issued_at: Option<DateTime<Utc>>,
     /// `not_started`, `in_progress` or `submitted`.
     pub response_status: String,

@@ -76,16 +76,22 @@ pub struct NewOrganisation {
 #[derive(Object)]
 pub struct OrganisationChanges {
     #[oai(validator(max_length = 200))]
+    #[oai(nullable)]
     pub code: Option<String>,
     #[oai(validator(max_length = 1000))]
+    #[oai(nullable)]
     pub name: Option<String>,
     #[oai(validator(max_length = 200))]
+    #[oai(nullable)]
     pub kind: Option<String>,
     #[oai(validator(max_length = 400))]
+    #[oai(nullable)]
     pub region: Option<String>,
     #[oai(validator(max_length = 200))]
+    #[oai(nullable)]
     pub country: Option<String>,
     #[oai(validator(max_length = 200))]
+    #[oai(nullable)]
     pub size_band: Option<String>,
 }
 

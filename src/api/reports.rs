@@ -39,6 +39,7 @@ pub enum PdfResponse {
 pub struct NewShare {
     /// Days until the link stops working (1 to 365; default 30).
     #[oai(validator(minimum(value = "1"), maximum(value = "365")))]
+    #[oai(nullable)]
     pub days: Option<u32>,
 }
 
@@ -48,9 +49,11 @@ pub struct Share {
     pub id: i32,
     pub organisation: String,
     pub round: String,
+    #[oai(nullable)]
     pub link: Option<String>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub revoked_at: Option<DateTime<Utc>>,
     /// `active`, `expired` or `revoked`.
     pub status: String,

@@ -32,9 +32,13 @@ pub struct ResearchApi;
 pub struct GroupColumns {
     /// e.g. "kind acute, region London", or "all organisations".
     pub group: String,
+    #[oai(nullable)]
     pub kind: Option<String>,
+    #[oai(nullable)]
     pub region: Option<String>,
+    #[oai(nullable)]
     pub country: Option<String>,
+    #[oai(nullable)]
     pub size_band: Option<String>,
 }
 
@@ -78,13 +82,18 @@ pub struct ProgressRow {
     #[oai(flatten)]
     pub group: GroupColumns,
     /// Organisations invited (suppressed below k, like every count).
+    #[oai(nullable)]
     pub invited: Option<u64>,
     /// Organisations that saved at least once.
+    #[oai(nullable)]
     pub started: Option<u64>,
+    #[oai(nullable)]
     pub submitted: Option<u64>,
     /// submitted / invited, 0 to 1.
+    #[oai(nullable)]
     pub response_rate: Option<f64>,
     pub suppressed: bool,
+    #[oai(nullable)]
     pub suppression_reason: Option<String>,
 }
 
@@ -95,17 +104,26 @@ pub struct StatisticsRow {
     pub group: GroupColumns,
     pub dimension: String,
     /// Submitted responses in the group.
+    #[oai(nullable)]
     pub n: Option<u64>,
+    #[oai(nullable)]
     pub mean: Option<f64>,
     /// Sample standard deviation (n - 1); null for n < 2.
+    #[oai(nullable)]
     pub sd: Option<f64>,
+    #[oai(nullable)]
     pub min: Option<f64>,
     /// Quartiles by linear interpolation (Hyndman & Fan type 7; R's default, numpy, pandas).
+    #[oai(nullable)]
     pub q1: Option<f64>,
+    #[oai(nullable)]
     pub median: Option<f64>,
+    #[oai(nullable)]
     pub q3: Option<f64>,
+    #[oai(nullable)]
     pub max: Option<f64>,
     pub suppressed: bool,
+    #[oai(nullable)]
     pub suppression_reason: Option<String>,
 }
 
@@ -115,15 +133,20 @@ pub struct DistributionRow {
     #[oai(flatten)]
     pub group: GroupColumns,
     pub question: String,
+    #[oai(nullable)]
     pub dimension: Option<String>,
     pub option: String,
     pub option_label: String,
     /// Organisations of the group that were asked the question and answered it.
+    #[oai(nullable)]
     pub answered: Option<u64>,
+    #[oai(nullable)]
     pub count: Option<u64>,
     /// count / answered.
+    #[oai(nullable)]
     pub share: Option<f64>,
     pub suppressed: bool,
+    #[oai(nullable)]
     pub suppression_reason: Option<String>,
 }
 
@@ -136,10 +159,14 @@ pub struct TrendRow {
     #[oai(flatten)]
     pub group: GroupColumns,
     pub dimension: String,
+    #[oai(nullable)]
     pub n: Option<u64>,
+    #[oai(nullable)]
     pub mean: Option<f64>,
+    #[oai(nullable)]
     pub median: Option<f64>,
     pub suppressed: bool,
+    #[oai(nullable)]
     pub suppression_reason: Option<String>,
 }
 
@@ -150,13 +177,16 @@ pub struct AnswerRow {
     /// Stable within a round, different across rounds, and not reversible without the server's key.
     pub pseudonym: String,
     /// Only with `identified=true` (admins).
+    #[oai(nullable)]
     pub organisation: Option<String>,
+    #[oai(nullable)]
     pub organisation_name: Option<String>,
     pub kind: String,
     pub region: String,
     pub country: String,
     pub size_band: String,
     pub question: String,
+    #[oai(nullable)]
     pub dimension: Option<String>,
     /// The answer as text: an option value, `yes`/`no`, a number, several values joined by `;`,
     /// or free text (free text only with `include_text=true`, admins).

@@ -29,6 +29,7 @@ pub struct ResponseState {
     pub status: String,
     /// Send this back with the next write; 0 before the first save.
     pub revision: i32,
+    #[oai(nullable)]
     pub submitted_at: Option<DateTime<Utc>>,
     /// Answers by question key: a string (single choice, yes_no as "yes"/"no", text), an array of
     /// strings (multi choice) or a number (scale, integer, decimal).

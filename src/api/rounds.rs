@@ -61,8 +61,11 @@ pub struct NewRound {
 #[derive(Object)]
 pub struct RoundChanges {
     #[oai(validator(max_length = 1000))]
+    #[oai(nullable)]
     pub name: Option<String>,
+    #[oai(nullable)]
     pub opens_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub closes_at: Option<DateTime<Utc>>,
 }
 

@@ -49,6 +49,7 @@ pub struct SurveyVersion {
     pub questions: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub published_at: Option<DateTime<Utc>>,
 }
 
@@ -132,7 +133,7 @@ impl ApiResponse for DefinitionDocument {
                     },
                     MetaMediaType {
                         content_type: "application/yaml; charset=utf-8",
-                        schema: String::schema_ref(),
+                        schema: serde_json::Value::schema_ref(),
                     },
                 ],
                 headers: vec![],
