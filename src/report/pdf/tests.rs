@@ -2,7 +2,6 @@
 
 use std::io::Write;
 use std::process::Command;
-use std::time::Instant;
 
 use super::{render_pdf, render_summary_pdf};
 use crate::report::fixtures::{sample, sample_long_name, sample_summary};
@@ -169,24 +168,6 @@ fn a_long_organisation_name_wraps_and_every_word_can_be_extracted() {
 }
 
 #[test]
-fn rendering_one_report_is_timed() {
-    render_pdf(&sample()).unwrap(); // parse the fonts first, as a long-running process has
-    let runs: u32 = 10;
-    let start = Instant::now();
-    let mut bytes = 0;
-    for _ in 0..runs {
-        bytes = render_pdf(&sample()).unwrap().len();
-    }
-    let each = start.elapsed() / runs;
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
-    println!("one report: {each:?} ({build} build), {bytes} bytes");
-}
-
-#[test]
 fn two_renders_of_the_summary_are_byte_identical() {
     let first = render_summary_pdf(&sample_summary()).unwrap();
     let second = render_summary_pdf(&sample_summary()).unwrap();
@@ -258,36 +239,4 @@ fn many_dimensions_get_short_column_titles_and_a_key() {
         text.contains("D13 Extraordinarily comprehensive dimension 5"),
         "{text}"
     );
-}
-
-#[test]
-fn rendering_one_summary_is_timed() {
-    render_summary_pdf(&sample_summary()).unwrap();
-    let runs: u32 = 10;
-    let start = Instant::now();
-    let mut bytes = 0;
-    for _ in 0..runs {
-        bytes = render_summary_pdf(&sample_summary()).unwrap().len();
-    }
-    let each = start.elapsed() / runs;
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
-    println!("one summary: {each:?} ({build} build), {bytes} bytes");
-}
-
-/// `cargo test --lib write_the_samples -- --ignored`, then
-/// `pdftoppm -png -r 60 target/report-samples/sample.pdf target/report-samples/sample`.
-#[test]
-#[ignore = "writes files, for looking at the pages by hand"]
-fn write_the_samples_for_a_look() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-samples");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("sample.pdf"), render_pdf(&sample()).unwrap()).unwrap();
-    let long = render_pdf(&sample_long_name()).unwrap();
-    std::fs::write(dir.join("sample-long-name.pdf"), long).unwrap();
-    let summary = render_summary_pdf(&sample_summary()).unwrap();
-    std::fs::write(dir.join("summary.pdf"), summary).unwrap();
 }
