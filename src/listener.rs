@@ -185,7 +185,7 @@ mod tests {
         assert!(n > 0);
         assert!(conn.deadline.is_some());
         client.write_all(b"\n").await.unwrap();
-        conn.read(&mut buf).await.unwrap();
+        assert_eq!(conn.read(&mut buf).await.unwrap(), 1);
         assert!(conn.deadline.is_none());
         tokio::time::sleep(Duration::from_millis(300)).await;
         client.write_all(b"later").await.unwrap();

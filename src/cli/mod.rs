@@ -127,7 +127,8 @@ pub struct ClientLimitArgs {
     #[arg(long, env = "TRUSTED_PROXIES", default_value_t = 0)]
     pub trusted_proxies: usize,
 
-    /// Seconds a client may take to send a request's headers
+    /// Seconds a client may take to send the headers of a connection's first request (408 and
+    /// the connection closed after that)
     #[arg(long, env = "HEADER_TIMEOUT", default_value_t = DEFAULT_HEADER_TIMEOUT_SECS,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub header_timeout: u64,

@@ -16,7 +16,11 @@ async fn a_wrong_method_answers_405_problem_json(backend: Backend) {
     let app = spawn_app(backend).await;
     let resp = app.client.delete(app.url("/health")).send().await.unwrap();
     assert_eq!(resp.status(), 405);
-    assert_eq!(resp.headers()["allow"], "GET, HEAD", "a 405 must say what is allowed");
+    assert_eq!(
+        resp.headers()["allow"],
+        "GET, HEAD",
+        "a 405 must say what is allowed"
+    );
     assert_eq!(problem(resp).await["type"], "/problems/method-not-allowed");
 }
 

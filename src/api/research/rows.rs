@@ -1,0 +1,422 @@
+//! The rows of researchers' tables: each row type declares its JSON fields and, beside them,
+//! its CSV columns, so the two formats cannot drift apart.
+
+use super::super::pagination::PageInfo;
+use super::super::payloads::CsvRow;
+use crate::domain::answers::AnswerValue;
+use crate::domain::benchmark::GroupDimension;
+use crate::domain::peers::{Attribute, GroupKey};
+use poem_openapi::Object;
+
+/// The attributes that define a group, one column each (null when the grouping does not use it).
+#[derive(Object, Clone, Default)]
+pub struct GroupColumns {
+    /// e.g. "kind acute, region London", or "all organisations".
+    pub group: String,
+    #[oai(nullable)]
+    pub kind: Option<String>,
+    #[oai(nullable)]
+    pub region: Option<String>,
+    #[oai(nullable)]
+    pub country: Option<String>,
+    #[oai(nullable)]
+    pub size_band: Option<String>,
+}
+
+impl GroupColumns {
+    pub(super) fn of(key: &GroupKey) -> Self {
+        let get = |a: Attribute| key.0.iter().find(|(k, _)| *k == a).map(|(_, v)| v.clone());
+        GroupColumns {
+            group: key.label(),
+            kind: get(Attribute::Kind),
+            region: get(Attribute::Region),
+            country: get(Attribute::Country),
+            size_band: get(Attribute::SizeBand),
+        }
+    }
+
+    pub(super) fn csv(&self) -> Vec<String> {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        vec![
+            self.group.clone(),
+            o(&self.kind),
+            o(&self.region),
+            o(&self.country),
+            o(&self.size_band),
+        ]
+    }
+}
+
+pub(super) const GROUP_HEADER: [&str; 5] = ["group", "kind", "region", "country", "size_band"];
+
+fn num(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn int(v: Option<u64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// One row of a round's progress.
+#[derive(Object)]
+pub struct ProgressRow {
+    #[oai(flatten)]
+    pub group: GroupColumns,
+    /// Organisations invited (suppressed below k, like every count).
+    #[oai(nullable)]
+    pub invited: Option<u64>,
+    /// Organisations that saved at least once.
+    #[oai(nullable)]
+    pub started: Option<u64>,
+    #[oai(nullable)]
+    pub submitted: Option<u64>,
+    /// submitted / invited, 0 to 1.
+    #[oai(nullable)]
+    pub response_rate: Option<f64>,
+    pub suppressed: bool,
+    #[oai(nullable)]
+    pub suppression_reason: Option<String>,
+}
+
+/// One group's statistics for one dimension (`overall` for the overall score).
+#[derive(Object)]
+pub struct StatisticsRow {
+    #[oai(flatten)]
+    pub group: GroupColumns,
+    pub dimension: String,
+    /// Submitted responses in the group.
+    #[oai(nullable)]
+    pub n: Option<u64>,
+    #[oai(nullable)]
+    pub mean: Option<f64>,
+    /// Sample standard deviation (n - 1); null for n < 2.
+    #[oai(nullable)]
+    pub sd: Option<f64>,
+    #[oai(nullable)]
+    pub min: Option<f64>,
+    /// Quartiles by linear interpolation (Hyndman & Fan type 7; R's default, numpy, pandas).
+    #[oai(nullable)]
+    pub q1: Option<f64>,
+    #[oai(nullable)]
+    pub median: Option<f64>,
+    #[oai(nullable)]
+    pub q3: Option<f64>,
+    #[oai(nullable)]
+    pub max: Option<f64>,
+    pub suppressed: bool,
+    #[oai(nullable)]
+    pub suppression_reason: Option<String>,
+}
+
+/// How many organisations of a group chose one option of one question.
+#[derive(Object)]
+pub struct DistributionRow {
+    #[oai(flatten)]
+    pub group: GroupColumns,
+    pub question: String,
+    #[oai(nullable)]
+    pub dimension: Option<String>,
+    pub option: String,
+    pub option_label: String,
+    /// Organisations of the group that were asked the question and answered it.
+    #[oai(nullable)]
+    pub answered: Option<u64>,
+    #[oai(nullable)]
+    pub count: Option<u64>,
+    /// count / answered.
+    #[oai(nullable)]
+    pub share: Option<f64>,
+    pub suppressed: bool,
+    #[oai(nullable)]
+    pub suppression_reason: Option<String>,
+}
+
+/// One group's scores in one round, for trends across rounds.
+#[derive(Object)]
+pub struct TrendRow {
+    pub round: String,
+    pub round_name: String,
+    pub opens_at: chrono::DateTime<chrono::Utc>,
+    #[oai(flatten)]
+    pub group: GroupColumns,
+    pub dimension: String,
+    #[oai(nullable)]
+    pub n: Option<u64>,
+    #[oai(nullable)]
+    pub mean: Option<f64>,
+    #[oai(nullable)]
+    pub median: Option<f64>,
+    pub suppressed: bool,
+    #[oai(nullable)]
+    pub suppression_reason: Option<String>,
+}
+
+/// One answer of one submitted response (long form: one row per organisation and question).
+#[derive(Object)]
+pub struct AnswerRow {
+    pub round: String,
+    /// Stable within a round, different across rounds, and not reversible without the server's key.
+    pub pseudonym: String,
+    /// Only with `identified=true` (admins).
+    #[oai(nullable)]
+    pub organisation: Option<String>,
+    #[oai(nullable)]
+    pub organisation_name: Option<String>,
+    pub kind: String,
+    pub region: String,
+    pub country: String,
+    pub size_band: String,
+    pub question: String,
+    #[oai(nullable)]
+    pub dimension: Option<String>,
+    /// The answer as text: an option value, `yes`/`no`, a number, several values joined by `;`,
+    /// or free text (free text only with `include_text=true`, admins).
+    pub value: String,
+}
+
+/// One score of one submitted response.
+#[derive(Object)]
+pub struct ScoreRow {
+    pub round: String,
+    /// The same pseudonym as in the round's response-level answers.
+    pub pseudonym: String,
+    pub kind: String,
+    pub region: String,
+    pub country: String,
+    pub size_band: String,
+    /// A dimension key, or `overall`.
+    pub dimension: String,
+    /// 0 to 100, as scored at submission.
+    pub score: f64,
+}
+
+#[derive(Object)]
+pub struct AnswerPage {
+    pub items: Vec<AnswerRow>,
+    #[oai(flatten)]
+    pub page: PageInfo,
+}
+
+impl CsvRow for ProgressRow {
+    fn header() -> Vec<&'static str> {
+        let mut h = GROUP_HEADER.to_vec();
+        h.extend([
+            "invited",
+            "started",
+            "submitted",
+            "response_rate",
+            "suppressed",
+            "suppression_reason",
+        ]);
+        h
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let mut row = self.group.csv();
+        row.extend([
+            int(self.invited),
+            int(self.started),
+            int(self.submitted),
+            num(self.response_rate),
+            self.suppressed.to_string(),
+            self.suppression_reason.clone().unwrap_or_default(),
+        ]);
+        row
+    }
+}
+
+impl CsvRow for StatisticsRow {
+    fn header() -> Vec<&'static str> {
+        let mut h = GROUP_HEADER.to_vec();
+        h.extend([
+            "dimension",
+            "n",
+            "mean",
+            "sd",
+            "min",
+            "q1",
+            "median",
+            "q3",
+            "max",
+            "suppressed",
+            "suppression_reason",
+        ]);
+        h
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let mut row = self.group.csv();
+        row.extend([
+            self.dimension.clone(),
+            int(self.n),
+            num(self.mean),
+            num(self.sd),
+            num(self.min),
+            num(self.q1),
+            num(self.median),
+            num(self.q3),
+            num(self.max),
+            self.suppressed.to_string(),
+            self.suppression_reason.clone().unwrap_or_default(),
+        ]);
+        row
+    }
+}
+
+impl CsvRow for DistributionRow {
+    fn header() -> Vec<&'static str> {
+        let mut h = GROUP_HEADER.to_vec();
+        h.extend([
+            "question",
+            "dimension",
+            "option",
+            "option_label",
+            "answered",
+            "count",
+            "share",
+            "suppressed",
+            "suppression_reason",
+        ]);
+        h
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let mut row = self.group.csv();
+        row.extend([
+            self.question.clone(),
+            self.dimension.clone().unwrap_or_default(),
+            self.option.clone(),
+            self.option_label.clone(),
+            int(self.answered),
+            int(self.count),
+            num(self.share),
+            self.suppressed.to_string(),
+            self.suppression_reason.clone().unwrap_or_default(),
+        ]);
+        row
+    }
+}
+
+impl CsvRow for TrendRow {
+    fn header() -> Vec<&'static str> {
+        let mut h = vec!["round", "round_name", "opens_at"];
+        h.extend(GROUP_HEADER);
+        h.extend([
+            "dimension",
+            "n",
+            "mean",
+            "median",
+            "suppressed",
+            "suppression_reason",
+        ]);
+        h
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let mut row = vec![
+            self.round.clone(),
+            self.round_name.clone(),
+            self.opens_at.to_rfc3339(),
+        ];
+        row.extend(self.group.csv());
+        row.extend([
+            self.dimension.clone(),
+            int(self.n),
+            num(self.mean),
+            num(self.median),
+            self.suppressed.to_string(),
+            self.suppression_reason.clone().unwrap_or_default(),
+        ]);
+        row
+    }
+}
+
+impl CsvRow for ScoreRow {
+    fn header() -> Vec<&'static str> {
+        vec![
+            "round",
+            "pseudonym",
+            "kind",
+            "region",
+            "country",
+            "size_band",
+            "dimension",
+            "score",
+        ]
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.round.clone(),
+            self.pseudonym.clone(),
+            self.kind.clone(),
+            self.region.clone(),
+            self.country.clone(),
+            self.size_band.clone(),
+            self.dimension.clone(),
+            self.score.to_string(),
+        ]
+    }
+}
+
+impl CsvRow for AnswerRow {
+    fn header() -> Vec<&'static str> {
+        vec![
+            "round",
+            "pseudonym",
+            "organisation",
+            "organisation_name",
+            "kind",
+            "region",
+            "country",
+            "size_band",
+            "question",
+            "dimension",
+            "value",
+        ]
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.round.clone(),
+            self.pseudonym.clone(),
+            self.organisation.clone().unwrap_or_default(),
+            self.organisation_name.clone().unwrap_or_default(),
+            self.kind.clone(),
+            self.region.clone(),
+            self.country.clone(),
+            self.size_band.clone(),
+            self.question.clone(),
+            self.dimension.clone().unwrap_or_default(),
+            self.value.clone(),
+        ]
+    }
+}
+
+pub(super) fn statistics_row(g: GroupDimension) -> StatisticsRow {
+    let s = g.stats.value.as_ref();
+    StatisticsRow {
+        group: GroupColumns::of(&g.group),
+        dimension: g.dimension,
+        n: g.n.value.map(|n| n as u64),
+        mean: s.map(|s| s.mean),
+        sd: s.and_then(|s| s.sd),
+        min: s.map(|s| s.min),
+        q1: s.map(|s| s.q1),
+        median: s.map(|s| s.median),
+        q3: s.map(|s| s.q3),
+        max: s.map(|s| s.max),
+        suppressed: g.stats.suppressed,
+        suppression_reason: g.stats.reason,
+    }
+}
+
+/// An answer as one text cell: several values joined by `;`.
+pub(super) fn answer_text(value: &AnswerValue) -> String {
+    match value {
+        AnswerValue::Text(t) => t.clone(),
+        AnswerValue::Integer(n) => n.to_string(),
+        AnswerValue::Number(x) => x.to_string(),
+        AnswerValue::Choices(values) => values.join(";"),
+    }
+}
