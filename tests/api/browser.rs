@@ -93,6 +93,7 @@ async fn a_whole_survey_can_be_completed_in_a_browser_with_the_keyboard(backend:
     let done = browser.wait_for_navigation(&here).await;
     assert!(done.ends_with("/submitted"), "{done}");
     assert!(browser.source().await.contains("Response submitted"));
+    browser.quit().await;
 
     let response = entity::response::Entity::find()
         .one(&app.db.conn)

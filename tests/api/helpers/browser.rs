@@ -2,6 +2,7 @@
 //! the pages as a person with a keyboard would. Requires Debian's `chromium` and `chromium-driver`.
 
 use serde_json::{Value, json};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,7 +31,10 @@ impl Browser {
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
+        // chromedriver and the Chromium it starts share a process group of their own, so that
+        // dropping the browser ends all of them, even when a test fails half-way.
         let driver = Command::new(driver_path)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -167,8 +171,18 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Ends the session, which closes Chromium.
+    pub async fn quit(&self) {
+        let url = format!("{}/session/{}", self.base, self.session);
+        let _ = self.client.delete(url).send().await;
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The whole group: chromedriver and every Chromium process it started.
+        let _ = Command::new("kill").args(["-TERM", &format!("-{}", self.driver.id())]).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
