@@ -86,6 +86,9 @@ fn poisoned() -> anyhow::Error {
     anyhow::anyhow!("a client task panicked")
 }
 
+/// One response for the raw baseline: its id and its answers as (question key, JSON value).
+type RawJob = (i32, Vec<(String, String)>);
+
 /// Item 1's baseline: the same answers written straight to the database with the same driver
 /// and pool settings, one transaction per response (insert the answers, mark the response
 /// submitted), at the same concurrency.
@@ -94,7 +97,7 @@ pub async fn raw_writes(
     pending: &[Pending],
     response_ids: &[i32],
 ) -> anyhow::Result<Run> {
-    let jobs: Arc<Vec<(i32, Vec<(String, String)>)>> = Arc::new(
+    let jobs: Arc<Vec<RawJob>> = Arc::new(
         pending
             .iter()
             .zip(response_ids)
