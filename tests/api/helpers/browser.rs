@@ -182,7 +182,9 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         // The whole group: chromedriver and every Chromium process it started.
-        let _ = Command::new("kill").args(["-TERM", &format!("-{}", self.driver.id())]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
