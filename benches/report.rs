@@ -12,7 +12,10 @@ fn median(mut runs: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    for (name, report) in [("sample report", sample()), ("report with a long name", sample_long_name())] {
+    for (name, report) in [
+        ("sample report", sample()),
+        ("report with a long name", sample_long_name()),
+    ] {
         let bytes = render_pdf(&report).map(|b| b.len()).unwrap_or(0);
         let runs: Vec<Duration> = (0..50)
             .map(|_| {
