@@ -1,6 +1,8 @@
 //! A headless Chromium driven over the WebDriver protocol (chromedriver), for tests that must use
 //! the pages as a person with a keyboard would. Requires Debian's `chromium` and `chromium-driver`.
 
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
 use serde_json::{Value, json};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
@@ -48,12 +50,21 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let profile = tempfile::tempdir().expect("profile dir");
+        // Chromium looks up Google's and its search engine's hosts at start (autofill, accounts,
+        // updates) even with background networking off. This machine may reach no address but
+        // loopback, so every name is made to fail inside Chromium, before any DNS query leaves
+        // it; the app is reached by its loopback IP, which no rule touches. (Chromium still
+        // `connect`s a UDP socket to a public IPv6 address to learn its route; that sends nothing.)
         let caps = json!({ "capabilities": { "alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": chromium,
                 "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--disable-default-apps", "--disable-extensions", "--disable-domain-reliability",
+                         "--disable-client-side-phishing-detection", "--no-pings", "--no-default-browser-check",
+                         "--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter,DialMediaRouteProvider,NetworkTimeServiceQuerying",
+                         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
                          "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display())]
             }
         }}});
@@ -181,10 +192,14 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The whole group: chromedriver and every Chromium process it started.
-        let _ = Command::new("kill")
-            .args(["-TERM", &format!("-{}", self.driver.id())])
-            .status();
+        // The whole group: chromedriver and every Chromium process it started. Signalled with
+        // killpg, never by running `kill -TERM -PGID`: Debian 12's procps kill (4.0.2) reads
+        // "-12345" as kill(-1), which signals every process on the machine, CI's runner included.
+        if let Ok(pgid) = i32::try_from(self.driver.id())
+            && pgid > 1
+        {
+            let _ = killpg(Pid::from_raw(pgid), Signal::SIGTERM);
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
