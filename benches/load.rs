@@ -35,11 +35,11 @@ use setup::{Backend, BenchDb};
 use table::{Table, Target, Unit};
 
 /// Requests of the trivial handler and of section pages (item 2).
-const HELLO_REQUESTS: usize = 20_000;
-const SECTION_REQUESTS: usize = 5_000;
+const HELLO_REQUESTS: usize = 50_000;
+const SECTION_REQUESTS: usize = 10_000;
 /// Sequential requests per read route when warm, and samples when cold (item 3).
-const WARM_REQUESTS: usize = 200;
-const COLD_SAMPLES: usize = 20;
+const WARM_REQUESTS: usize = 500;
+const COLD_SAMPLES: usize = 100;
 /// Single reports rendered in-process (item 4).
 const PDF_RENDERS: usize = 30;
 
@@ -263,7 +263,7 @@ async fn measure(
     table.add(
         &label("failed responses (API + baseline)"),
         Unit::Count,
-        Target::AtMost(0.5),
+        Target::Zero,
         b,
         (api.errors + raw.errors) as f64,
     );

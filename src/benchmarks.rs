@@ -1,7 +1,7 @@
 //! Benchmarks and researchers' tables as the API needs them: a round's submitted data, loaded in a
 //! few queries and cached per process. The cache is checked against the database on every use
 //! (one query: the count and the sum of revisions of the round's submitted responses, and the
-//! latest change to an organisation; see [`Fingerprint`]), so a submission or amendment on any
+//! latest change to an organisation; see [`benchmarks::Fingerprint`]), so a submission or amendment on any
 //! instance is seen by the next request everywhere. When it has changed, only the responses whose
 //! revision moved are read again, in one database snapshot, and the rest is reused; so the first
 //! request after a submission costs a few small queries, not a reload of the round. What is
@@ -10,35 +10,31 @@
 
 use crate::domain::answers::Answers;
 use crate::domain::benchmark::{
-    GroupFigures, Member, OrgBenchmark, QuestionComparison, assemble, count_options, mark_chosen,
+    GroupDimension, GroupFigures, Member, OrgBenchmark, QuestionComparison, assemble,
+    count_options, mark_chosen,
 };
 use crate::domain::definition::Definition;
 use crate::domain::peers::{Choice, GroupKey, Grouping, OrgAttributes, Threshold, fallback_chain};
 use crate::state::AppState;
 use crate::store::DbError;
-use crate::store::benchmarks::{self, Fingerprint, Submitted};
+use crate::store::benchmarks::{self, Submitted};
 use entity::round;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
+mod cache;
+#[cfg(test)]
+mod tests;
+
+pub use cache::{AnswersByResponse, RoundCache, round_data};
+
+/// Statistics of every group of a grouping, for every dimension.
+type Statistics = Arc<Vec<GroupDimension>>;
+
 /// The groups of one grouping: members (indices into `submitted`) by group.
 type Groups = BTreeMap<GroupKey, Vec<usize>>;
-
-/// The answers of a round's submitted responses, by response id. Each response's answers are
-/// shared, so that a refreshed round reuses those that did not change instead of copying them.
-#[derive(Clone, Default)]
-pub struct AnswersByResponse(HashMap<i32, Arc<Answers>>);
-
-impl AnswersByResponse {
-    pub fn get(&self, response_id: &i32) -> Option<&Answers> {
-        self.0.get(response_id).map(Arc::as_ref)
-    }
-
-    fn from_loaded(loaded: HashMap<i32, Answers>) -> Self {
-        AnswersByResponse(loaded.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
-    }
-}
 
 /// A round's submitted responses as of one fingerprint, and what has been worked out from them.
 pub struct RoundData {
@@ -50,9 +46,15 @@ pub struct RoundData {
     by_response: HashMap<i32, usize>,
     by_organisation: HashMap<i32, usize>,
     answers: OnceCell<AnswersByResponse>,
+    /// Answers of some responses, read as groups were asked about while `answers` was not
+    /// loaded: a benchmark needs its peer group's answers, not the whole round's.
+    some_answers: Mutex<HashMap<i32, Arc<Answers>>>,
+    /// Set once a background read of the whole round's answers has been started.
+    reading_all: AtomicBool,
     partitions: Mutex<HashMap<Grouping, Arc<Groups>>>,
     figures: Mutex<HashMap<GroupKey, Arc<GroupFigures>>>,
     options: Mutex<HashMap<GroupKey, Arc<Vec<QuestionComparison>>>>,
+    statistics: Mutex<HashMap<(Grouping, usize), Statistics>>,
 }
 
 impl RoundData {
@@ -61,6 +63,7 @@ impl RoundData {
         definition: Arc<Definition>,
         submitted: Vec<Submitted>,
         answers: Option<AnswersByResponse>,
+        some_answers: HashMap<i32, Arc<Answers>>,
     ) -> Self {
         let attributes = submitted.iter().map(|s| s.attributes.clone()).collect();
         let by_response = submitted
@@ -81,9 +84,12 @@ impl RoundData {
             by_response,
             by_organisation,
             answers: OnceCell::new_with(answers),
+            some_answers: Mutex::new(some_answers),
+            reading_all: AtomicBool::new(false),
             partitions: Mutex::default(),
             figures: Mutex::default(),
             options: Mutex::default(),
+            statistics: Mutex::default(),
         }
     }
 
@@ -118,6 +124,47 @@ impl RoundData {
                     .map(AnswersByResponse::from_loaded)
             })
             .await
+    }
+
+    /// The answers of the members `members` (indices into `submitted`), in that order: from the
+    /// whole round's answers if they are loaded, otherwise read for just the members not read
+    /// before.
+    pub async fn answers_of(
+        &self,
+        state: &AppState,
+        members: &[usize],
+    ) -> Result<Vec<Arc<Answers>>, DbError> {
+        let ids: Vec<i32> = members
+            .iter()
+            .map(|&i| self.submitted[i].response_id)
+            .collect();
+        if let Some(all) = self.answers.get() {
+            return Ok(ids.iter().map(|id| all.shared(id)).collect());
+        }
+        let missing: Vec<i32> = match self.some_answers.lock() {
+            Ok(known) => ids
+                .iter()
+                .filter(|id| !known.contains_key(id))
+                .copied()
+                .collect(),
+            Err(_) => ids.clone(),
+        };
+        let loaded = if missing.is_empty() {
+            HashMap::new()
+        } else {
+            benchmarks::answers_of(&state.db.conn, &missing).await?
+        };
+        let mut known = self
+            .some_answers
+            .lock()
+            .map_err(|_| DbError::Other(sea_orm::DbErr::Custom("a lock was poisoned".into())))?;
+        for (id, given) in loaded {
+            known.entry(id).or_insert_with(|| Arc::new(given));
+        }
+        Ok(ids
+            .iter()
+            .map(|id| known.get(id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The groups of one grouping, worked out once.
@@ -173,6 +220,29 @@ impl RoundData {
         figures
     }
 
+    /// Statistics of every group of `grouping` for every dimension, worked out once.
+    pub fn statistics(&self, grouping: &Grouping, threshold: Threshold) -> Statistics {
+        let key = (grouping.clone(), threshold.0);
+        if let Some(found) = self
+            .statistics
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return found;
+        }
+        let figures = Arc::new(crate::domain::benchmark::statistics(
+            &self.definition,
+            &self.members(),
+            grouping,
+            threshold,
+        ));
+        if let Ok(mut m) = self.statistics.lock() {
+            m.insert(key, figures.clone());
+        }
+        figures
+    }
+
     /// A group's option counts for every choice question, worked out once.
     pub async fn option_counts(
         &self,
@@ -187,17 +257,8 @@ impl RoundData {
         {
             return Ok(found);
         }
-        let answers = self.answers(state).await?;
-        let empty = Answers::new();
-        let group: Vec<&Answers> = choice
-            .members
-            .iter()
-            .map(|&i| {
-                answers
-                    .get(&self.submitted[i].response_id)
-                    .unwrap_or(&empty)
-            })
-            .collect();
+        let answers = self.answers_of(state, &choice.members).await?;
+        let group: Vec<&Answers> = answers.iter().map(Arc::as_ref).collect();
         let counts = Arc::new(count_options(&self.definition, &group, threshold(state)));
         if let Ok(mut m) = self.options.lock() {
             m.insert(choice.key.clone(), counts.clone());
@@ -206,143 +267,9 @@ impl RoundData {
     }
 }
 
-/// A round's data and the fingerprint it was loaded at.
-type Entry = (Fingerprint, Arc<RoundData>);
-
-/// Rounds' data by round id. One request at a time (re)loads a round, so a burst of requests
-/// after a submission does the work once.
-#[derive(Clone, Default)]
-pub struct RoundCache {
-    entries: Arc<Mutex<HashMap<i32, Entry>>>,
-    loading: Arc<Mutex<HashMap<i32, Arc<tokio::sync::Mutex<()>>>>>,
-}
-
-impl RoundCache {
-    fn get(&self, round_id: i32) -> Option<Entry> {
-        self.entries
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&round_id).cloned())
-    }
-
-    fn put(&self, round_id: i32, entry: Entry) {
-        if let Ok(mut m) = self.entries.lock() {
-            m.insert(round_id, entry);
-        }
-    }
-
-    fn loading_lock(&self, round_id: i32) -> Arc<tokio::sync::Mutex<()>> {
-        match self.loading.lock() {
-            Ok(mut m) => m.entry(round_id).or_default().clone(),
-            Err(_) => Arc::default(),
-        }
-    }
-}
-
 /// The disclosure threshold in force.
 pub fn threshold(state: &AppState) -> Threshold {
     Threshold(state.settings.disclosure_threshold)
-}
-
-/// The round's submitted data, from the cache when nothing has changed since it was loaded.
-pub async fn round_data(state: &AppState, round: &round::Model) -> Result<Arc<RoundData>, DbError> {
-    let current = |fingerprint: &Fingerprint| {
-        state
-            .rounds
-            .get(round.id)
-            .filter(|(seen, data)| {
-                seen == fingerprint && data.round.survey_version_id == round.survey_version_id
-            })
-            .map(|(_, data)| data)
-    };
-    let fingerprint = benchmarks::fingerprint(&state.db.conn, round.id).await?;
-    if let Some(data) = current(&fingerprint) {
-        return Ok(data);
-    }
-    let lock = state.rounds.loading_lock(round.id);
-    let _loading = lock.lock().await;
-    // Another request may have brought the round up to date while this one waited.
-    let fingerprint = benchmarks::fingerprint(&state.db.conn, round.id).await?;
-    if let Some(data) = current(&fingerprint) {
-        return Ok(data);
-    }
-    let definition = state
-        .definitions
-        .get(&state.db, round.survey_version_id)
-        .await?;
-    let previous = state.rounds.get(round.id);
-    let tx = state.db.begin_snapshot().await?;
-    // Read again inside the snapshot: the entry is labelled with the fingerprint of exactly the
-    // data it holds, so a write that lands meanwhile is seen by the next request.
-    let fingerprint = benchmarks::fingerprint(&tx, round.id).await?;
-    let data = match previous {
-        Some((seen, old))
-            if seen.organisations_changed == fingerprint.organisations_changed
-                && old.round.survey_version_id == round.survey_version_id =>
-        {
-            refresh(&tx, round, definition, &old).await?
-        }
-        _ => {
-            let submitted = benchmarks::submitted(&tx, round.id).await?;
-            RoundData::new(round.clone(), definition, submitted, None)
-        }
-    };
-    tx.commit().await.map_err(DbError::classify)?;
-    let data = Arc::new(data);
-    state.rounds.put(round.id, (fingerprint, data.clone()));
-    Ok(data)
-}
-
-/// The round's data from `old`, with the responses whose revision has moved since (new
-/// submissions and amendments) read again, and those no longer submitted dropped. Answers are
-/// carried over only if `old` had loaded them.
-async fn refresh(
-    db: &impl sea_orm::ConnectionTrait,
-    round: &round::Model,
-    definition: Arc<Definition>,
-    old: &RoundData,
-) -> Result<RoundData, DbError> {
-    let now: HashMap<i32, i32> = benchmarks::submitted_revisions(db, round.id)
-        .await?
-        .into_iter()
-        .collect();
-    let changed: Vec<i32> = now
-        .iter()
-        .filter(|(id, revision)| old.revision_of(**id) != Some(**revision))
-        .map(|(id, _)| *id)
-        .collect();
-    let fresh = benchmarks::submitted_among(db, round.id, &changed).await?;
-    let mut submitted: Vec<Submitted> = old
-        .submitted
-        .iter()
-        .filter(|s| now.contains_key(&s.response_id) && !changed.contains(&s.response_id))
-        .cloned()
-        .chain(fresh)
-        .collect();
-    submitted.sort_by(|a, b| a.code.cmp(&b.code));
-    let answers = match old.answers.get() {
-        Some(loaded) => {
-            let mut answers = AnswersByResponse(
-                loaded
-                    .0
-                    .iter()
-                    .filter(|(id, _)| now.contains_key(*id))
-                    .map(|(id, a)| (*id, a.clone()))
-                    .collect(),
-            );
-            for (id, given) in benchmarks::answers_of(db, &changed).await? {
-                answers.0.insert(id, Arc::new(given));
-            }
-            Some(answers)
-        }
-        None => None,
-    };
-    Ok(RoundData::new(
-        round.clone(),
-        definition,
-        submitted,
-        answers,
-    ))
 }
 
 /// Everything about one organisation's standing in one round: the input of its report and of the
@@ -363,26 +290,84 @@ pub enum Missing {
     NotSubmitted,
 }
 
+/// A round's data and what every organisation's benchmark in it also needs (the previous
+/// round's data, the survey version), read once. A bulk run of reports makes them all from one
+/// context, so they all describe the same moment.
+pub struct RoundContext {
+    pub round: round::Model,
+    pub data: Arc<RoundData>,
+    pub previous_round: Option<round::Model>,
+    previous: Option<Arc<RoundData>>,
+    version: entity::survey_version::Model,
+}
+
+pub async fn round_context(
+    state: &AppState,
+    round: &round::Model,
+) -> Result<RoundContext, DbError> {
+    let data = round_data(state, round).await?;
+    let previous_round = benchmarks::previous_round(&state.db.conn, round).await?;
+    let previous = match &previous_round {
+        Some(prev) => Some(round_data(state, prev).await?),
+        None => None,
+    };
+    let version =
+        crate::store::surveys::find_version_by_id(&state.db.conn, round.survey_version_id)
+            .await?
+            .ok_or_else(|| {
+                DbError::Other(sea_orm::DbErr::RecordNotFound(format!(
+                    "survey version {}",
+                    round.survey_version_id
+                )))
+            })?;
+    Ok(RoundContext {
+        round: round.clone(),
+        data,
+        previous_round,
+        previous,
+        version,
+    })
+}
+
 /// The benchmark of `organisation` in `round`, from stored scores and answers.
 pub async fn organisation_benchmark(
     state: &AppState,
     round: &round::Model,
     organisation: entity::organisation::Model,
 ) -> Result<Result<OrganisationBenchmark, Missing>, DbError> {
-    let data = round_data(state, round).await?;
+    let context = round_context(state, round).await?;
+    benchmark_in(state, &context, organisation).await
+}
+
+/// The first benchmarks of a round read only their peer groups' answers, which is quick; this
+/// reads the rest of the round's in the background, once, so that later benchmarks (of other
+/// groups) find them in memory.
+fn read_all_answers_soon(state: &AppState, data: &Arc<RoundData>) {
+    if data.answers.get().is_some() || data.reading_all.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    let (state, data) = (state.clone(), data.clone());
+    tokio::spawn(async move {
+        if let Err(err) = data.answers(&state).await {
+            tracing::warn!(error.cause = %err, round.id = data.round.id, "could not read a round's answers");
+        }
+    });
+}
+
+/// The benchmark of `organisation` in the round of `context`.
+pub async fn benchmark_in(
+    state: &AppState,
+    context: &RoundContext,
+    organisation: entity::organisation::Model,
+) -> Result<Result<OrganisationBenchmark, Missing>, DbError> {
+    let data = &context.data;
     let Some(index) = data.index_of(organisation.id) else {
         return Ok(Err(Missing::NotSubmitted));
     };
-    let previous_round = benchmarks::previous_round(&state.db.conn, round).await?;
-    let previous_scores = match &previous_round {
-        Some(prev) => {
-            let prev_data = round_data(state, prev).await?;
-            prev_data
-                .index_of(organisation.id)
-                .map(|i| prev_data.submitted[i].scores.clone())
-        }
-        None => None,
-    };
+    let previous_scores = context.previous.as_ref().and_then(|prev| {
+        prev.index_of(organisation.id)
+            .map(|i| prev.submitted[i].scores.clone())
+    });
     let k = threshold(state);
     let choice = data.choose(index, k);
     let figures = data.figures(&choice);
@@ -395,19 +380,16 @@ pub async fn organisation_benchmark(
         k,
     );
     let mut questions = data.option_counts(state, &choice).await?.as_ref().clone();
-    if let Some(own) = data
-        .answers(state)
-        .await?
-        .get(&data.submitted[index].response_id)
-    {
+    if let Some(own) = data.answers_of(state, &[index]).await?.first() {
         mark_chosen(&mut questions, own);
     }
+    read_all_answers_soon(state, data);
     Ok(Ok(OrganisationBenchmark {
         data: data.clone(),
         organisation,
         benchmark,
         questions,
-        previous_round,
+        previous_round: context.previous_round.clone(),
     }))
 }
 
@@ -417,25 +399,26 @@ pub async fn organisation_report(
     round: &round::Model,
     organisation: entity::organisation::Model,
 ) -> Result<Result<crate::report::model::Report, Missing>, DbError> {
-    let found = match organisation_benchmark(state, round, organisation).await? {
+    let context = round_context(state, round).await?;
+    report_in(state, &context, organisation).await
+}
+
+/// An organisation's report model for the round of `context`.
+pub async fn report_in(
+    state: &AppState,
+    context: &RoundContext,
+    organisation: entity::organisation::Model,
+) -> Result<Result<crate::report::model::Report, Missing>, DbError> {
+    let found = match benchmark_in(state, context, organisation).await? {
         Ok(found) => found,
         Err(missing) => return Ok(Err(missing)),
     };
-    let version =
-        crate::store::surveys::find_version_by_id(&state.db.conn, round.survey_version_id)
-            .await?
-            .ok_or_else(|| {
-                DbError::Other(sea_orm::DbErr::RecordNotFound(format!(
-                    "survey version {}",
-                    round.survey_version_id
-                )))
-            })?;
     let inputs = crate::report::build::Inputs {
         definition: &found.data.definition,
-        definition_sha256: &version.sha256,
-        survey_version: version.version,
+        definition_sha256: &context.version.sha256,
+        survey_version: context.version.version,
         organisation: &found.organisation,
-        round,
+        round: &context.round,
         previous_round: found.previous_round.as_ref(),
         k: state.settings.disclosure_threshold,
     };
@@ -452,15 +435,9 @@ pub async fn round_summary(
     round: &round::Model,
 ) -> Result<crate::report::summary::SummaryReport, DbError> {
     let data = round_data(state, round).await?;
-    let members = data.members();
     let k = threshold(state);
-    let all = crate::domain::benchmark::statistics(&data.definition, &members, &Grouping::all(), k);
-    let by_kind = crate::domain::benchmark::statistics(
-        &data.definition,
-        &members,
-        &Grouping::of(&[crate::domain::peers::Attribute::Kind]),
-        k,
-    );
+    let all = data.statistics(&Grouping::all(), k);
+    let by_kind = data.statistics(&Grouping::of(&[crate::domain::peers::Attribute::Kind]), k);
     let progress = benchmarks::progress(&state.db.conn, round.id).await?;
     let version =
         crate::store::surveys::find_version_by_id(&state.db.conn, round.survey_version_id)

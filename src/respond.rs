@@ -142,7 +142,7 @@ pub async fn save(
     };
     let tx = state.db.begin_write().await?;
     let saved = match responses::save(
-        &tx,
+        &*tx,
         ctx.round.id,
         ctx.organisation.id,
         expected_revision,
@@ -155,7 +155,7 @@ pub async fn save(
         Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
     };
     if let Some(card) = &card {
-        responses::replace_scores(&tx, &saved, &ctx.definition, card).await?;
+        responses::replace_scores(&*tx, &saved, &ctx.definition, card).await?;
         let earlier: serde_json::Map<String, serde_json::Value> = ctx
             .answers
             .iter()
@@ -163,7 +163,7 @@ pub async fn save(
             .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
             .collect();
         audit::record(
-            &tx,
+            &*tx,
             audit::Event {
                 actor: &ctx.actor(),
                 action: "response.amend",
@@ -174,7 +174,7 @@ pub async fn save(
         )
         .await?;
     }
-    tx.commit().await.map_err(DbError::classify)?;
+    tx.commit().await?;
     Ok((saved, merged))
 }
 
@@ -201,7 +201,7 @@ pub async fn submit(
     let card = scoring::score(&ctx.definition, &ctx.answers);
     let tx = state.db.begin_write().await?;
     let submitted = match responses::submit(
-        &tx,
+        &*tx,
         ctx.round.id,
         ctx.organisation.id,
         expected_revision,
@@ -215,7 +215,7 @@ pub async fn submit(
         Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
     };
     audit::record(
-        &tx,
+        &*tx,
         audit::Event {
             actor: &ctx.actor(),
             action: "response.submit",
@@ -230,6 +230,6 @@ pub async fn submit(
         },
     )
     .await?;
-    tx.commit().await.map_err(DbError::classify)?;
+    tx.commit().await?;
     Ok(submitted)
 }

@@ -218,6 +218,9 @@ pub enum ReadRoute {
     Statistics,
 }
 
+/// Untimed requests that fill the cache before warm latencies are taken.
+pub const WARM_UP: usize = 50;
+
 pub struct Reader {
     pub http: reqwest::Client,
     pub admin_key: String,
@@ -246,7 +249,8 @@ impl Reader {
         Ok(at.elapsed())
     }
 
-    /// Warm latencies: `count` requests one after another, once the round is in the cache.
+    /// Warm latencies: `count` requests one after another (each for another organisation),
+    /// after [`WARM_UP`] untimed ones have filled the round's cache.
     pub async fn warm(
         &self,
         base: &str,
@@ -254,10 +258,13 @@ impl Reader {
         codes: &[String],
         count: usize,
     ) -> anyhow::Result<Vec<Duration>> {
-        self.read(base, route, &codes[0]).await?;
+        for code in codes.iter().cycle().take(WARM_UP) {
+            self.read(base, route, code).await?;
+        }
         let mut out = Vec::with_capacity(count);
         for i in 0..count {
-            out.push(self.read(base, route, &codes[i % codes.len()]).await?);
+            let code = &codes[(WARM_UP + i) % codes.len()];
+            out.push(self.read(base, route, code).await?);
         }
         out.sort();
         Ok(out)

@@ -10,6 +10,8 @@ pub enum Target {
     None,
     AtMost(f64),
     AtLeast(f64),
+    /// None at all (a count of failures).
+    Zero,
 }
 
 impl Target {
@@ -19,6 +21,7 @@ impl Target {
             _ if value.is_nan() => Some(false),
             Target::AtMost(limit) => Some(value < limit),
             Target::AtLeast(floor) => Some(value >= floor),
+            Target::Zero => Some(value == 0.0),
         }
     }
 }
@@ -55,6 +58,7 @@ impl Unit {
             Target::None => "—".to_owned(),
             Target::AtMost(v) => format!("< {}", self.show(v)),
             Target::AtLeast(v) => format!("≥ {}", self.show(v)),
+            Target::Zero => "0".to_owned(),
         }
     }
 }

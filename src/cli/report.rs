@@ -1,7 +1,7 @@
 //! `soundings report` and `soundings reports`: board reports as PDF files, one or a whole round.
 
 use crate::api::reports::report_html;
-use crate::benchmarks::{Missing, organisation_report, round_data};
+use crate::benchmarks::{Missing, organisation_report, report_in, round_context};
 use crate::config::Settings;
 use crate::startup::app_state;
 use crate::state::AppState;
@@ -9,6 +9,7 @@ use crate::store::{organisations, rounds};
 use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -94,7 +95,9 @@ pub async fn all(database_url: &str, args: ReportsArgs) -> anyhow::Result<()> {
     let round = find_round(&state, &args.round).await?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let data = round_data(&state, &round).await?;
+    // Every report comes from one snapshot of the round, read once.
+    let context = round_context(&state, &round).await?;
+    let data = context.data.clone();
     let total = data.submitted.len();
     if total == 0 {
         bail!("round {} has no submitted responses yet", round.code);
@@ -110,13 +113,18 @@ pub async fn all(database_url: &str, args: ReportsArgs) -> anyhow::Result<()> {
     bar.set_message("Rendering reports");
     let limit = Arc::new(tokio::sync::Semaphore::new(jobs));
     let mut tasks = tokio::task::JoinSet::new();
+    let codes: Vec<String> = data.submitted.iter().map(|s| s.code.clone()).collect();
+    let mut orgs: HashMap<i32, entity::organisation::Model> =
+        organisations::find_by_codes(&state.db.conn, &codes)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
     for submitted in &data.submitted {
-        let Some(org) =
-            organisations::find_by_id(&state.db.conn, submitted.organisation_id).await?
-        else {
+        let Some(org) = orgs.remove(&submitted.organisation_id) else {
             continue;
         };
-        let report = match organisation_report(&state, &round, org).await? {
+        let report = match report_in(&state, &context, org).await? {
             Ok(report) => report,
             Err(Missing::NotSubmitted) => continue,
         };

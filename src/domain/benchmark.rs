@@ -2,11 +2,12 @@
 //! computed from the scores stored at submission (never by re-scoring). Every figure about a group
 //! passes through [`Threshold::disclose`], so nothing about fewer than k organisations escapes.
 
-use super::answers::{Answers, visible_questions};
+use super::answers::Answers;
 use super::definition::{Definition, Question, QuestionKind};
 use super::peers::{Choice, Disclosed, GroupKey, Grouping, OrgAttributes, Threshold, choose_group};
 use super::stats::{Summary, percentile_rank, quartile_of, summarise};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The key of the overall score among the dimension scores.
@@ -254,13 +255,19 @@ pub fn choice_options(q: &Question) -> Option<Vec<(String, String)>> {
 
 /// The option values an answer chose (one, several, or a scale point as text).
 fn chosen_values(answers: &Answers, key: &str) -> Vec<String> {
+    answers.get(key).map_or_else(Vec::new, |answer| {
+        chosen(answer).into_iter().map(Cow::into_owned).collect()
+    })
+}
+
+/// The values an answer chose, written as option values are.
+fn chosen(answer: &super::answers::AnswerValue) -> Vec<Cow<'_, str>> {
     use super::answers::AnswerValue;
-    match answers.get(key) {
-        Some(AnswerValue::Choices(values)) => values.clone(),
-        Some(AnswerValue::Text(t)) => vec![t.clone()],
-        Some(AnswerValue::Integer(n)) => vec![n.to_string()],
-        Some(AnswerValue::Number(x)) => vec![x.to_string()],
-        None => vec![],
+    match answer {
+        AnswerValue::Choices(values) => values.iter().map(|v| Cow::Borrowed(v.as_str())).collect(),
+        AnswerValue::Text(t) => vec![Cow::Borrowed(t.as_str())],
+        AnswerValue::Integer(n) => vec![Cow::Owned(n.to_string())],
+        AnswerValue::Number(x) => vec![Cow::Owned(x.to_string())],
     }
 }
 
@@ -285,45 +292,44 @@ pub fn count_options(
     group: &[&Answers],
     threshold: Threshold,
 ) -> Vec<QuestionComparison> {
-    use std::collections::HashSet;
-    // Which questions each member was asked, worked out once per member.
-    let asked: Vec<HashSet<&str>> = group
+    use super::answers::{controllers, visible_flags};
+    // Which questions each member was asked, worked out once per member: one flag per question.
+    let controllers = controllers(def);
+    let asked: Vec<Vec<bool>> = group
         .iter()
-        .map(|a| {
-            visible_questions(def, a)
-                .into_iter()
-                .map(|q| q.key.as_str())
-                .collect()
-        })
+        .map(|a| visible_flags(def, &controllers, a))
         .collect();
     let mut out = Vec::new();
-    for q in def.questions() {
+    for (at, q) in def.questions().enumerate() {
         let Some(options) = choice_options(q) else {
             continue;
         };
         let mut n = 0;
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut counts = vec![0usize; options.len()];
         for (a, shown) in group.iter().zip(&asked) {
-            if !a.contains_key(&q.key) || !shown.contains(q.key.as_str()) {
+            if !shown[at] {
                 continue;
             }
+            let Some(answer) = a.get(&q.key) else {
+                continue;
+            };
             n += 1;
-            for v in chosen_values(a, &q.key) {
-                *counts.entry(v).or_default() += 1;
+            for value in chosen(answer) {
+                if let Some(i) = options.iter().position(|(v, _)| *v == *value) {
+                    counts[i] += 1;
+                }
             }
         }
         let answered = threshold.disclose(n, || n);
         let options = options
             .into_iter()
-            .map(|(value, label)| {
-                let count = counts.get(&value).copied().unwrap_or(0);
-                OptionShare {
-                    chosen: false,
-                    count: answered.value.map(|_| count),
-                    share: answered.value.map(|n| count as f64 / n as f64),
-                    value,
-                    label,
-                }
+            .zip(counts)
+            .map(|((value, label), count)| OptionShare {
+                chosen: false,
+                count: answered.value.map(|_| count),
+                share: answered.value.map(|n| count as f64 / n as f64),
+                value,
+                label,
             })
             .collect();
         out.push(QuestionComparison {

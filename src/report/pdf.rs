@@ -17,6 +17,9 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use printpdf::{Mm, PdfDocument, PdfPage, PdfParseErrorSeverity, PdfSaveOptions};
 
 use crate::report::model::Report;
@@ -159,9 +162,67 @@ fn save(doc: &PdfDocument) -> Result<Vec<u8>, PdfError> {
             info.remove(key);
         }
     }
-    pdf.compress();
+    compress(&mut pdf)?;
     let mut bytes = Vec::with_capacity(64 * 1024);
     pdf.save_to(&mut bytes)
         .map_err(|e| PdfError::Write(e.to_string()))?;
     Ok(bytes)
+}
+
+/// Deflates every stream, as lopdf's own `compress` would but at zlib's default level rather
+/// than its best: that was most of the time a report took, for files a few per cent larger. The
+/// font programs, which are the largest streams and the same in most reports (a subset of the
+/// same characters), are deflated once per process and reused. The output depends only on the
+/// input, so the same report still gives the same bytes.
+fn compress(pdf: &mut lopdf::Document) -> Result<(), PdfError> {
+    for object in pdf.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        // Only embedded font programs carry `Length1`.
+        let compressed = if stream.dict.get(b"Length1").is_ok() {
+            deflate_cached(&stream.content)?
+        } else {
+            Arc::new(deflate(&stream.content)?)
+        };
+        // As lopdf does: keep a stream that deflating would not make smaller as it is.
+        if compressed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(compressed.as_ref().clone());
+        }
+    }
+    Ok(())
+}
+
+fn deflate(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(bytes.len() / 2),
+        flate2::Compression::default(),
+    );
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| PdfError::Write(e.to_string()))
+}
+
+/// Deflated font programs by their bytes. Bounded: once full, new programs are deflated but not
+/// kept (a run of reports uses a handful of distinct subsets).
+fn deflate_cached(bytes: &[u8]) -> Result<Arc<Vec<u8>>, PdfError> {
+    const KEEP: usize = 256;
+    type Deflated = HashMap<Vec<u8>, Arc<Vec<u8>>>;
+    static CACHE: LazyLock<Mutex<Deflated>> = LazyLock::new(Mutex::default);
+    if let Some(found) = CACHE.lock().ok().and_then(|c| c.get(bytes).cloned()) {
+        return Ok(found);
+    }
+    let compressed = Arc::new(deflate(bytes)?);
+    if let Ok(mut cache) = CACHE.lock()
+        && cache.len() < KEEP
+    {
+        cache.insert(bytes.to_vec(), compressed.clone());
+    }
+    Ok(compressed)
 }

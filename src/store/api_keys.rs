@@ -66,12 +66,13 @@ pub async fn find_active_by_hash(
     db: &impl ConnectionTrait,
     hash: &str,
 ) -> Result<Option<ApiKey>, DbError> {
-    let found = api_key::Entity::find()
-        .filter(api_key::Column::SecretHash.eq(hash))
-        .filter(api_key::Column::RevokedAt.is_null())
-        .one(db)
-        .await
-        .map_err(DbError::classify)?;
+    let found = super::unique(
+        api_key::Entity::find()
+            .filter(api_key::Column::SecretHash.eq(hash))
+            .filter(api_key::Column::RevokedAt.is_null()),
+        db,
+    )
+    .await?;
     found.map(ApiKey::try_from).transpose()
 }
 

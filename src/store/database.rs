@@ -7,6 +7,7 @@ use sea_orm::{
     IsolationLevel, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A failure to reach or use the database, told apart so callers can answer 503 rather than 500.
@@ -77,6 +78,10 @@ pub struct Database {
     /// For SQLite, the file behind the pool: an open connection keeps working on a deleted file, so
     /// readiness also checks that the file is still where it should be.
     sqlite_file: Option<PathBuf>,
+    /// SQLite takes one writer at a time. Writers of this process queue here, in order, rather
+    /// than in SQLite's busy handler, which polls with sleeps of up to 100 ms and so gives a
+    /// burst of writers latencies of hundreds of milliseconds. `None` for PostgreSQL.
+    write_lock: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Database {
@@ -85,7 +90,7 @@ impl Database {
         let url = &settings.url;
         let mut options = ConnectOptions::new(url.clone());
         options
-            .max_connections(settings.max_connections)
+            .max_connections(pool_size(settings))
             .min_connections(0)
             .connect_timeout(settings.acquire_timeout)
             .acquire_timeout(settings.acquire_timeout)
@@ -103,7 +108,12 @@ impl Database {
         let conn = sea_orm::Database::connect(options)
             .await
             .map_err(DbError::classify)?;
-        Ok(Self { conn, sqlite_file })
+        let write_lock = is_sqlite(url).then(Arc::default);
+        Ok(Self {
+            conn,
+            sqlite_file,
+            write_lock,
+        })
     }
 
     /// Brings the schema up to date. Running it again changes nothing.
@@ -137,19 +147,25 @@ impl Database {
         }
     }
 
-    /// Starts a transaction that is going to write. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`, waiting up to the busy timeout): a transaction that reads first and
-    /// writes later would otherwise fail with "database is locked" whenever another connection
-    /// wrote in between, since SQLite cannot wait for a lock to upgrade. On PostgreSQL it is a
-    /// plain `BEGIN`.
-    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbError> {
-        self.conn
+    /// Starts a transaction that is going to write. On SQLite it waits its turn among this
+    /// process's writers and then takes the database's write lock at once (`BEGIN IMMEDIATE`):
+    /// a transaction that reads first and writes later would otherwise fail with "database is
+    /// locked" whenever another connection wrote in between, since SQLite cannot wait for a
+    /// lock to be upgraded. On PostgreSQL it is a plain `BEGIN`.
+    pub async fn begin_write(&self) -> Result<WriteTransaction, DbError> {
+        let turn = match &self.write_lock {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self
+            .conn
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..TransactionOptions::default()
             })
             .await
-            .map_err(DbError::classify)
+            .map_err(DbError::classify)?;
+        Ok(WriteTransaction { tx, _turn: turn })
     }
 
     /// Starts a read-only transaction whose reads all see one snapshot of the database
@@ -174,6 +190,46 @@ impl Database {
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }
+}
+
+/// How many connections to open. SQLite writes one at a time and reads on the CPU, so more
+/// connections than twice the cores only add memory (each has a thread, a page cache and a
+/// statement cache of its own); PostgreSQL gets what the settings ask.
+fn pool_size(settings: &DatabaseSettings) -> u32 {
+    if is_sqlite(&settings.url) {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let cap = u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4);
+        settings.max_connections.min(cap)
+    } else {
+        settings.max_connections
+    }
+}
+
+/// A transaction from [`Database::begin_write`]; use it as `&*tx` where a connection is asked
+/// for. Dropping it without [`WriteTransaction::commit`] rolls it back.
+pub struct WriteTransaction {
+    tx: DatabaseTransaction,
+    /// Held until the transaction ends (SQLite only).
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTransaction {
+    pub async fn commit(self) -> Result<(), DbError> {
+        self.tx.commit().await.map_err(DbError::classify)
+    }
+}
+
+impl std::ops::Deref for WriteTransaction {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+/// Whether `url` is SQLite, in a file or in memory.
+fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
 }
 
 /// The file behind a `sqlite:` URL, or `None` for other databases and in-memory SQLite.

@@ -90,10 +90,11 @@ pub async fn find_active_with_context(
         .filter(invitation::Column::RevokedAt.is_null())
         .find_also_related(round::Entity)
         .find_also_related(organisation::Entity)
-        .one(db)
+        .all(db)
         .await
         .map_err(DbError::classify)?;
-    Ok(match found {
+    // `all`, not `one`: see [`super::unique`]; the hash is unique.
+    Ok(match found.into_iter().next() {
         Some((invitation, Some(round), Some(organisation))) => {
             Some((invitation, round, organisation))
         }

@@ -13,4 +13,19 @@ pub mod rounds;
 pub mod shares;
 pub mod surveys;
 
-pub use database::{Database, DbError};
+pub use database::{Database, DbError, WriteTransaction};
+
+/// The row a query on a unique key finds. sea-orm's `one` adds `LIMIT ?`, and SQLite compiles a
+/// statement whose LIMIT is a bound parameter afresh every time it runs (the value could change
+/// the plan), which costs more than such a lookup itself; a unique key needs no limit.
+pub(crate) async fn unique<E: sea_orm::EntityTrait>(
+    select: sea_orm::Select<E>,
+    db: &impl sea_orm::ConnectionTrait,
+) -> Result<Option<E::Model>, DbError> {
+    Ok(select
+        .all(db)
+        .await
+        .map_err(DbError::classify)?
+        .into_iter()
+        .next())
+}

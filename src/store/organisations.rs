@@ -62,21 +62,18 @@ pub async fn find_by_code(
     db: &impl ConnectionTrait,
     code: &str,
 ) -> Result<Option<organisation::Model>, DbError> {
-    organisation::Entity::find()
-        .filter(organisation::Column::Code.eq(code))
-        .one(db)
-        .await
-        .map_err(DbError::classify)
+    super::unique(
+        organisation::Entity::find().filter(organisation::Column::Code.eq(code)),
+        db,
+    )
+    .await
 }
 
 pub async fn find_by_id(
     db: &impl ConnectionTrait,
     id: i32,
 ) -> Result<Option<organisation::Model>, DbError> {
-    organisation::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .map_err(DbError::classify)
+    super::unique(organisation::Entity::find_by_id(id), db).await
 }
 
 /// The organisations with these codes (those that exist).

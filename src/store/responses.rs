@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use entity::{answer, response, score};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TryInsertResult,
 };
 
 /// The key under which the overall score is stored beside the dimension scores.
@@ -20,12 +21,13 @@ pub async fn find(
     round_id: i32,
     organisation_id: i32,
 ) -> Result<Option<response::Model>, DbError> {
-    response::Entity::find()
-        .filter(response::Column::RoundId.eq(round_id))
-        .filter(response::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await
-        .map_err(DbError::classify)
+    super::unique(
+        response::Entity::find()
+            .filter(response::Column::RoundId.eq(round_id))
+            .filter(response::Column::OrganisationId.eq(organisation_id)),
+        db,
+    )
+    .await
 }
 
 /// The stored answers of a response, by question key.
@@ -39,39 +41,48 @@ pub async fn answers(db: &impl ConnectionTrait, response_id: i32) -> Result<Answ
     parse_answers(response_id, rows)
 }
 
-/// An organisation's response in a round and its answers, in one query.
+/// An organisation's response in a round and its answers. Two lean queries rather than one
+/// join: a join repeats (and the driver decodes) the response's columns on every answer's row.
 pub async fn find_with_answers(
     db: &impl ConnectionTrait,
     round_id: i32,
     organisation_id: i32,
 ) -> Result<(Option<response::Model>, Answers), DbError> {
-    let found = response::Entity::find()
-        .filter(response::Column::RoundId.eq(round_id))
-        .filter(response::Column::OrganisationId.eq(organisation_id))
-        .find_with_related(answer::Entity)
+    let Some(response) = find(db, round_id, organisation_id).await? else {
+        return Ok((None, Answers::new()));
+    };
+    let rows: Vec<(String, String)> = answer::Entity::find()
+        .select_only()
+        .column(answer::Column::QuestionKey)
+        .column(answer::Column::Value)
+        .filter(answer::Column::ResponseId.eq(response.id))
+        .into_tuple()
         .all(db)
         .await
         .map_err(DbError::classify)?;
-    match found.into_iter().next() {
-        Some((response, rows)) => {
-            let answers = parse_answers(response.id, rows)?;
-            Ok((Some(response), answers))
-        }
-        None => Ok((None, Answers::new())),
-    }
+    let answers = rows
+        .into_iter()
+        .map(|(question_key, value)| parse_answer_value(response.id, question_key, &value))
+        .collect::<Result<Answers, DbError>>()?;
+    Ok((Some(response), answers))
+}
+
+fn parse_answer_value(
+    response_id: i32,
+    question_key: String,
+    value: &str,
+) -> Result<(String, AnswerValue), DbError> {
+    let value: AnswerValue = serde_json::from_str(value).map_err(|e| {
+        DbError::Other(sea_orm::DbErr::Custom(format!(
+            "stored answer {question_key} of response {response_id} is not valid: {e}"
+        )))
+    })?;
+    Ok((question_key, value))
 }
 
 fn parse_answers(response_id: i32, rows: Vec<answer::Model>) -> Result<Answers, DbError> {
     rows.into_iter()
-        .map(|row| {
-            let value: AnswerValue = serde_json::from_str(&row.value).map_err(|e| {
-                DbError::Other(sea_orm::DbErr::Custom(format!(
-                    "stored answer {} of response {response_id} is not valid: {e}",
-                    row.question_key
-                )))
-            })?;
-            Ok((row.question_key, value))
-        })
+        .map(|row| parse_answer_value(response_id, row.question_key, &row.value))
         .collect()
 }
 
@@ -96,12 +107,9 @@ pub async fn save(
 ) -> Result<Write, DbError> {
     let now = Utc::now();
     let saved = if expected_revision == 0 {
-        if let Some(existing) = find(db, round_id, organisation_id).await? {
-            return Ok(Write::Stale {
-                current_revision: existing.revision,
-            });
-        }
-        let inserted = response::ActiveModel {
+        // One statement: the row is created unless another save created it first, in which case
+        // nothing is written (and, on PostgreSQL, the transaction is not spoilt by an error).
+        let inserted = response::Entity::insert(response::ActiveModel {
             round_id: Set(round_id),
             organisation_id: Set(organisation_id),
             status: Set("in_progress".to_owned()),
@@ -111,19 +119,16 @@ pub async fn save(
             submitted_at: Set(None),
             submitted_by: Set(None),
             ..Default::default()
-        }
-        .insert(db)
-        .await;
-        match inserted.map_err(DbError::classify) {
-            Ok(model) => model,
-            // Another save created the response between the check above and this insert. The
-            // failed insert has spoilt the transaction on PostgreSQL, so do not query again here.
-            Err(DbError::Conflict(_)) => {
-                return Ok(Write::Stale {
-                    current_revision: 1,
-                });
-            }
-            Err(other) => return Err(other),
+        })
+        .on_conflict_do_nothing_on([response::Column::RoundId, response::Column::OrganisationId])
+        // `_many`: on a conflict RETURNING gives no row, which the single-row form reports as
+        // an error rather than as a conflict.
+        .exec_with_returning_many(db)
+        .await
+        .map_err(DbError::classify)?;
+        match inserted {
+            TryInsertResult::Inserted(mut rows) if !rows.is_empty() => rows.swap_remove(0),
+            _ => return stale(db, round_id, organisation_id).await,
         }
     } else {
         match bump(db, round_id, organisation_id, expected_revision, now, None).await? {
@@ -161,18 +166,15 @@ pub async fn submit(
     Ok(done)
 }
 
-/// Stores a response's scores, replacing any earlier ones (an amendment re-scores).
+/// Stores a response's scores, replacing any earlier ones (an amendment re-scores). A round's
+/// definition never changes once responses exist, so a response is always scored on the same
+/// dimensions and one upsert replaces every earlier score.
 pub async fn replace_scores(
     db: &impl ConnectionTrait,
     response: &response::Model,
     definition: &Definition,
     card: &ScoreCard,
 ) -> Result<(), DbError> {
-    score::Entity::delete_many()
-        .filter(score::Column::ResponseId.eq(response.id))
-        .exec(db)
-        .await
-        .map_err(DbError::classify)?;
     let mut rows: Vec<score::ActiveModel> = card
         .dimensions
         .iter()
@@ -194,7 +196,12 @@ pub async fn replace_scores(
         ..Default::default()
     });
     score::Entity::insert_many(rows)
-        .exec(db)
+        .on_conflict(
+            OnConflict::columns([score::Column::ResponseId, score::Column::Dimension])
+                .update_columns([score::Column::Score, score::Column::Level])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
         .await
         .map_err(DbError::classify)?;
     Ok(())

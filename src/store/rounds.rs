@@ -36,21 +36,18 @@ pub async fn create(db: &impl ConnectionTrait, new: NewRound<'_>) -> Result<roun
 }
 
 pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<Option<round::Model>, DbError> {
-    round::Entity::find()
-        .filter(round::Column::Code.eq(code))
-        .one(db)
-        .await
-        .map_err(DbError::classify)
+    super::unique(
+        round::Entity::find().filter(round::Column::Code.eq(code)),
+        db,
+    )
+    .await
 }
 
 pub async fn find_by_id(
     db: &impl ConnectionTrait,
     id: i32,
 ) -> Result<Option<round::Model>, DbError> {
-    round::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .map_err(DbError::classify)
+    super::unique(round::Entity::find_by_id(id), db).await
 }
 
 /// Rounds in the order they opened, optionally of one survey only.

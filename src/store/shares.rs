@@ -38,11 +38,11 @@ pub async fn find_by_hash(
     db: &impl ConnectionTrait,
     hash: &str,
 ) -> Result<Option<report_share::Model>, DbError> {
-    report_share::Entity::find()
-        .filter(report_share::Column::SecretHash.eq(hash))
-        .one(db)
-        .await
-        .map_err(DbError::classify)
+    super::unique(
+        report_share::Entity::find().filter(report_share::Column::SecretHash.eq(hash)),
+        db,
+    )
+    .await
 }
 
 pub async fn list(

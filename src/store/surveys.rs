@@ -25,21 +25,18 @@ pub async fn create(
 }
 
 pub async fn find(db: &impl ConnectionTrait, slug: &str) -> Result<Option<survey::Model>, DbError> {
-    survey::Entity::find()
-        .filter(survey::Column::Slug.eq(slug))
-        .one(db)
-        .await
-        .map_err(DbError::classify)
+    super::unique(
+        survey::Entity::find().filter(survey::Column::Slug.eq(slug)),
+        db,
+    )
+    .await
 }
 
 pub async fn find_by_id(
     db: &impl ConnectionTrait,
     id: i32,
 ) -> Result<Option<survey::Model>, DbError> {
-    survey::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .map_err(DbError::classify)
+    super::unique(survey::Entity::find_by_id(id), db).await
 }
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<survey::Model>, DbError> {
@@ -68,22 +65,20 @@ pub async fn find_version(
     survey_id: i32,
     version: i32,
 ) -> Result<Option<survey_version::Model>, DbError> {
-    survey_version::Entity::find()
-        .filter(survey_version::Column::SurveyId.eq(survey_id))
-        .filter(survey_version::Column::Version.eq(version))
-        .one(db)
-        .await
-        .map_err(DbError::classify)
+    super::unique(
+        survey_version::Entity::find()
+            .filter(survey_version::Column::SurveyId.eq(survey_id))
+            .filter(survey_version::Column::Version.eq(version)),
+        db,
+    )
+    .await
 }
 
 pub async fn find_version_by_id(
     db: &impl ConnectionTrait,
     id: i32,
 ) -> Result<Option<survey_version::Model>, DbError> {
-    survey_version::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .map_err(DbError::classify)
+    super::unique(survey_version::Entity::find_by_id(id), db).await
 }
 
 /// What saving a draft did.

@@ -129,15 +129,12 @@ impl ResearchApi {
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
         let data = round_data(&state, &round).await?;
-        let rows: Vec<StatisticsRow> = benchmark::statistics(
-            &data.definition,
-            &data.members(),
-            &grouping,
-            threshold(&state),
-        )
-        .into_iter()
-        .map(statistics_row)
-        .collect();
+        let rows: Vec<StatisticsRow> = data
+            .statistics(&grouping, threshold(&state))
+            .iter()
+            .cloned()
+            .map(statistics_row)
+            .collect();
         Ok(table(req, rows))
     }
 
@@ -234,12 +231,11 @@ impl ResearchApi {
         let mut rows = Vec::new();
         for round in rounds::list(&state.db.conn, Some(survey.id)).await? {
             let data = round_data(&state, &round).await?;
-            for g in benchmark::statistics(
-                &data.definition,
-                &data.members(),
-                &grouping,
-                threshold(&state),
-            ) {
+            for g in data
+                .statistics(&grouping, threshold(&state))
+                .iter()
+                .cloned()
+            {
                 rows.push(TrendRow {
                     round: round.code.clone(),
                     round_name: round.name.clone(),

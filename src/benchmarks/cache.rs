@@ -1,0 +1,178 @@
+//! The per-process cache of rounds' data: each round's [`RoundData`] with the [`Fingerprint`] of
+//! the database snapshot it was read from. Every use compares the fingerprint with the
+//! database's; when it has moved, only the responses whose revision changed are read again (in
+//! one snapshot), and everything else, answers included, is shared with the previous entry.
+
+use super::RoundData;
+use crate::domain::answers::Answers;
+use crate::domain::definition::Definition;
+use crate::state::AppState;
+use crate::store::DbError;
+use crate::store::benchmarks::{self, Fingerprint, Submitted};
+use entity::round;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The answers of a round's submitted responses, by response id. Each response's answers are
+/// shared, so that a refreshed round reuses those that did not change instead of copying them.
+#[derive(Clone, Default)]
+pub struct AnswersByResponse(HashMap<i32, Arc<Answers>>);
+
+impl AnswersByResponse {
+    pub fn get(&self, response_id: &i32) -> Option<&Answers> {
+        self.0.get(response_id).map(Arc::as_ref)
+    }
+
+    /// One response's answers, shared (empty if it has none).
+    pub(super) fn shared(&self, response_id: &i32) -> Arc<Answers> {
+        self.0.get(response_id).cloned().unwrap_or_default()
+    }
+
+    pub(super) fn from_loaded(loaded: HashMap<i32, Answers>) -> Self {
+        AnswersByResponse(loaded.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+/// A round's data and the fingerprint it was loaded at.
+type Entry = (Fingerprint, Arc<RoundData>);
+
+/// Rounds' data by round id. One request at a time (re)loads a round, so a burst of requests
+/// after a submission does the work once.
+#[derive(Clone, Default)]
+pub struct RoundCache {
+    entries: Arc<Mutex<HashMap<i32, Entry>>>,
+    loading: Arc<Mutex<HashMap<i32, Arc<tokio::sync::Mutex<()>>>>>,
+}
+
+impl RoundCache {
+    fn get(&self, round_id: i32) -> Option<Entry> {
+        self.entries
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&round_id).cloned())
+    }
+
+    fn put(&self, round_id: i32, entry: Entry) {
+        if let Ok(mut m) = self.entries.lock() {
+            m.insert(round_id, entry);
+        }
+    }
+
+    fn loading_lock(&self, round_id: i32) -> Arc<tokio::sync::Mutex<()>> {
+        match self.loading.lock() {
+            Ok(mut m) => m.entry(round_id).or_default().clone(),
+            Err(_) => Arc::default(),
+        }
+    }
+}
+
+/// The round's submitted data, from the cache when nothing has changed since it was loaded.
+pub async fn round_data(state: &AppState, round: &round::Model) -> Result<Arc<RoundData>, DbError> {
+    let current = |fingerprint: &Fingerprint| {
+        state
+            .rounds
+            .get(round.id)
+            .filter(|(seen, data)| {
+                seen == fingerprint && data.round.survey_version_id == round.survey_version_id
+            })
+            .map(|(_, data)| data)
+    };
+    let fingerprint = benchmarks::fingerprint(&state.db.conn, round.id).await?;
+    if let Some(data) = current(&fingerprint) {
+        return Ok(data);
+    }
+    let lock = state.rounds.loading_lock(round.id);
+    let _loading = lock.lock().await;
+    // Another request may have brought the round up to date while this one waited.
+    let fingerprint = benchmarks::fingerprint(&state.db.conn, round.id).await?;
+    if let Some(data) = current(&fingerprint) {
+        return Ok(data);
+    }
+    let definition = state
+        .definitions
+        .get(&state.db, round.survey_version_id)
+        .await?;
+    let previous = state.rounds.get(round.id);
+    let tx = state.db.begin_snapshot().await?;
+    // Read again inside the snapshot: the entry is labelled with the fingerprint of exactly the
+    // data it holds, so a write that lands meanwhile is seen by the next request.
+    let fingerprint = benchmarks::fingerprint(&tx, round.id).await?;
+    let data = match previous {
+        Some((seen, old))
+            if seen.organisations_changed == fingerprint.organisations_changed
+                && old.round.survey_version_id == round.survey_version_id =>
+        {
+            refresh(&tx, round, definition, &old).await?
+        }
+        _ => {
+            let submitted = benchmarks::submitted(&tx, round.id).await?;
+            RoundData::new(round.clone(), definition, submitted, None, HashMap::new())
+        }
+    };
+    tx.commit().await.map_err(DbError::classify)?;
+    let data = Arc::new(data);
+    state.rounds.put(round.id, (fingerprint, data.clone()));
+    Ok(data)
+}
+
+/// The round's data from `old`, with the responses whose revision has moved since (new
+/// submissions and amendments) read again, and those no longer submitted dropped. Answers are
+/// carried over only if `old` had loaded them.
+async fn refresh(
+    db: &impl sea_orm::ConnectionTrait,
+    round: &round::Model,
+    definition: Arc<Definition>,
+    old: &RoundData,
+) -> Result<RoundData, DbError> {
+    let now: HashMap<i32, i32> = benchmarks::submitted_revisions(db, round.id)
+        .await?
+        .into_iter()
+        .collect();
+    let changed: Vec<i32> = now
+        .iter()
+        .filter(|(id, revision)| old.revision_of(**id) != Some(**revision))
+        .map(|(id, _)| *id)
+        .collect();
+    let fresh = benchmarks::submitted_among(db, round.id, &changed).await?;
+    let mut submitted: Vec<Submitted> = old
+        .submitted
+        .iter()
+        .filter(|s| now.contains_key(&s.response_id) && !changed.contains(&s.response_id))
+        .cloned()
+        .chain(fresh)
+        .collect();
+    submitted.sort_by(|a, b| a.code.cmp(&b.code));
+    let answers = match old.answers.get() {
+        Some(loaded) => {
+            let mut answers = AnswersByResponse(
+                loaded
+                    .0
+                    .iter()
+                    .filter(|(id, _)| now.contains_key(*id))
+                    .map(|(id, a)| (*id, a.clone()))
+                    .collect(),
+            );
+            for (id, given) in benchmarks::answers_of(db, &changed).await? {
+                answers.0.insert(id, Arc::new(given));
+            }
+            Some(answers)
+        }
+        None => None,
+    };
+    // Answers read for some responses only are kept for those that did not change.
+    let some_answers: HashMap<i32, Arc<Answers>> = match old.some_answers.lock() {
+        Ok(known) => known
+            .iter()
+            .filter(|(id, _)| now.contains_key(*id) && !changed.contains(*id))
+            .map(|(id, a)| (*id, a.clone()))
+            .collect(),
+        Err(_) => HashMap::new(),
+    };
+    Ok(RoundData::new(
+        round.clone(),
+        definition,
+        submitted,
+        answers,
+        some_answers,
+    ))
+}

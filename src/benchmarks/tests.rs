@@ -1,0 +1,240 @@
+//! The round cache never serves data that a later write changed: after each kind of write, what
+//! it holds equals what a fresh read of the database gives.
+
+use super::*;
+use crate::config::Settings;
+use crate::demo::seed::{DemoOptions, OPEN_ROUND, invitation_secret, seed};
+use crate::domain::answers::AnswerValue;
+use crate::domain::definition::QuestionKind;
+use crate::domain::organisation::OrganisationInput;
+use crate::respond::{self, Access};
+use crate::store::{organisations, rounds};
+
+const SEED: u64 = 1;
+const ORGANISATIONS: usize = 40;
+
+async fn demo() -> (tempfile::TempDir, AppState, round::Model) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("cache.sqlite").display()
+    );
+    let state = crate::startup::app_state(Settings::for_database(&url), String::new())
+        .await
+        .unwrap();
+    let options = DemoOptions {
+        seed: SEED,
+        organisations: ORGANISATIONS,
+    };
+    seed(&state.db, &options, &|_| {}).await.unwrap();
+    let round = rounds::find(&state.db.conn, OPEN_ROUND)
+        .await
+        .unwrap()
+        .unwrap();
+    (dir, state, round)
+}
+
+/// Each submitted response as (response id, revision, organisation's attributes, scores,
+/// answers), in response id order.
+type Snapshot = Vec<(i32, i32, OrgAttributes, BTreeMap<String, f64>, Answers)>;
+
+/// What the cache holds for the round, answers loaded.
+async fn held(state: &AppState, round: &round::Model) -> Snapshot {
+    let data = round_data(state, round).await.unwrap();
+    let answers = data.answers(state).await.unwrap();
+    let mut out: Snapshot = data
+        .submitted
+        .iter()
+        .map(|s| {
+            (
+                s.response_id,
+                s.revision,
+                s.attributes.clone(),
+                s.scores.clone(),
+                answers.get(&s.response_id).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.sort_by_key(|row| row.0);
+    out
+}
+
+/// What a fresh read of the database gives.
+async fn fresh(state: &AppState, round: &round::Model) -> Snapshot {
+    let db = &state.db.conn;
+    let mut answers = benchmarks::submitted_answers(db, round.id).await.unwrap();
+    let mut out: Snapshot = benchmarks::submitted(db, round.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| {
+            let given = answers.remove(&s.response_id).unwrap_or_default();
+            (s.response_id, s.revision, s.attributes, s.scores, given)
+        })
+        .collect();
+    out.sort_by_key(|row| row.0);
+    out
+}
+
+async fn open(state: &AppState, code: &str) -> respond::Context {
+    match respond::open(state, &invitation_secret(SEED, OPEN_ROUND, code))
+        .await
+        .unwrap()
+    {
+        Access::Found(ctx) => *ctx,
+        Access::NotFound => panic!("no link for {code}"),
+    }
+}
+
+/// A scale question no other question depends on: changing it changes nothing else.
+fn scale_question(definition: &Definition) -> (String, u32) {
+    definition
+        .questions()
+        .find_map(|q| match q.kind {
+            QuestionKind::Scale { points, .. }
+                if q.show_if.is_none()
+                    && definition
+                        .questions()
+                        .all(|o| o.show_if.as_ref().is_none_or(|s| s.question != q.key)) =>
+            {
+                Some((q.key.clone(), points))
+            }
+            _ => None,
+        })
+        .unwrap()
+}
+
+/// Moves one scale answer of `code`'s submitted response on by one, as a respondent would.
+async fn amend(state: &AppState, code: &str) {
+    let ctx = open(state, code).await;
+    let (key, points) = scale_question(&ctx.definition);
+    let now = match ctx.answers.get(&key) {
+        Some(AnswerValue::Integer(n)) => *n,
+        _ => 1,
+    };
+    let changed = now % i64::from(points) + 1;
+    assert!(
+        respond::save(
+            state,
+            &ctx,
+            ctx.revision(),
+            vec![(key, Some(AnswerValue::Integer(changed)))],
+        )
+        .await
+        .is_ok()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_amendment_is_read_again_and_nothing_else_goes_stale() {
+    let (_dir, state, round) = demo().await;
+    let before = held(&state, &round).await;
+    assert_eq!(before, fresh(&state, &round).await);
+
+    let code = round_data(&state, &round).await.unwrap().submitted[0]
+        .code
+        .clone();
+    amend(&state, &code).await;
+
+    let after = held(&state, &round).await;
+    assert_ne!(before, after, "the amendment must show");
+    assert_eq!(after, fresh(&state, &round).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_submission_joins_the_cached_round() {
+    let (_dir, state, round) = demo().await;
+    let before = held(&state, &round).await;
+    let definition = state
+        .definitions
+        .get(&state.db, round.survey_version_id)
+        .await
+        .unwrap();
+    let orgs = crate::demo::organisations(SEED, ORGANISATIONS);
+    // Find an organisation that has not submitted yet.
+    let mut pending = None;
+    for (o, d) in orgs
+        .iter()
+        .zip(crate::demo::responses(SEED, &definition, &orgs, 1))
+    {
+        let ctx = open(&state, &o.code).await;
+        if !ctx.is_submitted() {
+            pending = Some((ctx, d));
+            break;
+        }
+    }
+    let (ctx, complete) = pending.expect("the demo leaves some organisations unsubmitted");
+    let changes = complete
+        .answers
+        .into_iter()
+        .map(|(k, v)| (k, Some(v)))
+        .collect();
+    let Ok((saved, _)) = respond::save(&state, &ctx, ctx.revision(), changes).await else {
+        panic!("the save was refused");
+    };
+    let ctx = open(&state, &ctx.organisation.code).await;
+    assert!(respond::submit(&state, &ctx, saved.revision).await.is_ok());
+
+    let after = held(&state, &round).await;
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after, fresh(&state, &round).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisations_new_attributes_are_seen() {
+    let (_dir, state, round) = demo().await;
+    let before = held(&state, &round).await;
+    let data = round_data(&state, &round).await.unwrap();
+    let first = &data.submitted[0];
+    let org = organisations::find_by_id(&state.db.conn, first.organisation_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let kind = if org.kind == "acute" {
+        "ambulance"
+    } else {
+        "acute"
+    };
+    let input = OrganisationInput {
+        code: org.code.clone(),
+        name: org.name.clone(),
+        kind: kind.to_owned(),
+        region: org.region.clone(),
+        country: org.country.clone(),
+        size_band: org.size_band.clone(),
+    };
+    organisations::update(&state.db.conn, org, &input)
+        .await
+        .unwrap();
+
+    let after = held(&state, &round).await;
+    assert_ne!(before, after);
+    assert_eq!(after, fresh(&state, &round).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_read_for_one_peer_group_follow_an_amendment() {
+    let (_dir, state, round) = demo().await;
+    let data = round_data(&state, &round).await.unwrap();
+    let id = data.submitted[0].organisation_id;
+    let code = data.submitted[0].code.clone();
+    // What a benchmark of the first organisation's group reads (its own answers among them).
+    let index = data.index_of(id).unwrap();
+    data.answers_of(&state, &[index, 1, 2]).await.unwrap();
+    assert!(
+        data.answers.get().is_none(),
+        "only some responses' answers were read"
+    );
+    amend(&state, &code).await;
+
+    let data = round_data(&state, &round).await.unwrap();
+    let members: Vec<usize> = (0..data.submitted.len()).collect();
+    let held = data.answers_of(&state, &members).await.unwrap();
+    for (s, given) in data.submitted.iter().zip(held) {
+        let (_, stored) =
+            crate::store::responses::find_with_answers(&state.db.conn, round.id, s.organisation_id)
+                .await
+                .unwrap();
+        assert_eq!(*given, stored, "{}", s.code);
+    }
+}
