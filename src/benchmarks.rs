@@ -8,11 +8,11 @@
 //! worked out from the data (peer groups, their figures and option counts) is kept with it, so a
 //! bulk run of reports does each group's work once.
 
-use crate::domain::answers::Answers;
 use crate::domain::benchmark::{
-    GroupDimension, GroupFigures, Member, OrgBenchmark, QuestionComparison, assemble,
-    count_options, mark_chosen,
+    GroupDimension, GroupFigures, Member, OrgBenchmark, QuestionComparison, assemble, count_marked,
+    mark_chosen_in,
 };
+use crate::domain::choices::{ChoiceLayout, ChoiceMarks};
 use crate::domain::definition::Definition;
 use crate::domain::peers::{Choice, GroupKey, Grouping, OrgAttributes, Threshold, fallback_chain};
 use crate::state::AppState;
@@ -28,7 +28,10 @@ mod cache;
 #[cfg(test)]
 mod tests;
 
-pub use cache::{AnswersByResponse, RoundCache, round_data};
+pub use cache::{RoundCache, round_data};
+
+/// Choice marks by response id.
+pub type Marks = HashMap<i32, ChoiceMarks>;
 
 /// Statistics of every group of a grouping, for every dimension.
 type Statistics = Arc<Vec<GroupDimension>>;
@@ -45,11 +48,15 @@ pub struct RoundData {
     /// Positions in `submitted` by response id and by organisation id.
     by_response: HashMap<i32, usize>,
     by_organisation: HashMap<i32, usize>,
-    answers: OnceCell<AnswersByResponse>,
-    /// Answers of some responses, read as groups were asked about while `answers` was not
-    /// loaded: a benchmark needs its peer group's answers, not the whole round's.
-    some_answers: Mutex<HashMap<i32, Arc<Answers>>>,
-    /// Set once a background read of the whole round's answers has been started.
+    /// Where each choice question's marks lie (from `definition`).
+    pub layout: ChoiceLayout,
+    /// What comparisons need of every submitted response's answers, by response id (see
+    /// [`ChoiceMarks`]: about a hundred bytes a response); read on first use.
+    marks: OnceCell<Marks>,
+    /// Marks of some responses, read as groups were asked about while `marks` was not loaded:
+    /// a benchmark needs its peer group's, not the whole round's.
+    some_marks: Mutex<Marks>,
+    /// Set once a background read of the whole round's marks has been started.
     reading_all: AtomicBool,
     partitions: Mutex<HashMap<Grouping, Arc<Groups>>>,
     figures: Mutex<HashMap<GroupKey, Arc<GroupFigures>>>,
@@ -62,10 +69,11 @@ impl RoundData {
         round: round::Model,
         definition: Arc<Definition>,
         submitted: Vec<Submitted>,
-        answers: Option<AnswersByResponse>,
-        some_answers: HashMap<i32, Arc<Answers>>,
+        marks: Option<Marks>,
+        some_marks: Marks,
     ) -> Self {
         let attributes = submitted.iter().map(|s| s.attributes.clone()).collect();
+        let layout = ChoiceLayout::new(&definition);
         let by_response = submitted
             .iter()
             .enumerate()
@@ -83,8 +91,9 @@ impl RoundData {
             attributes,
             by_response,
             by_organisation,
-            answers: OnceCell::new_with(answers),
-            some_answers: Mutex::new(some_answers),
+            layout,
+            marks: OnceCell::new_with(marks),
+            some_marks: Mutex::new(some_marks),
             reading_all: AtomicBool::new(false),
             partitions: Mutex::default(),
             figures: Mutex::default(),
@@ -114,34 +123,36 @@ impl RoundData {
         self.by_organisation.get(&organisation_id).copied()
     }
 
-    /// The answers of every submitted response, by response id; loaded on first use, since only
-    /// question-level tables need them.
-    pub async fn answers(&self, state: &AppState) -> Result<&AnswersByResponse, DbError> {
-        self.answers
+    /// The marks of every submitted response, by response id; read on first use.
+    pub async fn marks(&self, state: &AppState) -> Result<&Marks, DbError> {
+        self.marks
             .get_or_try_init(|| async {
-                benchmarks::submitted_answers(&state.db.conn, self.round.id)
-                    .await
-                    .map(AnswersByResponse::from_loaded)
+                benchmarks::submitted_answers_as(&state.db.conn, self.round.id, |answers| {
+                    self.layout.marks(&self.definition, &answers)
+                })
+                .await
             })
             .await
     }
 
-    /// The answers of the members `members` (indices into `submitted`), in that order: from the
-    /// whole round's answers if they are loaded, otherwise read for just the members not read
-    /// before.
-    pub async fn answers_of(
+    /// The marks of the members `members` (indices into `submitted`), in that order: from the
+    /// whole round's if they are loaded, otherwise read for just the members not read before.
+    pub async fn marks_of(
         &self,
         state: &AppState,
         members: &[usize],
-    ) -> Result<Vec<Arc<Answers>>, DbError> {
+    ) -> Result<Vec<ChoiceMarks>, DbError> {
         let ids: Vec<i32> = members
             .iter()
             .map(|&i| self.submitted[i].response_id)
             .collect();
-        if let Some(all) = self.answers.get() {
-            return Ok(ids.iter().map(|id| all.shared(id)).collect());
+        if let Some(all) = self.marks.get() {
+            return Ok(ids
+                .iter()
+                .map(|id| all.get(id).cloned().unwrap_or_default())
+                .collect());
         }
-        let missing: Vec<i32> = match self.some_answers.lock() {
+        let missing: Vec<i32> = match self.some_marks.lock() {
             Ok(known) => ids
                 .iter()
                 .filter(|id| !known.contains_key(id))
@@ -152,14 +163,17 @@ impl RoundData {
         let loaded = if missing.is_empty() {
             HashMap::new()
         } else {
-            benchmarks::answers_of(&state.db.conn, &missing).await?
+            benchmarks::answers_of_as(&state.db.conn, &missing, |answers| {
+                self.layout.marks(&self.definition, &answers)
+            })
+            .await?
         };
         let mut known = self
-            .some_answers
+            .some_marks
             .lock()
             .map_err(|_| DbError::Other(sea_orm::DbErr::Custom("a lock was poisoned".into())))?;
-        for (id, given) in loaded {
-            known.entry(id).or_insert_with(|| Arc::new(given));
+        for (id, marks) in loaded {
+            known.entry(id).or_insert(marks);
         }
         Ok(ids
             .iter()
@@ -257,9 +271,14 @@ impl RoundData {
         {
             return Ok(found);
         }
-        let answers = self.answers_of(state, &choice.members).await?;
-        let group: Vec<&Answers> = answers.iter().map(Arc::as_ref).collect();
-        let counts = Arc::new(count_options(&self.definition, &group, threshold(state)));
+        let marks = self.marks_of(state, &choice.members).await?;
+        let group: Vec<&ChoiceMarks> = marks.iter().collect();
+        let counts = Arc::new(count_marked(
+            &self.definition,
+            &self.layout,
+            &group,
+            threshold(state),
+        ));
         if let Ok(mut m) = self.options.lock() {
             m.insert(choice.key.clone(), counts.clone());
         }
@@ -341,14 +360,14 @@ pub async fn organisation_benchmark(
 
 /// The first benchmarks of a round read only their peer groups' answers, which is quick; this
 /// reads the rest of the round's in the background, once, so that later benchmarks (of other
-/// groups) find them in memory.
-fn read_all_answers_soon(state: &AppState, data: &Arc<RoundData>) {
-    if data.answers.get().is_some() || data.reading_all.swap(true, Ordering::Relaxed) {
+/// groups) find their marks in memory.
+fn read_all_marks_soon(state: &AppState, data: &Arc<RoundData>) {
+    if data.marks.get().is_some() || data.reading_all.swap(true, Ordering::Relaxed) {
         return;
     }
     let (state, data) = (state.clone(), data.clone());
     tokio::spawn(async move {
-        if let Err(err) = data.answers(&state).await {
+        if let Err(err) = data.marks(&state).await {
             tracing::warn!(error.cause = %err, round.id = data.round.id, "could not read a round's answers");
         }
     });
@@ -380,10 +399,10 @@ pub async fn benchmark_in(
         k,
     );
     let mut questions = data.option_counts(state, &choice).await?.as_ref().clone();
-    if let Some(own) = data.answers_of(state, &[index]).await?.first() {
-        mark_chosen(&mut questions, own);
+    if let Some(own) = data.marks_of(state, &[index]).await?.first() {
+        mark_chosen_in(&mut questions, &data.layout, own);
     }
-    read_all_answers_soon(state, data);
+    read_all_marks_soon(state, data);
     Ok(Ok(OrganisationBenchmark {
         data: data.clone(),
         organisation,

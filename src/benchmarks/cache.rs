@@ -1,10 +1,10 @@
 //! The per-process cache of rounds' data: each round's [`RoundData`] with the [`Fingerprint`] of
 //! the database snapshot it was read from. Every use compares the fingerprint with the
 //! database's; when it has moved, only the responses whose revision changed are read again (in
-//! one snapshot), and everything else, answers included, is shared with the previous entry.
+//! one snapshot), and everything else, answers' marks included, is carried over from the
+//! previous entry.
 
-use super::RoundData;
-use crate::domain::answers::Answers;
+use super::{Marks, RoundData};
 use crate::domain::definition::Definition;
 use crate::state::AppState;
 use crate::store::DbError;
@@ -12,26 +12,6 @@ use crate::store::benchmarks::{self, Fingerprint, Submitted};
 use entity::round;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-
-/// The answers of a round's submitted responses, by response id. Each response's answers are
-/// shared, so that a refreshed round reuses those that did not change instead of copying them.
-#[derive(Clone, Default)]
-pub struct AnswersByResponse(HashMap<i32, Arc<Answers>>);
-
-impl AnswersByResponse {
-    pub fn get(&self, response_id: &i32) -> Option<&Answers> {
-        self.0.get(response_id).map(Arc::as_ref)
-    }
-
-    /// One response's answers, shared (empty if it has none).
-    pub(super) fn shared(&self, response_id: &i32) -> Arc<Answers> {
-        self.0.get(response_id).cloned().unwrap_or_default()
-    }
-
-    pub(super) fn from_loaded(loaded: HashMap<i32, Answers>) -> Self {
-        AnswersByResponse(loaded.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
-    }
-}
 
 /// A round's data and the fingerprint it was loaded at.
 type Entry = (Fingerprint, Arc<RoundData>);
@@ -116,7 +96,7 @@ pub async fn round_data(state: &AppState, round: &round::Model) -> Result<Arc<Ro
 }
 
 /// The round's data from `old`, with the responses whose revision has moved since (new
-/// submissions and amendments) read again, and those no longer submitted dropped. Answers are
+/// submissions and amendments) read again, and those no longer submitted dropped. Marks are
 /// carried over only if `old` had loaded them.
 async fn refresh(
     db: &impl sea_orm::ConnectionTrait,
@@ -142,29 +122,30 @@ async fn refresh(
         .chain(fresh)
         .collect();
     submitted.sort_by(|a, b| a.code.cmp(&b.code));
-    let answers = match old.answers.get() {
+    let is_current = |id: &i32| now.contains_key(id) && !changed.contains(id);
+    // Marks are carried over for the responses that did not change; the changed ones are read
+    // again if the whole round's marks were loaded, and otherwise when a group asks for them.
+    let marks = match old.marks.get() {
         Some(loaded) => {
-            let mut answers = AnswersByResponse(
-                loaded
-                    .0
-                    .iter()
-                    .filter(|(id, _)| now.contains_key(*id))
-                    .map(|(id, a)| (*id, a.clone()))
-                    .collect(),
-            );
-            for (id, given) in benchmarks::answers_of(db, &changed).await? {
-                answers.0.insert(id, Arc::new(given));
-            }
-            Some(answers)
+            let mut marks: Marks = loaded
+                .iter()
+                .filter(|(id, _)| is_current(id))
+                .map(|(id, m)| (*id, m.clone()))
+                .collect();
+            let fresh = benchmarks::answers_of_as(db, &changed, |answers| {
+                old.layout.marks(&definition, &answers)
+            })
+            .await?;
+            marks.extend(fresh);
+            Some(marks)
         }
         None => None,
     };
-    // Answers read for some responses only are kept for those that did not change.
-    let some_answers: HashMap<i32, Arc<Answers>> = match old.some_answers.lock() {
+    let some_marks: Marks = match old.some_marks.lock() {
         Ok(known) => known
             .iter()
-            .filter(|(id, _)| now.contains_key(*id) && !changed.contains(*id))
-            .map(|(id, a)| (*id, a.clone()))
+            .filter(|(id, _)| is_current(id))
+            .map(|(id, m)| (*id, m.clone()))
             .collect(),
         Err(_) => HashMap::new(),
     };
@@ -172,7 +153,7 @@ async fn refresh(
         round.clone(),
         definition,
         submitted,
-        answers,
-        some_answers,
+        marks,
+        some_marks,
     ))
 }

@@ -35,13 +35,13 @@ async fn demo() -> (tempfile::TempDir, AppState, round::Model) {
 }
 
 /// Each submitted response as (response id, revision, organisation's attributes, scores,
-/// answers), in response id order.
-type Snapshot = Vec<(i32, i32, OrgAttributes, BTreeMap<String, f64>, Answers)>;
+/// choice marks), in response id order.
+type Snapshot = Vec<(i32, i32, OrgAttributes, BTreeMap<String, f64>, ChoiceMarks)>;
 
-/// What the cache holds for the round, answers loaded.
+/// What the cache holds for the round, marks loaded.
 async fn held(state: &AppState, round: &round::Model) -> Snapshot {
     let data = round_data(state, round).await.unwrap();
-    let answers = data.answers(state).await.unwrap();
+    let marks = data.marks(state).await.unwrap();
     let mut out: Snapshot = data
         .submitted
         .iter()
@@ -51,7 +51,7 @@ async fn held(state: &AppState, round: &round::Model) -> Snapshot {
                 s.revision,
                 s.attributes.clone(),
                 s.scores.clone(),
-                answers.get(&s.response_id).cloned().unwrap_or_default(),
+                marks.get(&s.response_id).cloned().unwrap_or_default(),
             )
         })
         .collect();
@@ -63,13 +63,20 @@ async fn held(state: &AppState, round: &round::Model) -> Snapshot {
 async fn fresh(state: &AppState, round: &round::Model) -> Snapshot {
     let db = &state.db.conn;
     let mut answers = benchmarks::submitted_answers(db, round.id).await.unwrap();
+    let definition = state
+        .definitions
+        .get(&state.db, round.survey_version_id)
+        .await
+        .unwrap();
+    let layout = ChoiceLayout::new(&definition);
     let mut out: Snapshot = benchmarks::submitted(db, round.id)
         .await
         .unwrap()
         .into_iter()
         .map(|s| {
             let given = answers.remove(&s.response_id).unwrap_or_default();
-            (s.response_id, s.revision, s.attributes, s.scores, given)
+            let marks = layout.marks(&definition, &given);
+            (s.response_id, s.revision, s.attributes, s.scores, marks)
         })
         .collect();
     out.sort_by_key(|row| row.0);
@@ -213,28 +220,33 @@ async fn an_organisations_new_attributes_are_seen() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn answers_read_for_one_peer_group_follow_an_amendment() {
+async fn marks_read_for_one_peer_group_follow_an_amendment() {
     let (_dir, state, round) = demo().await;
     let data = round_data(&state, &round).await.unwrap();
     let id = data.submitted[0].organisation_id;
     let code = data.submitted[0].code.clone();
     // What a benchmark of the first organisation's group reads (its own answers among them).
     let index = data.index_of(id).unwrap();
-    data.answers_of(&state, &[index, 1, 2]).await.unwrap();
+    data.marks_of(&state, &[index, 1, 2]).await.unwrap();
     assert!(
-        data.answers.get().is_none(),
-        "only some responses' answers were read"
+        data.marks.get().is_none(),
+        "only some responses' marks were read"
     );
     amend(&state, &code).await;
 
     let data = round_data(&state, &round).await.unwrap();
     let members: Vec<usize> = (0..data.submitted.len()).collect();
-    let held = data.answers_of(&state, &members).await.unwrap();
-    for (s, given) in data.submitted.iter().zip(held) {
+    let held = data.marks_of(&state, &members).await.unwrap();
+    for (s, marks) in data.submitted.iter().zip(held) {
         let (_, stored) =
             crate::store::responses::find_with_answers(&state.db.conn, round.id, s.organisation_id)
                 .await
                 .unwrap();
-        assert_eq!(*given, stored, "{}", s.code);
+        assert_eq!(
+            marks,
+            data.layout.marks(&data.definition, &stored),
+            "{}",
+            s.code
+        );
     }
 }

@@ -3,11 +3,11 @@
 //! passes through [`Threshold::disclose`], so nothing about fewer than k organisations escapes.
 
 use super::answers::Answers;
+use super::choices::{ChoiceLayout, ChoiceMarks};
 use super::definition::{Definition, Question, QuestionKind};
 use super::peers::{Choice, Disclosed, GroupKey, Grouping, OrgAttributes, Threshold, choose_group};
 use super::stats::{Summary, percentile_rank, quartile_of, summarise};
 use serde::Serialize;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The key of the overall score among the dimension scores.
@@ -253,70 +253,41 @@ pub fn choice_options(q: &Question) -> Option<Vec<(String, String)>> {
     }
 }
 
-/// The option values an answer chose (one, several, or a scale point as text).
-fn chosen_values(answers: &Answers, key: &str) -> Vec<String> {
-    answers.get(key).map_or_else(Vec::new, |answer| {
-        chosen(answer).into_iter().map(Cow::into_owned).collect()
-    })
-}
-
-/// The values an answer chose, written as option values are.
-fn chosen(answer: &super::answers::AnswerValue) -> Vec<Cow<'_, str>> {
-    use super::answers::AnswerValue;
-    match answer {
-        AnswerValue::Choices(values) => values.iter().map(|v| Cow::Borrowed(v.as_str())).collect(),
-        AnswerValue::Text(t) => vec![Cow::Borrowed(t.as_str())],
-        AnswerValue::Integer(n) => vec![Cow::Owned(n.to_string())],
-        AnswerValue::Number(x) => vec![Cow::Owned(x.to_string())],
-    }
-}
-
-/// Counts of each option among `group` (the answers of a group's members), for every choice
-/// question; `own` marks the organisation's own choices when given.
-pub fn distributions(
-    def: &Definition,
-    group: &[&Answers],
-    own: Option<&Answers>,
-    threshold: Threshold,
-) -> Vec<QuestionComparison> {
-    let mut out = count_options(def, group, threshold);
-    if let Some(own) = own {
-        mark_chosen(&mut out, own);
-    }
-    out
-}
-
 /// Counts of each option among a group, for every choice question (nothing marked as chosen).
 pub fn count_options(
     def: &Definition,
     group: &[&Answers],
     threshold: Threshold,
 ) -> Vec<QuestionComparison> {
-    use super::answers::{controllers, visible_flags};
-    // Which questions each member was asked, worked out once per member: one flag per question.
-    let controllers = controllers(def);
-    let asked: Vec<Vec<bool>> = group
-        .iter()
-        .map(|a| visible_flags(def, &controllers, a))
-        .collect();
+    let layout = ChoiceLayout::new(def);
+    let marks: Vec<ChoiceMarks> = group.iter().map(|a| layout.marks(def, a)).collect();
+    let group: Vec<&ChoiceMarks> = marks.iter().collect();
+    count_marked(def, &layout, &group, threshold)
+}
+
+/// Counts of each option among a group given as [`ChoiceMarks`] under `layout` (which must be
+/// `def`'s), for every choice question: a member counts towards a question if it was asked and
+/// answered it (so `show_if` is honoured), and towards each option it chose.
+pub fn count_marked(
+    def: &Definition,
+    layout: &ChoiceLayout,
+    group: &[&ChoiceMarks],
+    threshold: Threshold,
+) -> Vec<QuestionComparison> {
+    let questions: Vec<&Question> = def.questions().collect();
     let mut out = Vec::new();
-    for (at, q) in def.questions().enumerate() {
+    for (nth, (at, _, _)) in layout.questions().enumerate() {
+        let q = questions[at];
         let Some(options) = choice_options(q) else {
             continue;
         };
         let mut n = 0;
         let mut counts = vec![0usize; options.len()];
-        for (a, shown) in group.iter().zip(&asked) {
-            if !shown[at] {
-                continue;
-            }
-            let Some(answer) = a.get(&q.key) else {
-                continue;
-            };
+        for marks in group.iter().filter(|m| layout.counted(m, nth)) {
             n += 1;
-            for value in chosen(answer) {
-                if let Some(i) = options.iter().position(|(v, _)| *v == *value) {
-                    counts[i] += 1;
+            for (i, count) in counts.iter_mut().enumerate() {
+                if layout.chose(marks, nth, i) {
+                    *count += 1;
                 }
             }
         }
@@ -346,11 +317,21 @@ pub fn count_options(
 }
 
 /// Marks the options an organisation chose.
-pub fn mark_chosen(comparisons: &mut [QuestionComparison], own: &Answers) {
-    for q in comparisons {
-        let mine = chosen_values(own, &q.key);
-        for o in &mut q.options {
-            o.chosen = mine.contains(&o.value);
+pub fn mark_chosen(comparisons: &mut [QuestionComparison], own: &Answers, def: &Definition) {
+    let layout = ChoiceLayout::new(def);
+    mark_chosen_in(comparisons, &layout, &layout.marks(def, own));
+}
+
+/// Marks the options an organisation chose, from its [`ChoiceMarks`] under `layout`.
+/// `comparisons` are those [`count_marked`] gave for the same layout, in its order.
+pub fn mark_chosen_in(
+    comparisons: &mut [QuestionComparison],
+    layout: &ChoiceLayout,
+    own: &ChoiceMarks,
+) {
+    for ((nth, _), q) in layout.questions().enumerate().zip(comparisons) {
+        for (i, o) in q.options.iter_mut().enumerate() {
+            o.chosen = layout.chose(own, nth, i);
         }
     }
 }

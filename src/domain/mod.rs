@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod benchmark;
+pub mod choices;
 pub mod definition;
 pub mod organisation;
 pub mod peers;

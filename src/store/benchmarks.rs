@@ -230,6 +230,16 @@ pub async fn submitted_answers(
     db: &(impl ConnectionTrait + StreamTrait),
     round_id: i32,
 ) -> Result<HashMap<i32, Answers>, DbError> {
+    submitted_answers_as(db, round_id, |answers| answers).await
+}
+
+/// As [`submitted_answers`], each response's answers turned by `convert` as soon as they are
+/// read, so that the round's answers as maps are never all in memory at once.
+pub async fn submitted_answers_as<T: Default>(
+    db: &(impl ConnectionTrait + StreamTrait),
+    round_id: i32,
+    convert: impl Fn(Answers) -> T,
+) -> Result<HashMap<i32, T>, DbError> {
     let ids: Vec<i32> = response::Entity::find()
         .select_only()
         .column(response::Column::Id)
@@ -239,7 +249,10 @@ pub async fn submitted_answers(
         .all(db)
         .await
         .map_err(DbError::classify)?;
-    let mut out: HashMap<i32, Answers> = ids.into_iter().map(|id| (id, Answers::new())).collect();
+    let mut out: HashMap<i32, T> = ids
+        .into_iter()
+        .map(|id| (id, convert(Answers::new())))
+        .collect();
     // Streamed: each response's row is parsed and dropped as it arrives, so the round's raw
     // rows are never all in memory at once next to what they become.
     let mut rows = answers_by_response(db)
@@ -252,17 +265,27 @@ pub async fn submitted_answers(
         .map_err(DbError::classify)?;
     while let Some(row) = rows.next().await {
         let (response_id, object) = row.map_err(DbError::classify)?;
-        out.insert(response_id, parse_answers(response_id, &object)?);
+        out.insert(response_id, convert(parse_answers(response_id, &object)?));
     }
     Ok(out)
 }
 
-/// The answers of the responses `ids`, by response id (each id has an entry).
+/// The answers of the responses `ids` (each has an entry, empty if it has no answers).
 pub async fn answers_of(
     db: &impl ConnectionTrait,
     ids: &[i32],
 ) -> Result<HashMap<i32, Answers>, DbError> {
-    let mut rows = Vec::new();
+    answers_of_as(db, ids, |answers| answers).await
+}
+
+/// As [`answers_of`], each response's answers turned by `convert` as they are read, a chunk at
+/// a time.
+pub async fn answers_of_as<T>(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    convert: impl Fn(Answers) -> T,
+) -> Result<HashMap<i32, T>, DbError> {
+    let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
         let found: Vec<(i32, String)> = answers_by_response(db)
             .filter(answer::Column::ResponseId.is_in(chunk.iter().copied()))
@@ -270,9 +293,14 @@ pub async fn answers_of(
             .all(db)
             .await
             .map_err(DbError::classify)?;
-        rows.extend(found);
+        for (response_id, object) in found {
+            out.insert(response_id, convert(parse_answers(response_id, &object)?));
+        }
     }
-    group_answers(ids.to_vec(), rows)
+    for id in ids {
+        out.entry(*id).or_insert_with(|| convert(Answers::new()));
+    }
+    Ok(out)
 }
 
 /// Answers as one row per response: its id and its answers as one JSON object (question key to
@@ -316,17 +344,6 @@ fn parse_answers(response_id: i32, object: &str) -> Result<Answers, DbError> {
         .into_iter()
         .filter_map(|(key, value)| Some((key, serde_json::from_value::<AnswerValue>(value).ok()?)))
         .collect())
-}
-
-fn group_answers(
-    ids: Vec<i32>,
-    rows: Vec<(i32, String)>,
-) -> Result<HashMap<i32, Answers>, DbError> {
-    let mut out: HashMap<i32, Answers> = ids.into_iter().map(|id| (id, Answers::new())).collect();
-    for (response_id, object) in rows {
-        out.insert(response_id, parse_answers(response_id, &object)?);
-    }
-    Ok(out)
 }
 
 /// How far a round has got: organisations invited (ever), started and submitted, by organisation.

@@ -12,6 +12,7 @@ use super::problem::{ApiError, ApiResult, FieldError};
 use super::rounds::find_round;
 use crate::benchmarks::{round_data, threshold};
 use crate::domain::benchmark;
+use crate::domain::choices::ChoiceMarks;
 use crate::domain::definition::QuestionKind;
 use crate::domain::peers::{Grouping, OrgAttributes};
 use crate::domain::role::Role;
@@ -163,7 +164,7 @@ impl ResearchApi {
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
         let data = round_data(&state, &round).await?;
-        let answers = data.answers(&state).await?;
+        let marks = data.marks(&state).await?;
         let population: Vec<OrgAttributes> = data
             .submitted
             .iter()
@@ -173,17 +174,13 @@ impl ResearchApi {
         let empty = Default::default();
         let mut rows = Vec::new();
         for (key, members) in grouping.partition(&population) {
-            let group: Vec<&crate::domain::answers::Answers> = members
+            let group: Vec<&ChoiceMarks> = members
                 .iter()
-                .map(|&i| {
-                    answers
-                        .get(&data.submitted[i].response_id)
-                        .unwrap_or(&empty)
-                })
+                .map(|&i| marks.get(&data.submitted[i].response_id).unwrap_or(&empty))
                 .collect();
             // A group below k shows nothing, whatever its members answered.
             let group = if k.allows(group.len()) { group } else { vec![] };
-            for q in benchmark::distributions(&data.definition, &group, None, k) {
+            for q in benchmark::count_marked(&data.definition, &data.layout, &group, k) {
                 for o in q.options {
                     rows.push(DistributionRow {
                         group: GroupColumns::of(&key),
@@ -333,7 +330,6 @@ impl ResearchApi {
         }
         let round = find_round(&state, &code.0).await?;
         let data = round_data(&state, &round).await?;
-        let answers = data.answers(&state).await?;
         let paging = Paging {
             page: page.0.unwrap_or(1),
             per_page: per_page.0.unwrap_or(100),
@@ -345,6 +341,13 @@ impl ResearchApi {
         let end = start
             .saturating_add(paging.per_page as usize)
             .min(data.submitted.len());
+        // Only this page's answers are read: the cache keeps no more of a round's answers than
+        // comparisons need.
+        let page_ids: Vec<i32> = data.submitted[start..end]
+            .iter()
+            .map(|s| s.response_id)
+            .collect();
+        let answers = store::answers_of(&state.db.conn, &page_ids).await?;
         let mut items = Vec::new();
         for s in &data.submitted[start..end] {
             let pseudonym = pseudonym(&state, &round.code, s.organisation_id);
