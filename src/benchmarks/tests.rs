@@ -250,3 +250,32 @@ async fn marks_read_for_one_peer_group_follow_an_amendment() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scores_read_as_one_json_object_a_response_keep_every_bit() {
+    use entity::score;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (_dir, state, round) = demo().await;
+    let stored = score::Entity::find()
+        .filter(score::Column::RoundId.eq(round.id))
+        .all(&state.db.conn)
+        .await
+        .unwrap();
+    let read = benchmarks::submitted(&state.db.conn, round.id)
+        .await
+        .unwrap();
+    let by_response: HashMap<i32, &BTreeMap<String, f64>> =
+        read.iter().map(|s| (s.response_id, &s.scores)).collect();
+    let mut inexact = 0;
+    for row in &stored {
+        if row.score.fract() != 0.0 && format!("{}", row.score).len() > 16 {
+            inexact += 1;
+        }
+        let got = by_response[&row.response_id][&row.dimension];
+        assert_eq!(got.to_bits(), row.score.to_bits(), "{row:?}");
+    }
+    assert!(
+        inexact > 10,
+        "the demo's scores include values that need 17 digits ({inexact} do)"
+    );
+}
