@@ -86,6 +86,14 @@ async fn run() -> anyhow::Result<()> {
     let machine = machine();
     eprintln!("Soundings load benchmark: {organisations} organisations; {machine}");
     let dir = tempfile::tempdir()?;
+    // LOAD_KEEP=1 keeps the databases and the servers' logs for a look afterwards.
+    let dir = if std::env::var_os("LOAD_KEEP").is_some() {
+        let kept = dir.keep();
+        eprintln!("Keeping the databases and logs in {}", kept.display());
+        Kept::Path(kept)
+    } else {
+        Kept::Temp(dir)
+    };
     let http = client::http();
     let mut table = Table::default();
     for backend in backends {
@@ -109,6 +117,21 @@ async fn run() -> anyhow::Result<()> {
     }
     println!("Whole run: {:.0} s.", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The run's folder: deleted at the end, or kept (`LOAD_KEEP`).
+enum Kept {
+    Temp(tempfile::TempDir),
+    Path(std::path::PathBuf),
+}
+
+impl Kept {
+    fn path(&self) -> &Path {
+        match self {
+            Kept::Temp(dir) => dir.path(),
+            Kept::Path(path) => path,
+        }
+    }
 }
 
 /// The CPU, cores and memory of this machine, for the record.

@@ -320,15 +320,34 @@ pub struct RoundContext {
     version: entity::survey_version::Model,
 }
 
+/// The context for one benchmark or report: the previous round's data is not read, only the
+/// organisation's own scores in it, when asked for (a round's first read is the slow part of a
+/// first request after a start).
 pub async fn round_context(
     state: &AppState,
     round: &round::Model,
 ) -> Result<RoundContext, DbError> {
+    context_of(state, round, false).await
+}
+
+/// The context for a run over the whole round: the previous round's data is read once too.
+pub async fn bulk_round_context(
+    state: &AppState,
+    round: &round::Model,
+) -> Result<RoundContext, DbError> {
+    context_of(state, round, true).await
+}
+
+async fn context_of(
+    state: &AppState,
+    round: &round::Model,
+    read_previous: bool,
+) -> Result<RoundContext, DbError> {
     let data = round_data(state, round).await?;
     let previous_round = benchmarks::previous_round(&state.db.conn, round).await?;
     let previous = match &previous_round {
-        Some(prev) => Some(round_data(state, prev).await?),
-        None => None,
+        Some(prev) if read_previous => Some(round_data(state, prev).await?),
+        _ => None,
     };
     let version =
         crate::store::surveys::find_version_by_id(&state.db.conn, round.survey_version_id)
@@ -383,10 +402,15 @@ pub async fn benchmark_in(
     let Some(index) = data.index_of(organisation.id) else {
         return Ok(Err(Missing::NotSubmitted));
     };
-    let previous_scores = context.previous.as_ref().and_then(|prev| {
-        prev.index_of(organisation.id)
-            .map(|i| prev.submitted[i].scores.clone())
-    });
+    let previous_scores = match (&context.previous, &context.previous_round) {
+        (Some(prev), _) => prev
+            .index_of(organisation.id)
+            .map(|i| prev.submitted[i].scores.clone()),
+        (None, Some(prev)) => {
+            benchmarks::submitted_scores(&state.db.conn, prev.id, organisation.id).await?
+        }
+        (None, None) => None,
+    };
     let k = threshold(state);
     let choice = data.choose(index, k);
     let figures = data.figures(&choice);

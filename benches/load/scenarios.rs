@@ -388,12 +388,17 @@ pub async fn first_after_start(
 ) -> anyhow::Result<(Soundings, Duration, Option<u64>)> {
     let peak = server.stop();
     let server = Soundings::start(url, log)?;
-    // The API key check and the connection pool are warmed by a request that loads no round.
+    // The route's API key (whose first use after a while records it, a write) and the
+    // connection pool are warmed by a request that loads no round.
+    let key = match route {
+        ReadRoute::Benchmark => &reader.admin_key,
+        ReadRoute::Statistics => &reader.researcher_key,
+    };
     expect_ok(
         reader
             .http
             .get(format!("{}/api/v1/rounds", server.base()))
-            .bearer_auth(&reader.admin_key),
+            .bearer_auth(key),
     )
     .await
     .map_err(anyhow::Error::msg)?;

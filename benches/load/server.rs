@@ -114,8 +114,23 @@ impl Soundings {
     }
 
     /// Stops the server and returns its peak resident memory.
+    /// Stops the server as an operator would (SIGTERM, so SQLite checkpoints its log on the
+    /// way out), killing it if it has not gone within ten seconds.
     pub fn stop(mut self) -> Option<u64> {
         let peak = self.peak_rss();
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return peak;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
         peak

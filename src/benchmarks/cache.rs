@@ -77,6 +77,8 @@ pub async fn round_data(state: &AppState, round: &round::Model) -> Result<Arc<Ro
     // Read again inside the snapshot: the entry is labelled with the fingerprint of exactly the
     // data it holds, so a write that lands meanwhile is seen by the next request.
     let fingerprint = benchmarks::fingerprint(&tx, round.id).await?;
+    let started = std::time::Instant::now();
+    let refreshed = previous.is_some();
     let data = match previous {
         Some((seen, old))
             if seen.organisations_changed == fingerprint.organisations_changed
@@ -90,6 +92,14 @@ pub async fn round_data(state: &AppState, round: &round::Model) -> Result<Arc<Ro
         }
     };
     tx.commit().await.map_err(DbError::classify)?;
+    // What a round costs to (re)load is worth seeing in the logs: it is the first request's wait.
+    tracing::info!(
+        round = %round.code,
+        submitted = data.submitted.len(),
+        refreshed,
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "round data read"
+    );
     let data = Arc::new(data);
     state.rounds.put(round.id, (fingerprint, data.clone()));
     Ok(data)

@@ -1,7 +1,7 @@
 //! `soundings report` and `soundings reports`: board reports as PDF files, one or a whole round.
 
 use crate::api::reports::report_html;
-use crate::benchmarks::{Missing, organisation_report, report_in, round_context};
+use crate::benchmarks::{Missing, bulk_round_context, organisation_report, report_in};
 use crate::config::Settings;
 use crate::startup::app_state;
 use crate::state::AppState;
@@ -96,7 +96,7 @@ pub async fn all(database_url: &str, args: ReportsArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     // Every report comes from one snapshot of the round, read once.
-    let context = round_context(&state, &round).await?;
+    let context = bulk_round_context(&state, &round).await?;
     let data = context.data.clone();
     let total = data.submitted.len();
     if total == 0 {

@@ -142,6 +142,31 @@ pub async fn submitted_among(
     Ok(out)
 }
 
+/// An organisation's scores in a round, by dimension (`overall` included), if its response there
+/// was submitted.
+pub async fn submitted_scores(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+) -> Result<Option<BTreeMap<String, f64>>, DbError> {
+    let Some(response) = super::responses::find(db, round_id, organisation_id).await? else {
+        return Ok(None);
+    };
+    if response.status != "submitted" {
+        return Ok(None);
+    }
+    let rows: Vec<(String, f64)> = score::Entity::find()
+        .select_only()
+        .column(score::Column::Dimension)
+        .column(score::Column::Score)
+        .filter(score::Column::ResponseId.eq(response.id))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(Some(rows.into_iter().collect()))
+}
+
 /// Bound parameters per `IN (...)`: well within every backend's limit.
 const CHUNK: usize = 500;
 
