@@ -23,7 +23,7 @@ mod table;
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
 use soundings::domain::definition::{Definition, QuestionKind};
@@ -40,6 +40,8 @@ const SECTION_REQUESTS: usize = 10_000;
 /// Sequential requests per read route when warm, and samples when cold (item 3).
 const WARM_REQUESTS: usize = 500;
 const COLD_SAMPLES: usize = 100;
+/// Server restarts per read route, each timing the first request (item 3).
+const RESTARTS: usize = 5;
 /// Single reports rendered in-process (item 4).
 const PDF_RENDERS: usize = 30;
 
@@ -175,10 +177,6 @@ fn amendable(definition: &Definition) -> anyhow::Result<(String, u32)> {
             _ => None,
         })
         .context("the survey has no scale question to amend")
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 async fn measure(
@@ -379,16 +377,31 @@ async fn measure(
         (ReadRoute::Benchmark, "organisation benchmark"),
         (ReadRoute::Statistics, "round statistics by kind"),
     ] {
-        let (restarted, took, old_peak) =
-            scenarios::first_after_start(server, &db.url, &log, &reader, route, &codes[0]).await?;
-        server = restarted;
-        peak = peak.max(old_peak.unwrap_or(0));
+        // One sample a restart, so a few of them: one alone says more about the machine's
+        // moment than about the server.
+        let mut firsts = Vec::with_capacity(RESTARTS);
+        for i in 0..RESTARTS {
+            let code = &codes[i * 7 % codes.len()];
+            let (restarted, took, old_peak) =
+                scenarios::first_after_start(server, &db.url, &log, &reader, route, code).await?;
+            server = restarted;
+            peak = peak.max(old_peak.unwrap_or(0));
+            firsts.push(took);
+        }
+        firsts.sort();
         table.add(
-            &format!("3. {name}, first request after the server starts"),
+            &format!("3. {name}, first request after a start, median of {RESTARTS} starts"),
             Unit::Ms,
             Target::AtMost(250.0),
             b,
-            ms(took),
+            quantile_ms(&firsts, 0.5),
+        );
+        table.add(
+            &format!("3. {name}, first request after a start, slowest of {RESTARTS}"),
+            Unit::Ms,
+            Target::None,
+            b,
+            quantile_ms(&firsts, 1.0),
         );
     }
     peak = peak.max(server.stop().unwrap_or(0));
