@@ -11,6 +11,7 @@ mod m20261129_000002_responses;
 mod m20261129_000003_access;
 mod m20261129_000004_app_secrets;
 mod m20261129_000005_hash_columns;
+mod m20261129_000006_scores_by_response;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_access::Migration),
             Box::new(m20261129_000004_app_secrets::Migration),
             Box::new(m20261129_000005_hash_columns::Migration),
+            Box::new(m20261129_000006_scores_by_response::Migration),
         ]
     }
 }
