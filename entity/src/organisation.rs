@@ -14,6 +14,8 @@ pub struct Model {
     pub size_band: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Raised by every edit; benchmark caches sum it to notice edits (see migration 7).
+    pub revision: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

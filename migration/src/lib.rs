@@ -12,6 +12,7 @@ mod m20261129_000003_access;
 mod m20261129_000004_app_secrets;
 mod m20261129_000005_hash_columns;
 mod m20261129_000006_scores_by_response;
+mod m20261129_000007_organisation_revision;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_app_secrets::Migration),
             Box::new(m20261129_000005_hash_columns::Migration),
             Box::new(m20261129_000006_scores_by_response::Migration),
+            Box::new(m20261129_000007_organisation_revision::Migration),
         ]
     }
 }

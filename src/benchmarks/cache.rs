@@ -81,7 +81,7 @@ pub async fn round_data(state: &AppState, round: &round::Model) -> Result<Arc<Ro
     let refreshed = previous.is_some();
     let data = match previous {
         Some((seen, old))
-            if seen.organisations_changed == fingerprint.organisations_changed
+            if seen.organisation_revisions == fingerprint.organisation_revisions
                 && old.round.survey_version_id == round.survey_version_id =>
         {
             refresh(&tx, round, definition, &old).await?

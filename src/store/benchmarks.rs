@@ -4,7 +4,6 @@
 use super::DbError;
 use crate::domain::answers::{AnswerValue, Answers};
 use crate::domain::peers::OrgAttributes;
-use chrono::{DateTime, Utc};
 use entity::{answer, invitation, organisation, response, round, score};
 use futures_util::StreamExt;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SubQueryStatement};
@@ -34,21 +33,22 @@ pub struct Submitted {
 /// count) or an amendment raises `revisions`, in whatever order concurrent transactions commit.
 /// (A latest-write timestamp would not do: two writers take their clock readings before they
 /// commit, so the later commit can carry the earlier time and leave the maximum unchanged.)
-/// Organisations' attributes decide peer groups, so an edit of one changes the fingerprint too.
+/// Organisations' attributes decide peer groups, so every edit of one raises
+/// `organisation_revisions` the same way.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fingerprint {
     pub submitted: i64,
     pub revisions: i64,
-    pub organisations_changed: Option<DateTime<Utc>>,
+    pub organisation_revisions: i64,
 }
 
 /// The round's fingerprint, in one query.
 pub async fn fingerprint(db: &impl ConnectionTrait, round_id: i32) -> Result<Fingerprint, DbError> {
     let organisations = Query::select()
-        .expr(Expr::col(organisation::Column::UpdatedAt).max())
+        .expr(Expr::col(organisation::Column::Revision).sum())
         .from(organisation::Entity)
         .to_owned();
-    let row: Option<(i64, Option<i64>, Option<DateTime<Utc>>)> = response::Entity::find()
+    let row: Option<(i64, Option<i64>, Option<i64>)> = response::Entity::find()
         .select_only()
         .column_as(Expr::col(response::Column::Id).count(), "submitted")
         .column_as(Expr::col(response::Column::Revision).sum(), "revisions")
@@ -57,7 +57,7 @@ pub async fn fingerprint(db: &impl ConnectionTrait, round_id: i32) -> Result<Fin
                 None,
                 Box::new(SubQueryStatement::SelectStatement(organisations)),
             ),
-            "organisations_changed",
+            "organisation_revisions",
         )
         .filter(response::Column::RoundId.eq(round_id))
         .filter(response::Column::Status.eq("submitted"))
@@ -67,11 +67,11 @@ pub async fn fingerprint(db: &impl ConnectionTrait, round_id: i32) -> Result<Fin
         .map_err(DbError::classify)?
         .into_iter()
         .next();
-    let (submitted, revisions, organisations_changed) = row.unwrap_or_default();
+    let (submitted, revisions, organisation_revisions) = row.unwrap_or_default();
     Ok(Fingerprint {
         submitted,
         revisions: revisions.unwrap_or_default(),
-        organisations_changed,
+        organisation_revisions: organisation_revisions.unwrap_or_default(),
     })
 }
 

@@ -4,6 +4,8 @@ use super::DbError;
 use crate::domain::organisation::OrganisationInput;
 use chrono::Utc;
 use entity::organisation;
+use sea_orm::ActiveValue::NotSet;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -47,6 +49,7 @@ pub async fn update(
     existing: organisation::Model,
     input: &OrganisationInput,
 ) -> Result<organisation::Model, DbError> {
+    let id = existing.id;
     let mut active: organisation::ActiveModel = existing.into();
     active.code = Set(input.code.clone());
     active.name = Set(input.name.clone());
@@ -55,7 +58,23 @@ pub async fn update(
     active.country = Set(input.country.clone());
     active.size_band = Set(input.size_band.clone());
     active.updated_at = Set(Utc::now());
-    active.update(db).await.map_err(DbError::classify)
+    active.revision = NotSet;
+    // `revision + 1` in SQL, not the value read: two edits of one organisation must raise it
+    // twice, or a cache could miss the second.
+    let updated = organisation::Entity::update_many()
+        .set(active)
+        .col_expr(
+            organisation::Column::Revision,
+            Expr::col(organisation::Column::Revision).add(1),
+        )
+        .filter(organisation::Column::Id.eq(id))
+        .exec_with_returning(db)
+        .await
+        .map_err(DbError::classify)?;
+    updated
+        .into_iter()
+        .next()
+        .ok_or_else(|| DbError::Other(sea_orm::DbErr::RecordNotUpdated))
 }
 
 pub async fn find_by_code(
