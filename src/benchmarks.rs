@@ -1,8 +1,8 @@
 //! Benchmarks and researchers' tables as the API needs them: a round's submitted data, loaded in a
 //! few queries and cached per process. The cache is checked against the database on every use
 //! (one query: the count and the sum of revisions of the round's submitted responses, and the
-//! latest change to an organisation; see [`benchmarks::Fingerprint`]), so a submission or amendment on any
-//! instance is seen by the next request everywhere. When it has changed, only the responses whose
+//! sum of organisations' revisions; see [`benchmarks::Fingerprint`]), so a submission, an
+//! amendment or an organisation's edit on any instance is seen by the next request everywhere. When it has changed, only the responses whose
 //! revision moved are read again, in one database snapshot, and the rest is reused; so the first
 //! request after a submission costs a few small queries, not a reload of the round. What is
 //! worked out from the data (peer groups, their figures and option counts) is kept with it, so a
