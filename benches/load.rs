@@ -26,7 +26,6 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use soundings::domain::definition::{Definition, QuestionKind};
 
 use client::quantile_ms;
 use scenarios::{CLIENTS, ReadRoute, Reader};
@@ -158,25 +157,6 @@ fn machine() -> String {
 
 fn step(backend: Backend, what: &str) {
     eprintln!("[{}] {what}", backend.name());
-}
-
-/// A scale question that can be changed on a submitted response without changing what else is
-/// shown: shown unconditionally, and no other question depends on it.
-fn amendable(definition: &Definition) -> anyhow::Result<(String, u32)> {
-    definition
-        .questions()
-        .find_map(|q| match q.kind {
-            QuestionKind::Scale { points, .. }
-                if q.show_if.is_none()
-                    && definition
-                        .questions()
-                        .all(|o| o.show_if.as_ref().is_none_or(|s| s.question != q.key)) =>
-            {
-                Some((q.key.clone(), points))
-            }
-            _ => None,
-        })
-        .context("the survey has no scale question to amend")
 }
 
 async fn measure(
@@ -336,7 +316,11 @@ async fn measure(
         researcher_key: fixture.researcher_key.clone(),
     };
     let codes: Vec<String> = fixture.submitted.iter().map(|(c, _)| c.clone()).collect();
-    let question = amendable(&fixture.definition)?;
+    let question = fixture
+        .definition
+        .free_scale_question()
+        .map(|(key, points)| (key.to_owned(), points))
+        .context("the survey has no scale question to amend")?;
     for (route, name) in [
         (ReadRoute::Benchmark, "organisation benchmark"),
         (ReadRoute::Statistics, "round statistics by kind"),

@@ -5,7 +5,6 @@ use super::*;
 use crate::config::Settings;
 use crate::demo::seed::{DemoOptions, OPEN_ROUND, invitation_secret, seed};
 use crate::domain::answers::AnswerValue;
-use crate::domain::definition::QuestionKind;
 use crate::domain::organisation::OrganisationInput;
 use crate::respond::{self, Access};
 use crate::store::{organisations, rounds};
@@ -62,7 +61,9 @@ async fn held(state: &AppState, round: &round::Model) -> Snapshot {
 /// What a fresh read of the database gives.
 async fn fresh(state: &AppState, round: &round::Model) -> Snapshot {
     let db = &state.db.conn;
-    let mut answers = benchmarks::submitted_answers(db, round.id).await.unwrap();
+    let mut answers = benchmarks::submitted_answers_as(db, round.id, |a| a)
+        .await
+        .unwrap();
     let definition = state
         .definitions
         .get(&state.db, round.survey_version_id)
@@ -93,28 +94,10 @@ async fn open(state: &AppState, code: &str) -> respond::Context {
     }
 }
 
-/// A scale question no other question depends on: changing it changes nothing else.
-fn scale_question(definition: &Definition) -> (String, u32) {
-    definition
-        .questions()
-        .find_map(|q| match q.kind {
-            QuestionKind::Scale { points, .. }
-                if q.show_if.is_none()
-                    && definition
-                        .questions()
-                        .all(|o| o.show_if.as_ref().is_none_or(|s| s.question != q.key)) =>
-            {
-                Some((q.key.clone(), points))
-            }
-            _ => None,
-        })
-        .unwrap()
-}
-
-/// Moves one scale answer of `code`'s submitted response on by one, as a respondent would.
 async fn amend(state: &AppState, code: &str) {
     let ctx = open(state, code).await;
-    let (key, points) = scale_question(&ctx.definition);
+    let (key, points) = ctx.definition.free_scale_question().unwrap();
+    let key = key.to_owned();
     let now = match ctx.answers.get(&key) {
         Some(AnswerValue::Integer(n)) => *n,
         _ => 1,

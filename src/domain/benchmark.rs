@@ -2,7 +2,6 @@
 //! computed from the scores stored at submission (never by re-scoring). Every figure about a group
 //! passes through [`Threshold::disclose`], so nothing about fewer than k organisations escapes.
 
-use super::answers::Answers;
 use super::choices::{ChoiceLayout, ChoiceMarks};
 use super::definition::{Definition, Question, QuestionKind};
 use super::peers::{Choice, Disclosed, GroupKey, Grouping, OrgAttributes, Threshold, choose_group};
@@ -253,18 +252,6 @@ pub fn choice_options(q: &Question) -> Option<Vec<(String, String)>> {
     }
 }
 
-/// Counts of each option among a group, for every choice question (nothing marked as chosen).
-pub fn count_options(
-    def: &Definition,
-    group: &[&Answers],
-    threshold: Threshold,
-) -> Vec<QuestionComparison> {
-    let layout = ChoiceLayout::new(def);
-    let marks: Vec<ChoiceMarks> = group.iter().map(|a| layout.marks(def, a)).collect();
-    let group: Vec<&ChoiceMarks> = marks.iter().collect();
-    count_marked(def, &layout, &group, threshold)
-}
-
 /// Counts of each option among a group given as [`ChoiceMarks`] under `layout` (which must be
 /// `def`'s), for every choice question: a member counts towards a question if it was asked and
 /// answered it (so `show_if` is honoured), and towards each option it chose.
@@ -314,12 +301,6 @@ pub fn count_marked(
         });
     }
     out
-}
-
-/// Marks the options an organisation chose.
-pub fn mark_chosen(comparisons: &mut [QuestionComparison], own: &Answers, def: &Definition) {
-    let layout = ChoiceLayout::new(def);
-    mark_chosen_in(comparisons, &layout, &layout.marks(def, own));
 }
 
 /// Marks the options an organisation chose, from its [`ChoiceMarks`] under `layout`.

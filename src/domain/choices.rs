@@ -119,13 +119,21 @@ fn chosen(answer: &AnswerValue) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::benchmark::{QuestionComparison, count_marked, count_options, mark_chosen};
+    use crate::domain::benchmark::{QuestionComparison, count_marked, mark_chosen_in};
     use crate::domain::definition::fixtures;
     use crate::domain::peers::Threshold;
     use serde_json::json;
 
     fn answers(value: serde_json::Value) -> Answers {
         serde_json::from_value(value).unwrap()
+    }
+
+    /// The group's option counts, through marks as the server counts them.
+    fn count(def: &Definition, group: &[Answers], k: Threshold) -> Vec<QuestionComparison> {
+        let layout = ChoiceLayout::new(def);
+        let marks: Vec<ChoiceMarks> = group.iter().map(|a| layout.marks(def, a)).collect();
+        let refs: Vec<&ChoiceMarks> = marks.iter().collect();
+        count_marked(def, &layout, &refs, k)
     }
 
     fn counts(comparisons: &[QuestionComparison], key: &str) -> (Option<usize>, Vec<usize>) {
@@ -169,8 +177,7 @@ mod tests {
     fn counts_take_only_members_who_were_asked_and_every_option_they_chose() {
         let def = fixtures::small();
         let group = group();
-        let refs: Vec<&Answers> = group.iter().collect();
-        let out = count_options(&def, &refs, Threshold(1));
+        let out = count(&def, &group, Threshold(1));
         assert_eq!(counts(&out, "plan"), (Some(3), vec![1, 1, 1]));
         // The second organisation said "none": it was never asked whether the plan was reviewed.
         assert_eq!(counts(&out, "plan_reviewed"), (Some(2), vec![1, 1]));
@@ -185,10 +192,7 @@ mod tests {
     fn a_group_below_the_threshold_counts_nothing() {
         let def = fixtures::small();
         let group = group();
-        let layout = ChoiceLayout::new(&def);
-        let marks: Vec<ChoiceMarks> = group.iter().map(|a| layout.marks(&def, a)).collect();
-        let refs: Vec<&ChoiceMarks> = marks.iter().collect();
-        let out = count_marked(&def, &layout, &refs, Threshold(5));
+        let out = count(&def, &group, Threshold(5));
         assert!(
             out.iter()
                 .all(|q| q.suppressed && q.answered.value.is_none())
@@ -204,9 +208,9 @@ mod tests {
     fn the_organisations_own_choices_are_marked() {
         let def = fixtures::small();
         let group = group();
-        let refs: Vec<&Answers> = group.iter().collect();
-        let mut out = count_options(&def, &refs, Threshold(1));
-        mark_chosen(&mut out, &group[0], &def);
+        let mut out = count(&def, &group, Threshold(1));
+        let layout = ChoiceLayout::new(&def);
+        mark_chosen_in(&mut out, &layout, &layout.marks(&def, &group[0]));
         let chosen = |key: &str| -> Vec<String> {
             let q = out.iter().find(|q| q.key == key).unwrap();
             q.options

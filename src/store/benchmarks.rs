@@ -155,16 +155,10 @@ pub async fn submitted_scores(
     if response.status != "submitted" {
         return Ok(None);
     }
-    let rows: Vec<(String, f64)> = score::Entity::find()
-        .select_only()
-        .column(score::Column::Dimension)
-        .column(score::Column::Score)
-        .filter(score::Column::ResponseId.eq(response.id))
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(DbError::classify)?;
-    Ok(Some(rows.into_iter().collect()))
+    let rows = super::responses::scores(db, response.id).await?;
+    Ok(Some(
+        rows.into_iter().map(|s| (s.dimension, s.score)).collect(),
+    ))
 }
 
 /// Bound parameters per `IN (...)`: well within every backend's limit.
@@ -286,16 +280,8 @@ fn assemble(
 }
 
 /// The answers of the round's submitted responses, by response id (every submitted response has
-/// an entry, empty if it has no answers).
-pub async fn submitted_answers(
-    db: &(impl ConnectionTrait + StreamTrait),
-    round_id: i32,
-) -> Result<HashMap<i32, Answers>, DbError> {
-    submitted_answers_as(db, round_id, |answers| answers).await
-}
-
-/// As [`submitted_answers`], each response's answers turned by `convert` as soon as they are
-/// read, so that the round's answers as maps are never all in memory at once.
+/// an entry, empty if it has no answers), each turned by `convert` as soon as it is read, so
+/// that the round's answers as maps are never all in memory at once.
 pub async fn submitted_answers_as<T: Default>(
     db: &(impl ConnectionTrait + StreamTrait),
     round_id: i32,

@@ -139,6 +139,23 @@ impl Definition {
         self.questions().find(|q| q.key == key)
     }
 
+    /// The first scale question that is always shown and that no `show_if` looks at, as (key,
+    /// points): its answer can change without changing what else is shown or required. Load
+    /// benchmarks and cache tests amend submitted responses through it.
+    pub fn free_scale_question(&self) -> Option<(&str, u32)> {
+        self.questions().find_map(|q| match q.kind {
+            QuestionKind::Scale { points, .. }
+                if q.show_if.is_none()
+                    && self
+                        .questions()
+                        .all(|o| o.show_if.as_ref().is_none_or(|s| s.question != q.key)) =>
+            {
+                Some((q.key.as_str(), points))
+            }
+            _ => None,
+        })
+    }
+
     pub fn section(&self, key: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.key == key)
     }
