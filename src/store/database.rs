@@ -117,10 +117,25 @@ impl Database {
     }
 
     /// Brings the schema up to date. Running it again changes nothing.
+    ///
+    /// Then closes the pool's connections: a SQLite connection that read the schema before a
+    /// migration added a column answered `RETURNING` with NULL for that column (the row itself
+    /// was written right), so the first writes after an upgrade failed. The pool opens fresh
+    /// connections as they are needed. Call this before serving, while nothing else uses the pool.
     pub async fn migrate(&self) -> Result<(), DbError> {
         Migrator::up(&self.conn, None)
             .await
-            .map_err(DbError::classify)
+            .map_err(DbError::classify)?;
+        self.close_pooled_connections().await;
+        Ok(())
+    }
+
+    async fn close_pooled_connections(&self) {
+        match self.backend() {
+            DbBackend::Sqlite => close_all(self.conn.get_sqlite_connection_pool()).await,
+            DbBackend::Postgres => close_all(self.conn.get_postgres_connection_pool()).await,
+            _ => {}
+        }
     }
 
     /// Migrations not yet applied, by name.
@@ -189,6 +204,23 @@ impl Database {
 
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
+    }
+}
+
+/// Closes every connection of `pool` and leaves it open for new ones. A connection dropped a
+/// moment ago is still on its way back to the pool (sqlx returns it from a spawned task), so
+/// this waits for those, up to a bound: a pool that something else keeps busy is left as it is.
+async fn close_all<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        // `try_acquire` hands out idle connections only and never opens one.
+        while let Some(connection) = pool.try_acquire() {
+            let _ = connection.close().await;
+        }
+        if pool.size() == 0 || tokio::time::Instant::now() >= deadline {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
     }
 }
 

@@ -1,6 +1,8 @@
 use crate::helpers::{Backend, TestDatabase, test_settings};
-use sea_orm::{ConnectionTrait, Statement};
-use soundings::store::Database;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use soundings::domain::organisation::OrganisationInput;
+use soundings::store::{Database, organisations};
 
 const TABLES: &[&str] = &[
     "organisations",
@@ -95,7 +97,55 @@ async fn the_schema_enforces_foreign_keys_and_unique_codes(backend: Backend) {
     assert!(bad_status.is_err(), "an unknown role was accepted");
 }
 
+/// An upgrade: the server's pool already holds connections that read the old schema when the
+/// migrations add a column. SQLite answered `RETURNING` on such a connection with NULL for the
+/// new column (the row itself was right), so the first writes after an upgrade failed.
+async fn connections_that_read_the_old_schema_are_not_used_after_migrating(backend: Backend) {
+    let database = TestDatabase::empty(backend).await;
+    let db = Database::connect(&test_settings(&database.url).database)
+        .await
+        .unwrap();
+    let before_revision = Migrator::migrations()
+        .iter()
+        .position(|m| m.name().ends_with("organisation_revision"))
+        .expect("the migration that adds organisations.revision");
+    Migrator::up(&db.conn, Some(before_revision as u32))
+        .await
+        .unwrap();
+    // Several connections at once, each reading the organisations table of the old schema.
+    let readers: Vec<_> = futures_util::future::join_all((0..4).map(|_| db.conn.begin())).await;
+    for tx in readers {
+        let tx = tx.unwrap();
+        tx.query_one_raw(Statement::from_string(
+            db.backend(),
+            "SELECT COUNT(*) FROM organisations",
+        ))
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    db.migrate().await.unwrap();
+    let created = futures_util::future::join_all((0..8).map(|i| {
+        let input = OrganisationInput {
+            code: format!("ORG{i}"),
+            name: format!("Organisation {i}"),
+            kind: "acute".into(),
+            region: "London".into(),
+            country: "England".into(),
+            size_band: "large".into(),
+        };
+        let conn = db.conn.clone();
+        async move { organisations::create(&conn, &input).await }
+    }))
+    .await;
+    for organisation in created {
+        assert_eq!(organisation.expect("created after migrating").revision, 0);
+    }
+}
+
 crate::on_both_backends!(
     migrations_create_every_table_from_empty_and_a_second_run_changes_nothing,
+    connections_that_read_the_old_schema_are_not_used_after_migrating,
     the_schema_enforces_foreign_keys_and_unique_codes,
 );
