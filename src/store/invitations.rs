@@ -16,18 +16,28 @@ pub async fn create(
     organisation_id: i32,
 ) -> Result<(invitation::Model, Secret), DbError> {
     let secret = Secret::generate("");
-    let model = invitation::ActiveModel {
+    let model = insert(db, round_id, organisation_id, secret.hash()).await?;
+    Ok((model, secret))
+}
+
+/// Stores an invitation whose secret's hash is given (the demo derives its secrets from a seed).
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+    secret_hash: String,
+) -> Result<invitation::Model, DbError> {
+    invitation::ActiveModel {
         round_id: Set(round_id),
         organisation_id: Set(organisation_id),
-        secret_hash: Set(secret.hash()),
+        secret_hash: Set(secret_hash),
         created_at: Set(Utc::now()),
         revoked_at: Set(None),
         ..Default::default()
     }
     .insert(db)
     .await
-    .map_err(DbError::classify)?;
-    Ok((model, secret))
+    .map_err(DbError::classify)
 }
 
 /// Organisation ids with an unrevoked invitation to the round.

@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use crate::domain::role::Role;
 use crate::domain::secret::hash_secret;
-use crate::store::{Database, DbError, organisations as org_store, rounds};
+use crate::store::{Database, DbError, invitations, organisations as org_store, rounds};
 
 use super::{
     CLOSED_ROUND, DemoLinks, OPEN_ROUND, Plan, api_key_secret, derived_secret, invitation_secret,
@@ -131,17 +131,7 @@ async fn ensure_invitation(
         .await?;
     match found {
         None => {
-            invitation::ActiveModel {
-                round_id: Set(round.id),
-                organisation_id: Set(organisation_id),
-                secret_hash: Set(hash),
-                created_at: Set(Utc::now()),
-                revoked_at: Set(None),
-                ..Default::default()
-            }
-            .insert(db)
-            .await
-            .map_err(DbError::classify)?;
+            invitations::insert(db, round.id, organisation_id, hash).await?;
             notes.push("The demo respondent link was missing; it has been added again.".to_owned());
         }
         Some(found) if found.revoked_at.is_some() => {
