@@ -101,7 +101,23 @@ async fn a_comms_lead_fills_in_every_section_reviews_and_submits(backend: Backen
         .unwrap()
         .unwrap();
     assert_eq!(response.status, "submitted");
-    assert!(response.submitted_at.is_some());
+    let submitted_at = response.submitted_at.expect("a submission time");
+    let received = format!(
+        "was received {}",
+        submitted_at.format("%-d %B %Y at %H:%M UTC")
+    );
+    assert!(
+        text.contains(&received),
+        "the confirmation should say '{received}'"
+    );
+    let start = app.get(&link).await.text().await.unwrap();
+    let on_start = submitted_at
+        .format("Submitted %-d %B %Y at %H:%M UTC")
+        .to_string();
+    assert!(
+        start.contains(&on_start),
+        "the start page should say '{on_start}'"
+    );
     let scores = soundings::store::responses::scores(&app.db.conn, response.id)
         .await
         .unwrap();

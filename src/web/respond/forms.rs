@@ -1,0 +1,72 @@
+//! Whether a posted form may be accepted: its size, its CSRF token, and where it came from.
+
+use super::pages::page;
+use crate::domain::secret::same_secret;
+use crate::respond::Context;
+use crate::state::AppState;
+use poem::Response;
+use poem::http::{HeaderMap, StatusCode};
+use serde_json::json;
+
+/// Most fields a respondent form may carry: one per option of every question on the page is far
+/// fewer, and the JSON route takes at most 500 answers.
+const MAX_FORM_FIELDS: usize = 1000;
+
+/// Checks the size of the form, the CSRF token, and that a browser did not send the form from
+/// another site; returns the refusal page if the form must not be accepted.
+pub(super) fn refuse_form(
+    state: &AppState,
+    ctx: &Context,
+    headers: &HeaderMap,
+    fields: &[(String, String)],
+) -> Option<Response> {
+    if fields.len() > MAX_FORM_FIELDS {
+        return Some(page(
+            state,
+            "respond/problem.html",
+            json!({
+                "title": "This form has too many fields",
+                "message": format!(
+                    "A form may carry at most {MAX_FORM_FIELDS} fields; this one had {}. Go back, reload the page and try again; nothing was changed.",
+                    fields.len()
+                ),
+            }),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ));
+    }
+    let token = fields
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    let cross_site =
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+    let foreign_origin = match (header_str(headers, "origin"), header_str(headers, "host")) {
+        (Some(origin), Some(host)) => origin != "null" && origin.split("://").nth(1) != Some(host),
+        _ => false,
+    };
+    if same_secret(token, &ctx.csrf_token(state)) && !cross_site && !foreign_origin {
+        None
+    } else {
+        Some(page(
+            state,
+            "respond/problem.html",
+            json!({
+                "title": "This form could not be accepted",
+                "message": "The form was out of date or did not come from this site. Go back, reload the page and try again; nothing was changed.",
+            }),
+            StatusCode::FORBIDDEN,
+        ))
+    }
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}

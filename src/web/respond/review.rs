@@ -1,0 +1,116 @@
+//! The review page with every answer, submitting, and the confirmation.
+
+use super::forms::{field, refuse_form};
+use super::pages::{closed, common, context, merge, page, unavailable};
+use super::view::{field_id, review};
+use crate::respond::{self, Context, Refusal};
+use crate::state::AppState;
+use poem::http::{HeaderMap, StatusCode};
+use poem::web::{Data, Form, Path, Redirect};
+use poem::{IntoResponse, Response, handler};
+use serde_json::json;
+
+#[handler]
+pub(super) async fn review_page(state: Data<&AppState>, Path(secret): Path<String>) -> Response {
+    let ctx = match context(&state, &secret).await {
+        Ok(ctx) => ctx,
+        Err(resp) => return resp,
+    };
+    render_review(&state, &ctx, &secret, vec![], StatusCode::OK)
+}
+
+fn render_review(
+    state: &AppState,
+    ctx: &Context,
+    secret: &str,
+    errors: Vec<serde_json::Value>,
+    status: StatusCode,
+) -> Response {
+    let sections: Vec<serde_json::Value> = review(&ctx.definition, &ctx.answers)
+        .into_iter()
+        .map(|(key, title, rows)| json!({ "key": key, "title": title, "rows": rows }))
+        .collect();
+    page(
+        state,
+        "respond/review.html",
+        merge(
+            common(state, ctx, secret),
+            json!({
+                "sections": sections, "errors": errors,
+            }),
+        ),
+        status,
+    )
+}
+
+#[handler]
+pub(super) async fn submit(
+    state: Data<&AppState>,
+    Path(secret): Path<String>,
+    headers: &HeaderMap,
+    form: poem::Result<Form<Vec<(String, String)>>>,
+) -> Response {
+    let ctx = match context(&state, &secret).await {
+        Ok(ctx) => ctx,
+        Err(resp) => return resp,
+    };
+    let fields = form.map(|Form(f)| f).unwrap_or_default();
+    if let Some(refusal) = refuse_form(&state, &ctx, headers, &fields) {
+        return refusal;
+    }
+    let expected = field(&fields, "revision")
+        .and_then(|r| r.parse::<i32>().ok())
+        .unwrap_or(-1);
+    match respond::submit(&state, &ctx, expected).await {
+        Ok(_) => Redirect::see_other(format!("/respond/{secret}/submitted")).into_response(),
+        Err(Refusal::Invalid(problems)) => {
+            let errors = problems
+                .into_iter()
+                .map(|e| {
+                    let section = ctx
+                        .definition
+                        .sections
+                        .iter()
+                        .find(|s| s.questions.iter().any(|q| q.key == e.question))
+                        .map(|s| s.key.clone())
+                        .unwrap_or_default();
+                    json!({ "href": format!("/respond/{secret}/sections/{section}#{}", field_id(&e.question)), "text": e.message })
+                })
+                .collect();
+            render_review(
+                &state,
+                &ctx,
+                &secret,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(Refusal::Stale { .. }) => {
+            let errors = vec![json!({ "href": format!("/respond/{secret}/review"),
+                "text": "Someone else changed this response while you were reviewing it. Check the answers below, then submit again." })];
+            match context(&state, &secret).await {
+                Ok(fresh) => render_review(&state, &fresh, &secret, errors, StatusCode::CONFLICT),
+                Err(resp) => resp,
+            }
+        }
+        Err(Refusal::Closed) => closed(&state, &ctx),
+        Err(Refusal::Db(err)) => unavailable(&state, &err),
+    }
+}
+
+#[handler]
+pub(super) async fn submitted(state: Data<&AppState>, Path(secret): Path<String>) -> Response {
+    let ctx = match context(&state, &secret).await {
+        Ok(ctx) => ctx,
+        Err(resp) => return resp,
+    };
+    if !ctx.is_submitted() {
+        return Redirect::see_other(format!("/respond/{secret}/review")).into_response();
+    }
+    page(
+        &state,
+        "respond/submitted.html",
+        common(&state, &ctx, &secret),
+        StatusCode::OK,
+    )
+}
