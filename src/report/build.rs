@@ -3,7 +3,7 @@
 
 use super::model::{
     DimensionResult, Disclosed as Shown, Finding, Headline, LevelBand, Method, OrganisationInfo,
-    PeerGroupInfo, PeerStats, Report, RoundInfo, SurveyInfo,
+    PeerGroupInfo, PeerStats, Report, RoundInfo, SurveyInfo, Term,
 };
 use crate::domain::benchmark::{OrgBenchmark, Position, QuestionComparison};
 use crate::domain::definition::{Definition, QuestionKind};
@@ -83,7 +83,27 @@ pub fn build(
             percentile_rule: "Percentile rank = (peers below + half the peers equal) / number of peers × 100".to_owned(),
             scoring_rule: "Each area scores 100 × points earned / points available over the questions shown; the overall score is the weighted mean of the areas".to_owned(),
         },
+        reading_guide: reading_guide(inputs.k, inputs.previous_round.map(|r| r.name.as_str())),
     }
+}
+
+/// The reading guide, worded for the disclosure threshold and the round compared with.
+pub fn reading_guide(k: usize, previous_round: Option<&str>) -> Vec<Term> {
+    let change = match previous_round {
+        Some(previous) => format!("Points gained or lost since {previous}."),
+        None => "Points gained or lost since the previous round.".to_owned(),
+    };
+    [
+        ("Score", "From 0 to 100, from this organisation's answers. The level is the band the score falls in.".to_owned()),
+        ("Percentile", "The share of peers scoring lower than this organisation: the 60th percentile is ahead of about 60 in every 100 peers.".to_owned()),
+        ("Quartile", "Q1 is the lowest quarter of peers, Q4 the highest.".to_owned()),
+        ("Peer median, Q1–Q3", "Half of the peers score above the median and half below; Q1–Q3 spans the middle half of the peers.".to_owned()),
+        ("Change", format!("{change} Changes are not tested for statistical significance, so read small ones with care.")),
+        ("Suppressed", format!("Withheld because fewer than {k} responses lie behind it, so that no organisation can be singled out. A suppressed figure is never shown as zero.")),
+    ]
+    .into_iter()
+    .map(|(term, meaning)| Term { term: term.to_owned(), meaning })
+    .collect()
 }
 
 fn date(t: DateTime<Utc>) -> String {

@@ -2,6 +2,7 @@
 //! built by hand, not from a benchmark, and prove nothing about the figures themselves. The
 //! organisations in them are fictional.
 
+use super::build::reading_guide;
 use super::model::{
     DimensionResult, Disclosed, Finding, Headline, LevelBand, Method, OrganisationInfo,
     PeerGroupInfo, PeerStats, Report, RoundInfo, SurveyInfo,
@@ -96,6 +97,7 @@ pub fn sample() -> Report {
             percentile_rule: "Share of peers scoring below, plus half of those scoring the same".to_owned(),
             scoring_rule: "Each dimension is the mean of its questions' scores scaled to 0–100; the overall score is the mean of the dimensions".to_owned(),
         },
+        reading_guide: reading_guide(5, Some("Autumn 2025")),
     }
 }
 

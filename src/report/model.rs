@@ -23,6 +23,8 @@ pub struct Report {
     /// Question-level findings where most peers are ahead.
     pub gaps: Vec<Finding>,
     pub method: Method,
+    /// What each figure means, in the words both the page and the PDF print.
+    pub reading_guide: Vec<Term>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -125,6 +127,13 @@ pub struct Finding {
     pub dimension_title: String,
     pub question_key: String,
     pub text: String,
+}
+
+/// A term of the reading guide and what it means.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Term {
+    pub term: String,
+    pub meaning: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

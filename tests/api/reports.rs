@@ -141,6 +141,20 @@ async fn the_pdf_and_the_page_show_the_same_figures_and_the_pdf_is_reproducible(
         "the PDF lacks the definition hash"
     );
     assert!(html.contains(&sha));
+
+    // Both explain the figures in the same words, from the one model.
+    let squashed = |s: &str| s.split_whitespace().collect::<String>();
+    for words in [
+        "Reading the figures",
+        "Withheld because fewer than 5 responses lie behind it",
+        "Q1 is the lowest quarter of peers, Q4 the highest.",
+    ] {
+        assert!(
+            squashed(&text).contains(&squashed(words)),
+            "the PDF lacks '{words}'"
+        );
+        assert!(html.contains(words), "the page lacks '{words}'");
+    }
 }
 
 async fn a_welsh_name_renders_and_a_group_too_small_falls_back_with_a_note(backend: Backend) {

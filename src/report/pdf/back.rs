@@ -85,7 +85,11 @@ fn list(canvas: &mut Canvas<'_>, title: &str, colour: Colour, findings: &[Findin
 /// "Reading the figures" and "Method", kept together on one page when they fit on one: the
 /// reference part of the report, better whole than split over two pages.
 pub(super) fn appendix(canvas: &mut Canvas<'_>, report: &Report) {
-    let guide = reading_guide(report);
+    let guide: Vec<(&str, String)> = report
+        .reading_guide
+        .iter()
+        .map(|t| (t.term.as_str(), t.meaning.clone()))
+        .collect();
     let method = method(report);
     let height =
         key_values_height(canvas, &guide, WIDTH) + 14.0 + key_values_height(canvas, &method, WIDTH);
@@ -165,22 +169,6 @@ fn method(report: &Report) -> Vec<(&'static str, String)> {
 }
 
 /// Plain-language meanings of the figures, for readers who are not statisticians.
-fn reading_guide(report: &Report) -> Vec<(&'static str, String)> {
-    let k = report.method.k;
-    let change = match &report.round.previous_round {
-        Some(previous) => format!("Points gained or lost since {previous}."),
-        None => "Points gained or lost since the previous round.".to_owned(),
-    };
-    vec![
-        ("Score", "From 0 to 100, from this organisation's answers. The level is the band the score falls in.".to_owned()),
-        ("Percentile", "The share of peers scoring lower than this organisation: the 60th percentile is ahead of about 60 in every 100 peers.".to_owned()),
-        ("Quartile", "Q1 is the lowest quarter of peers, Q4 the highest.".to_owned()),
-        ("Peer median, Q1–Q3", "Half of the peers score above the median and half below; Q1–Q3 spans the middle half of the peers.".to_owned()),
-        ("Change", format!("{change} Changes are not tested for statistical significance, so read small ones with care.")),
-        ("Suppressed", format!("Withheld because fewer than {k} responses lie behind it, so that no organisation can be singled out. A suppressed figure is never shown as zero.")),
-    ]
-}
-
 fn row_heights(canvas: &Canvas<'_>, rows: &[(&str, String)], width: f32) -> Vec<f32> {
     rows.iter()
         .map(|(key, value)| {
