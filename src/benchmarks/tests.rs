@@ -5,9 +5,12 @@ use super::*;
 use crate::config::Settings;
 use crate::demo::seed::{DemoOptions, OPEN_ROUND, invitation_secret, seed};
 use crate::domain::answers::AnswerValue;
+use crate::domain::choices::{ChoiceLayout, ChoiceMarks};
 use crate::domain::organisation::OrganisationInput;
+use crate::domain::peers::OrgAttributes;
 use crate::respond::{self, Access};
 use crate::store::{organisations, rounds};
+use std::collections::{BTreeMap, HashMap};
 
 const SEED: u64 = 1;
 const ORGANISATIONS: usize = 40;
