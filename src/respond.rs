@@ -123,14 +123,7 @@ pub async fn save(
     if !ctx.accepting() {
         return Err(Refusal::Closed);
     }
-    let mut merged = ctx.answers.clone();
-    for (key, value) in changes {
-        match value {
-            Some(v) => merged.insert(key, v),
-            None => merged.remove(&key),
-        };
-    }
-    prune_hidden(&ctx.definition, &mut merged);
+    let merged = merge(ctx, changes);
     let card = if ctx.is_submitted() {
         let missing = check_complete(&ctx.definition, &merged);
         if !missing.is_empty() {
@@ -178,6 +171,62 @@ pub async fn save(
     Ok((saved, merged))
 }
 
+/// The stored answers with `changes` applied, less answers to questions they hide.
+fn merge(ctx: &Context, changes: Vec<(String, Option<AnswerValue>)>) -> Answers {
+    let mut merged = ctx.answers.clone();
+    for (key, value) in changes {
+        match value {
+            Some(v) => merged.insert(key, v),
+            None => merged.remove(&key),
+        };
+    }
+    prune_hidden(&ctx.definition, &mut merged);
+    merged
+}
+
+/// Saves `changes` and submits the result in one transaction, for clients that send a whole
+/// response at once. Nothing is saved unless the answers, once merged, are complete. A response
+/// that is already submitted is saved as [`save`] does (it stays submitted, re-scored, and the
+/// amendment is recorded).
+pub async fn save_and_submit(
+    state: &AppState,
+    ctx: &Context,
+    expected_revision: i32,
+    changes: Vec<(String, Option<AnswerValue>)>,
+) -> Result<(response::Model, Answers), Refusal> {
+    if ctx.is_submitted() {
+        return save(state, ctx, expected_revision, changes).await;
+    }
+    if !ctx.accepting() {
+        return Err(Refusal::Closed);
+    }
+    let merged = merge(ctx, changes);
+    let missing = check_complete(&ctx.definition, &merged);
+    if !missing.is_empty() {
+        return Err(Refusal::Invalid(missing));
+    }
+    let card = scoring::score(&ctx.definition, &merged);
+    let tx = state.db.begin_write().await?;
+    let saved = match responses::save(
+        &*tx,
+        ctx.round.id,
+        ctx.organisation.id,
+        expected_revision,
+        &ctx.answers,
+        &merged,
+    )
+    .await?
+    {
+        Write::Done(model) => model,
+        Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
+    };
+    // The save holds the write lock (SQLite) or the row (PostgreSQL) until commit, so the
+    // revision it wrote is still current.
+    let submitted = submit_in(&*tx, ctx, saved.revision, &card, &merged).await?;
+    tx.commit().await?;
+    Ok((submitted, merged))
+}
+
 /// Submits the response as stored, if complete and still at `expected_revision`: scores it, and
 /// records the submitted answers in the audit trail (so an amended response keeps its history).
 pub async fn submit(
@@ -200,14 +249,28 @@ pub async fn submit(
     }
     let card = scoring::score(&ctx.definition, &ctx.answers);
     let tx = state.db.begin_write().await?;
+    let submitted = submit_in(&*tx, ctx, expected_revision, &card, &ctx.answers).await?;
+    tx.commit().await?;
+    Ok(submitted)
+}
+
+/// Within the caller's transaction: marks the response submitted if still at
+/// `expected_revision`, stores its scores, and records the submitted `answers` in the audit trail.
+async fn submit_in(
+    db: &impl sea_orm::ConnectionTrait,
+    ctx: &Context,
+    expected_revision: i32,
+    card: &scoring::ScoreCard,
+    answers: &Answers,
+) -> Result<response::Model, Refusal> {
     let submitted = match responses::submit(
-        &*tx,
+        db,
         ctx.round.id,
         ctx.organisation.id,
         expected_revision,
         &ctx.actor(),
         &ctx.definition,
-        &card,
+        card,
     )
     .await?
     {
@@ -215,7 +278,7 @@ pub async fn submit(
         Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
     };
     audit::record(
-        &*tx,
+        db,
         audit::Event {
             actor: &ctx.actor(),
             action: "response.submit",
@@ -224,12 +287,11 @@ pub async fn submit(
             details: json!({
                 "revision": submitted.revision,
                 "overall": card.overall,
-                "answers": ctx.answers,
+                "answers": answers,
                 "submitted_at": Utc::now(),
             }),
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(submitted)
 }

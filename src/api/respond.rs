@@ -45,6 +45,10 @@ pub struct SaveAnswers {
     /// Values to set by question key; `null` clears an answer. Keys not named keep their answer.
     #[oai(validator(max_properties = 500))]
     pub answers: BTreeMap<String, serde_json::Value>,
+    /// Also submit, in the same transaction, for clients that send a whole response at once.
+    /// Nothing is saved unless the answers are then complete (422 lists the missing ones).
+    #[oai(default)]
+    pub submit: bool,
 }
 
 #[derive(Object)]
@@ -78,7 +82,8 @@ impl RespondApi {
     /// Who may call: the holder of the invitation link. Validates each answer against its question
     /// (422 names each bad key as `answers.<key>`), clears answers to questions that become hidden,
     /// and saves only if `revision` is current (409 otherwise: read again, then retry). Changes to
-    /// a submitted response must leave it complete; it is re-scored at once.
+    /// a submitted response must leave it complete; it is re-scored at once. With `submit: true`
+    /// the response is also submitted, in the same transaction, or nothing is saved.
     #[oai(
         path = "/respond/:secret/answers",
         method = "put",
@@ -116,9 +121,12 @@ impl RespondApi {
                 errors,
             ));
         }
-        let (saved, answers) = respond::save(&state, &ctx, body.0.revision, changes)
-            .await
-            .map_err(refusal)?;
+        let saved = if body.0.submit {
+            respond::save_and_submit(&state, &ctx, body.0.revision, changes).await
+        } else {
+            respond::save(&state, &ctx, body.0.revision, changes).await
+        };
+        let (saved, answers) = saved.map_err(refusal)?;
         let mut fresh = ctx;
         fresh.response = Some(saved);
         fresh.answers = answers;

@@ -274,7 +274,82 @@ async fn an_incomplete_response_cannot_be_submitted_and_links_are_checked(backen
     assert_eq!(problem(closed).await["type"], "/problems/gone");
 }
 
+/// `submit: true` on a save: one request, one transaction, or nothing at all.
+async fn a_whole_response_can_be_saved_and_submitted_in_one_request(backend: Backend) {
+    let app = spawn_app(backend).await;
+    tiny_round(&app).await;
+    app.create_organisations(&["AA1", "BB2"]).await;
+    let link = app.invite("t1", "AA1").await;
+    let path = format!("/api/v1{link}/answers");
+    let save_and_submit = |revision: i64, answers: serde_json::Value| {
+        app.send(
+            Method::PUT,
+            None,
+            &path,
+            Some(json!({ "revision": revision, "answers": answers, "submit": true })),
+        )
+    };
+
+    // Incomplete (plan_stage is required once has_plan is "yes"): refused, and nothing saved.
+    let incomplete = save_and_submit(0, json!({ "has_plan": "yes", "wte": 2.5 })).await;
+    assert_eq!(incomplete.status(), 422);
+    assert_eq!(
+        error_paths(&problem(incomplete).await),
+        ["answers.plan_stage"]
+    );
+    let state: serde_json::Value = app
+        .get(&format!("/api/v1{link}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (state["status"].as_str(), state["revision"].as_i64()),
+        (Some("not_started"), Some(0)),
+        "a refused save-and-submit left something behind"
+    );
+
+    // Complete: saved (revision 1) and submitted (revision 2) at once, and scored as BB2 is in
+    // the hand-worked test above: plan 60, team 60, overall 60 (Mid).
+    let answers =
+        json!({ "has_plan": "yes", "plan_stage": "draft", "channels": ["b"], "wte": 2.5 });
+    let done = save_and_submit(0, answers.clone()).await;
+    assert_eq!(done.status(), 200);
+    let done: serde_json::Value = done.json().await.unwrap();
+    assert_eq!(done["status"], "submitted");
+    assert_eq!(done["revision"], 2);
+    assert!(done["submitted_at"].is_string());
+    assert_eq!(done["answers"], answers);
+    let scores = scores_of(&app, "AA1").await;
+    assert!(
+        close(scores["plan"].0, 60.0) && close(scores["overall"].0, 60.0),
+        "{scores:?}"
+    );
+    assert_eq!(scores["overall"].1, 2);
+    let events = app
+        .admin_get_json("/api/v1/audit-events?action=response.submit")
+        .await;
+    assert_eq!(events["total"], 1);
+    assert_eq!(events["items"][0]["subject_id"], "t1/AA1");
+
+    // The revision check holds as for any save.
+    let stale = save_and_submit(1, json!({ "wte": 3 })).await;
+    assert_eq!(stale.status(), 409);
+    // A submitted response changed this way stays submitted and is re-scored (wte 0.5 → band 0):
+    // team 100 × (1 + 0) / 5 = 20; overall (2 × 60 + 20) / 3 = 46.67.
+    let amended = save_and_submit(2, json!({ "wte": 0.5 })).await;
+    assert_eq!(amended.status(), 200);
+    let amended: serde_json::Value = amended.json().await.unwrap();
+    assert_eq!(
+        (amended["status"].as_str(), amended["revision"].as_i64()),
+        (Some("submitted"), Some(3))
+    );
+    let scores = scores_of(&app, "AA1").await;
+    assert!(close(scores["overall"].0, 140.0 / 3.0), "{scores:?}");
+}
+
 crate::on_both_backends!(
     the_json_route_saves_with_revision_checks_and_scores_as_worked_out_by_hand,
     an_incomplete_response_cannot_be_submitted_and_links_are_checked,
+    a_whole_response_can_be_saved_and_submitted_in_one_request,
 );
