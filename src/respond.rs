@@ -134,19 +134,7 @@ pub async fn save(
         None
     };
     let tx = state.db.begin_write().await?;
-    let saved = match responses::save(
-        &*tx,
-        ctx.round.id,
-        ctx.organisation.id,
-        expected_revision,
-        &ctx.answers,
-        &merged,
-    )
-    .await?
-    {
-        Write::Done(model) => model,
-        Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
-    };
+    let saved = save_in(&*tx, ctx, expected_revision, &merged).await?;
     if let Some(card) = &card {
         responses::replace_scores(&*tx, &saved, &ctx.definition, card).await?;
         let earlier: serde_json::Map<String, serde_json::Value> = ctx
@@ -207,19 +195,7 @@ pub async fn save_and_submit(
     }
     let card = scoring::score(&ctx.definition, &merged);
     let tx = state.db.begin_write().await?;
-    let saved = match responses::save(
-        &*tx,
-        ctx.round.id,
-        ctx.organisation.id,
-        expected_revision,
-        &ctx.answers,
-        &merged,
-    )
-    .await?
-    {
-        Write::Done(model) => model,
-        Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
-    };
+    let saved = save_in(&*tx, ctx, expected_revision, &merged).await?;
     // The save holds the write lock (SQLite) or the row (PostgreSQL) until commit, so the
     // revision it wrote is still current.
     let submitted = submit_in(&*tx, ctx, saved.revision, &card, &merged).await?;
@@ -252,6 +228,30 @@ pub async fn submit(
     let submitted = submit_in(&*tx, ctx, expected_revision, &card, &ctx.answers).await?;
     tx.commit().await?;
     Ok(submitted)
+}
+
+/// Within the caller's transaction: writes `merged` over the stored answers if the response is
+/// still at `expected_revision` (creating the response at the first save).
+async fn save_in(
+    db: &impl sea_orm::ConnectionTrait,
+    ctx: &Context,
+    expected_revision: i32,
+    merged: &Answers,
+) -> Result<response::Model, Refusal> {
+    let (round_id, organisation_id) = (ctx.round.id, ctx.organisation.id);
+    match responses::save(
+        db,
+        round_id,
+        organisation_id,
+        expected_revision,
+        &ctx.answers,
+        merged,
+    )
+    .await?
+    {
+        Write::Done(model) => Ok(model),
+        Write::Stale { current_revision } => Err(Refusal::Stale { current_revision }),
+    }
 }
 
 /// Within the caller's transaction: marks the response submitted if still at
