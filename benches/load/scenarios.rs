@@ -22,22 +22,58 @@ use crate::setup::{Fixture, Pending};
 /// Concurrent clients for the throughput items, as the issue asks.
 pub const CLIENTS: usize = 32;
 
-/// Item 1: each pending organisation saves its complete answers (one PUT) and submits (one
-/// POST) through the JSON API. Returns the whole-response run and the save and submit latencies.
+/// Item 1, as a client that has the whole response: each pending organisation saves its
+/// complete answers and submits them in one request (`PUT .../answers` with `submit: true`).
+pub async fn submissions_in_one_request(
+    http: &reqwest::Client,
+    base: &str,
+    pending: &[Pending],
+) -> anyhow::Result<Run> {
+    let jobs = bodies(pending, true)?;
+    let (http, base) = (http.clone(), base.to_owned());
+    Ok(client::run(jobs.len(), CLIENTS, move |i| {
+        let (http, base, jobs) = (http.clone(), base.clone(), jobs.clone());
+        async move {
+            let (secret, body) = &jobs[i];
+            let done = expect_ok(
+                http.put(format!("{base}/api/v1/respond/{secret}/answers"))
+                    .header("content-type", "application/json")
+                    .body(body.clone()),
+            )
+            .await?;
+            match serde_json::from_slice::<Value>(done.as_ref()).map_err(|e| e.to_string())?["status"]
+                .as_str()
+            {
+                Some("submitted") => Ok(()),
+                other => Err(format!("the response was left {other:?}")),
+            }
+        }
+    })
+    .await)
+}
+
+/// Each pending organisation's link and request body: its complete answers at its revision.
+fn bodies(pending: &[Pending], submit: bool) -> anyhow::Result<Arc<Vec<(String, String)>>> {
+    Ok(Arc::new(
+        pending
+            .iter()
+            .map(|p| {
+                let body =
+                    json!({ "revision": p.revision, "answers": &p.answers, "submit": submit });
+                Ok((p.secret.clone(), serde_json::to_string(&body)?))
+            })
+            .collect::<anyhow::Result<_>>()?,
+    ))
+}
+
+/// Item 1, as the pages do it: each pending organisation saves its complete answers (one PUT)
+/// and then submits (one POST). Returns the whole-response run and the save and submit latencies.
 pub async fn submissions(
     http: &reqwest::Client,
     base: &str,
     pending: &[Pending],
 ) -> anyhow::Result<(Run, Vec<Duration>, Vec<Duration>)> {
-    let jobs: Arc<Vec<(String, String)>> = Arc::new(
-        pending
-            .iter()
-            .map(|p| {
-                let body = json!({ "revision": p.revision, "answers": &p.answers });
-                Ok((p.secret.clone(), serde_json::to_string(&body)?))
-            })
-            .collect::<anyhow::Result<_>>()?,
-    );
+    let jobs = bodies(pending, false)?;
     let parts = Arc::new(Mutex::new((Vec::new(), Vec::new())));
     let (http, base, recorded) = (http.clone(), base.to_owned(), parts.clone());
     let run = client::run(jobs.len(), CLIENTS, move |i| {
