@@ -180,6 +180,7 @@ async fn measure(
         fixture.seed_time.as_secs_f64(),
     );
     let baseline_ids = setup::baseline_round(&conn, &fixture.pending).await?;
+    setup::settle(&conn).await?;
     let log = dir.join("serve.log");
     let mut server = Soundings::start(&db.url, &log)?;
     let base = server.base();

@@ -10,8 +10,8 @@ use anyhow::Context;
 use chrono::{TimeZone, Utc};
 use entity::{organisation, response, round};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, Database as SeaDatabase, EntityTrait, QueryFilter, QuerySelect,
-    Set,
+    ColumnTrait, ConnectionTrait, Database as SeaDatabase, DbBackend, EntityTrait, QueryFilter,
+    QuerySelect, Set,
 };
 use soundings::config::DatabaseSettings;
 use soundings::demo::seed::{DemoOptions, OPEN_ROUND, invitation_secret, seed};
@@ -77,6 +77,21 @@ impl BenchDb {
     pub async fn connect(&self) -> anyhow::Result<Database> {
         Ok(Database::connect(&DatabaseSettings::new(&self.url)).await?)
     }
+}
+
+/// Brings the database to rest after the bulk writes of seeding, as an operator would after
+/// a bulk load, so the first measurement does not pay for them: SQLite copies its write-ahead
+/// log into the database file; PostgreSQL writes a checkpoint and refreshes the planner's
+/// statistics.
+pub async fn settle(db: &Database) -> anyhow::Result<()> {
+    let statements: &[&str] = match db.backend() {
+        DbBackend::Sqlite => &["PRAGMA wal_checkpoint(TRUNCATE)"],
+        _ => &["CHECKPOINT", "ANALYZE"],
+    };
+    for sql in statements {
+        db.conn.execute_unprepared(sql).await?;
+    }
+    Ok(())
 }
 
 /// An organisation of the open round that has not submitted yet, with the complete answers the
