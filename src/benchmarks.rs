@@ -89,14 +89,7 @@ async fn context_of(
         _ => None,
     };
     let version =
-        crate::store::surveys::find_version_by_id(&state.db.conn, round.survey_version_id)
-            .await?
-            .ok_or_else(|| {
-                DbError::Other(sea_orm::DbErr::RecordNotFound(format!(
-                    "survey version {}",
-                    round.survey_version_id
-                )))
-            })?;
+        crate::store::surveys::existing_version(&state.db.conn, round.survey_version_id).await?;
     Ok(RoundContext {
         round: round.clone(),
         data,
@@ -207,14 +200,7 @@ pub async fn round_summary(
     let by_kind = data.statistics(&Grouping::of(&[crate::domain::peers::Attribute::Kind]), k);
     let progress = benchmarks::progress(&state.db.conn, round.id).await?;
     let version =
-        crate::store::surveys::find_version_by_id(&state.db.conn, round.survey_version_id)
-            .await?
-            .ok_or_else(|| {
-                DbError::Other(sea_orm::DbErr::RecordNotFound(format!(
-                    "survey version {}",
-                    round.survey_version_id
-                )))
-            })?;
+        crate::store::surveys::existing_version(&state.db.conn, round.survey_version_id).await?;
     let inputs = crate::report::summary::SummaryInputs {
         definition: &data.definition,
         sha256: &version.sha256,

@@ -45,13 +45,7 @@ impl DefinitionCache {
         {
             return Ok(found);
         }
-        let version = surveys::find_version_by_id(&db.conn, version_id)
-            .await?
-            .ok_or_else(|| {
-                DbError::Other(sea_orm::DbErr::RecordNotFound(format!(
-                    "survey version {version_id}"
-                )))
-            })?;
+        let version = surveys::existing_version(&db.conn, version_id).await?;
         let definition = Arc::new(surveys::definition_of(&version)?);
         if version.status != "draft"
             && let Ok(mut map) = self.0.write()

@@ -81,6 +81,19 @@ pub async fn find_version_by_id(
     super::unique(survey_version::Entity::find_by_id(id), db).await
 }
 
+/// The version with `id`, which a foreign key says exists (a round's, for instance): its
+/// absence is an error, not an answer.
+pub async fn existing_version(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<survey_version::Model, DbError> {
+    find_version_by_id(db, id).await?.ok_or_else(|| {
+        DbError::Other(sea_orm::DbErr::RecordNotFound(format!(
+            "survey version {id}"
+        )))
+    })
+}
+
 /// What saving a draft did.
 pub enum DraftOutcome {
     Created(survey_version::Model),
