@@ -14,9 +14,11 @@ use crate::state::AppState;
 use crate::store::DbError;
 use crate::store::benchmarks;
 use entity::round;
+pub use published::{Published, published};
 use std::sync::Arc;
 
 mod cache;
+mod published;
 mod round_data;
 #[cfg(test)]
 mod tests;
@@ -128,8 +130,9 @@ pub async fn benchmark_in(
         }
         (None, None) => None,
     };
-    let k = threshold(state);
-    let choice = data.choose(index, k);
+    let published = published(state, data).await?;
+    let choice = published.choose(data, index);
+    let verdict = published.snapshot.verdict(&choice.grouping, &choice.key);
     let figures = data.figures(&choice);
     let benchmark = assemble(
         &data.definition,
@@ -137,9 +140,14 @@ pub async fn benchmark_in(
         &choice,
         &figures,
         previous_scores.as_ref(),
-        k,
+        verdict,
+        published.snapshot.threshold(),
     );
-    let mut questions = data.option_counts(state, &choice).await?.as_ref().clone();
+    let mut questions = published
+        .option_counts(state, data, &choice)
+        .await?
+        .as_ref()
+        .clone();
     if let Some(own) = data.marks_of(state, &[index]).await?.first() {
         mark_chosen_in(&mut questions, &data.layout, own);
     }
@@ -196,8 +204,12 @@ pub async fn round_summary(
 ) -> Result<crate::report::summary::SummaryReport, DbError> {
     let data = round_data(state, round).await?;
     let k = threshold(state);
-    let all = data.statistics(&Grouping::all(), k);
-    let by_kind = data.statistics(&Grouping::of(&[crate::domain::peers::Attribute::Kind]), k);
+    let published = published(state, &data).await?;
+    let all = published.statistics(&data, &Grouping::all());
+    let by_kind = published.statistics(
+        &data,
+        &Grouping::of(&[crate::domain::peers::Attribute::Kind]),
+    );
     let progress = benchmarks::progress(&state.db.conn, round.id).await?;
     let version =
         crate::store::surveys::existing_version(&state.db.conn, round.survey_version_id).await?;

@@ -35,6 +35,12 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// The disclosure threshold k: nothing is published about a group of fewer organisations.
     pub disclosure_threshold: usize,
+    /// The disclosure rules in force: always [`Rules::Full`] in a running server (no flag or
+    /// variable sets anything else); tests switch secondary suppression off to show the attacks
+    /// it stops.
+    ///
+    /// [`Rules::Full`]: crate::domain::disclosure::Rules::Full
+    pub disclosure_rules: crate::domain::disclosure::Rules,
     /// Set by `soundings demo`: the landing page then shows the demo's links and keys.
     pub demo: Option<crate::demo::seed::DemoLinks>,
     /// Limits on what one client may do: failed attempts, slow requests.
@@ -105,6 +111,7 @@ impl Settings {
             shutdown_grace: Duration::from_secs(10),
             public_url: None,
             disclosure_threshold: DEFAULT_DISCLOSURE_THRESHOLD,
+            disclosure_rules: crate::domain::disclosure::Rules::Full,
             demo: None,
             client_limits: ClientLimits::default(),
         }

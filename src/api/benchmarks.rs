@@ -20,7 +20,8 @@ use poem_openapi::{Object, OpenApi};
 pub struct BenchmarksApi;
 
 /// A score and where it stands among the peer group. Peer figures are null, with `suppressed`
-/// and a reason, when the group has fewer than k organisations.
+/// and a reason, when the round's disclosure snapshot withholds the group. The peers' minimum
+/// and maximum are never published: each is one organisation's score.
 #[derive(Object)]
 pub struct PositionView {
     /// A dimension key, or `overall`.
@@ -37,15 +38,11 @@ pub struct PositionView {
     #[oai(nullable)]
     pub peer_mean: Option<f64>,
     #[oai(nullable)]
-    pub peer_min: Option<f64>,
-    #[oai(nullable)]
     pub peer_q1: Option<f64>,
     #[oai(nullable)]
     pub peer_median: Option<f64>,
     #[oai(nullable)]
     pub peer_q3: Option<f64>,
-    #[oai(nullable)]
-    pub peer_max: Option<f64>,
     /// (peers below + half the peers equal) / n × 100.
     #[oai(nullable)]
     pub percentile: Option<f64>,
@@ -62,6 +59,9 @@ pub struct PositionView {
     pub suppressed: bool,
     #[oai(nullable)]
     pub suppression_reason: Option<String>,
+    /// `primary` or `secondary` (see the round's disclosure); null when published.
+    #[oai(nullable)]
+    pub suppression: Option<String>,
 }
 
 impl From<Position> for PositionView {
@@ -75,11 +75,9 @@ impl From<Position> for PositionView {
             level_name: p.level_name,
             peer_n: peers.map(|s| s.n as u64),
             peer_mean: peers.map(|s| s.mean),
-            peer_min: peers.map(|s| s.min),
             peer_q1: peers.map(|s| s.q1),
             peer_median: peers.map(|s| s.median),
             peer_q3: peers.map(|s| s.q3),
-            peer_max: peers.map(|s| s.max),
             percentile: p.percentile.value,
             quartile: p.quartile.value,
             difference_from_median: p.difference_from_median.value,
@@ -87,6 +85,7 @@ impl From<Position> for PositionView {
             change: p.change,
             suppressed: p.peers.suppressed,
             suppression_reason: p.peers.reason,
+            suppression: p.peers.suppression.map(|s| s.as_str().to_owned()),
         }
     }
 }
@@ -98,11 +97,14 @@ pub struct PeerGroupView {
     pub label: String,
     #[oai(nullable)]
     pub n: Option<u64>,
-    /// Narrower groups passed over because they had fewer than k organisations.
+    /// Narrower groups passed over because disclosure control withholds them.
     pub skipped: Vec<String>,
     pub suppressed: bool,
     #[oai(nullable)]
     pub suppression_reason: Option<String>,
+    /// `primary` or `secondary` (see the round's disclosure); null when published.
+    #[oai(nullable)]
+    pub suppression: Option<String>,
 }
 
 #[derive(Object)]
@@ -131,6 +133,9 @@ pub struct QuestionView {
     pub suppressed: bool,
     #[oai(nullable)]
     pub suppression_reason: Option<String>,
+    /// `primary` or `secondary` (see the round's disclosure); null when published.
+    #[oai(nullable)]
+    pub suppression: Option<String>,
 }
 
 #[derive(Object)]
@@ -200,6 +205,7 @@ impl BenchmarksApi {
                 skipped: b.peer_group.skipped,
                 suppressed: b.peer_group.n.suppressed,
                 suppression_reason: b.peer_group.n.reason,
+                suppression: b.peer_group.n.suppression.map(|s| s.as_str().to_owned()),
             },
             overall: b.overall.into(),
             dimensions: b.dimensions.into_iter().map(Into::into).collect(),
@@ -224,6 +230,7 @@ impl BenchmarksApi {
                         .collect(),
                     suppressed: q.suppressed,
                     suppression_reason: q.reason,
+                    suppression: q.suppression.map(|s| s.as_str().to_owned()),
                 })
                 .collect(),
         }))

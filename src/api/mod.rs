@@ -53,6 +53,7 @@ pub type Apis = (
     audit::AuditApi,
     respond::RespondApi,
     research::ResearchApi,
+    research::ResearchExportsApi,
     benchmarks::BenchmarksApi,
     reports::ReportsApi,
 );

@@ -1,38 +1,28 @@
 //! A round's submitted responses as of one fingerprint, and what is worked out from them on
 //! demand (peer groups, their figures, option counts, statistics), kept so each is done once.
 
-use crate::domain::benchmark::{
-    GroupDimension, GroupFigures, Member, QuestionComparison, count_marked,
-};
+use super::published::Published;
+use crate::domain::benchmark::{GroupFigures, Member};
 use crate::domain::choices::{ChoiceLayout, ChoiceMarks};
 use crate::domain::definition::Definition;
-use crate::domain::peers::{Choice, GroupKey, Grouping, OrgAttributes, Threshold, fallback_chain};
+use crate::domain::peers::{Choice, GroupKey};
 use crate::state::AppState;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Submitted};
 use entity::round;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
-use super::threshold;
-
 /// Choice marks by response id.
 pub type Marks = HashMap<i32, ChoiceMarks>;
-
-/// Statistics of every group of a grouping, for every dimension.
-type Statistics = Arc<Vec<GroupDimension>>;
-
-/// The groups of one grouping: members (indices into `submitted`) by group.
-type Groups = BTreeMap<GroupKey, Vec<usize>>;
 
 /// A round's submitted responses as of one fingerprint, and what has been worked out from them.
 pub struct RoundData {
     pub round: round::Model,
     pub definition: Arc<Definition>,
     pub submitted: Vec<Submitted>,
-    attributes: Vec<OrgAttributes>,
     /// Positions in `submitted` by response id and by organisation id.
     by_response: HashMap<i32, usize>,
     by_organisation: HashMap<i32, usize>,
@@ -46,10 +36,9 @@ pub struct RoundData {
     pub(super) some_marks: Mutex<Marks>,
     /// Set once a background read of the whole round's marks has been started.
     reading_all: AtomicBool,
-    partitions: Mutex<HashMap<Grouping, Arc<Groups>>>,
     figures: Mutex<HashMap<GroupKey, Arc<GroupFigures>>>,
-    options: Mutex<HashMap<GroupKey, Arc<Vec<QuestionComparison>>>>,
-    statistics: Mutex<HashMap<(Grouping, usize), Statistics>>,
+    /// The disclosure snapshot of this data (see [`super::published`]).
+    pub(super) published: Mutex<Option<Arc<Published>>>,
 }
 
 impl RoundData {
@@ -60,7 +49,6 @@ impl RoundData {
         marks: Option<Marks>,
         some_marks: Marks,
     ) -> Self {
-        let attributes = submitted.iter().map(|s| s.attributes.clone()).collect();
         let layout = ChoiceLayout::new(&definition);
         let by_response = submitted
             .iter()
@@ -76,17 +64,14 @@ impl RoundData {
             round,
             definition,
             submitted,
-            attributes,
             by_response,
             by_organisation,
             layout,
             marks: OnceCell::new_with(marks),
             some_marks: Mutex::new(some_marks),
             reading_all: AtomicBool::new(false),
-            partitions: Mutex::default(),
             figures: Mutex::default(),
-            options: Mutex::default(),
-            statistics: Mutex::default(),
+            published: Mutex::default(),
         }
     }
 
@@ -169,42 +154,6 @@ impl RoundData {
             .collect())
     }
 
-    /// The groups of one grouping, worked out once.
-    fn partition(&self, grouping: &Grouping) -> Arc<Groups> {
-        if let Some(found) = self
-            .partitions
-            .lock()
-            .ok()
-            .and_then(|m| m.get(grouping).cloned())
-        {
-            return found;
-        }
-        let parts = Arc::new(grouping.partition(&self.attributes));
-        if let Ok(mut m) = self.partitions.lock() {
-            m.insert(grouping.clone(), parts.clone());
-        }
-        parts
-    }
-
-    /// The peer group of `submitted[index]`: the first grouping of the fallback chain whose group
-    /// has at least k members, as [`crate::domain::peers::choose_group`] decides, from cached
-    /// partitions.
-    pub fn choose(&self, index: usize, threshold: Threshold) -> Choice {
-        let org = &self.attributes[index];
-        let chain = fallback_chain();
-        let sizes: Vec<usize> = chain
-            .iter()
-            .map(|g| self.partition(g).get(&g.key(org)).map_or(0, Vec::len))
-            .collect();
-        let mut choice = crate::domain::peers::choose_by_sizes(org, &chain, &sizes, threshold);
-        choice.members = self
-            .partition(&choice.grouping)
-            .get(&choice.key)
-            .cloned()
-            .unwrap_or_default();
-        choice
-    }
-
     /// A group's sorted scores and statistics, worked out once.
     pub fn figures(&self, choice: &Choice) -> Arc<GroupFigures> {
         if let Some(found) = self
@@ -220,57 +169,6 @@ impl RoundData {
             m.insert(choice.key.clone(), figures.clone());
         }
         figures
-    }
-
-    /// Statistics of every group of `grouping` for every dimension, worked out once.
-    pub fn statistics(&self, grouping: &Grouping, threshold: Threshold) -> Statistics {
-        let key = (grouping.clone(), threshold.0);
-        if let Some(found) = self
-            .statistics
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&key).cloned())
-        {
-            return found;
-        }
-        let figures = Arc::new(crate::domain::benchmark::statistics(
-            &self.definition,
-            &self.members(),
-            grouping,
-            threshold,
-        ));
-        if let Ok(mut m) = self.statistics.lock() {
-            m.insert(key, figures.clone());
-        }
-        figures
-    }
-
-    /// A group's option counts for every choice question, worked out once.
-    pub async fn option_counts(
-        &self,
-        state: &AppState,
-        choice: &Choice,
-    ) -> Result<Arc<Vec<QuestionComparison>>, DbError> {
-        if let Some(found) = self
-            .options
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&choice.key).cloned())
-        {
-            return Ok(found);
-        }
-        let marks = self.marks_of(state, &choice.members).await?;
-        let group: Vec<&ChoiceMarks> = marks.iter().collect();
-        let counts = Arc::new(count_marked(
-            &self.definition,
-            &self.layout,
-            &group,
-            threshold(state),
-        ));
-        if let Ok(mut m) = self.options.lock() {
-            m.insert(choice.key.clone(), counts.clone());
-        }
-        Ok(counts)
     }
 }
 

@@ -1,10 +1,12 @@
 //! An organisation's position among its peers, and researchers' statistics of peer groups, all
 //! computed from the scores stored at submission (never by re-scoring). Every figure about a group
-//! passes through [`Threshold::disclose`], so nothing about fewer than k organisations escapes.
+//! passes through the group's [`Verdict`] from the round's disclosure snapshot, so nothing is
+//! published about a group that disclosure control withholds.
 
 use super::choices::{ChoiceLayout, ChoiceMarks};
 use super::definition::{Definition, Question, QuestionKind};
-use super::peers::{Choice, Disclosed, GroupKey, Grouping, OrgAttributes, Threshold, choose_group};
+use super::disclosure::{Snapshot, Verdict};
+use super::peers::{Choice, Disclosed, GroupKey, Grouping, OrgAttributes, Threshold};
 use super::stats::{Summary, percentile_rank, quartile_of, summarise};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -99,16 +101,15 @@ pub fn position(
     score: Option<f64>,
     group: &GroupFigures,
     previous_score: Option<f64>,
-    threshold: Threshold,
+    (verdict, k): (Verdict, Threshold),
 ) -> Position {
-    let n = group.n;
     let values = group
         .sorted
         .get(dimension)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
     let summary = group.summaries.get(dimension);
-    let peers = threshold.disclose(n, || summary.cloned());
+    let peers = verdict.disclose(k, || summary.cloned());
     Position {
         dimension: dimension.to_owned(),
         title: title.to_owned(),
@@ -119,14 +120,14 @@ pub fn position(
             value: peers.value.flatten(),
             suppressed: peers.suppressed,
             reason: peers.reason,
+            suppression: peers.suppression,
         },
-        percentile: threshold
-            .disclose(n, || score.map_or(f64::NAN, |s| percentile_rank(values, s))),
-        quartile: threshold.disclose(n, || match (summary, score) {
+        percentile: verdict.disclose(k, || score.map_or(f64::NAN, |s| percentile_rank(values, s))),
+        quartile: verdict.disclose(k, || match (summary, score) {
             (Some(sum), Some(s)) => quartile_of(sum, s),
             _ => 0,
         }),
-        difference_from_median: threshold.disclose(n, || match (summary, score) {
+        difference_from_median: verdict.disclose(k, || match (summary, score) {
             (Some(sum), Some(s)) => s - sum.median,
             _ => f64::NAN,
         }),
@@ -145,7 +146,8 @@ pub fn assemble(
     choice: &Choice,
     group: &GroupFigures,
     previous: Option<&BTreeMap<String, f64>>,
-    threshold: Threshold,
+    verdict: Verdict,
+    k: Threshold,
 ) -> OrgBenchmark {
     let at = |key: &str, title: &str| {
         position(
@@ -155,7 +157,7 @@ pub fn assemble(
             scores.get(key).copied(),
             group,
             previous.and_then(|p| p.get(key).copied()),
-            threshold,
+            (verdict, k),
         )
     };
     OrgBenchmark {
@@ -163,7 +165,7 @@ pub fn assemble(
             grouping: choice.grouping.to_string(),
             key: choice.key.clone(),
             label: choice.label.clone(),
-            n: threshold.disclose(group.n, || group.n),
+            n: verdict.disclose(k, || group.n),
             skipped: choice.skipped.clone(),
         },
         overall: at(OVERALL, "Overall"),
@@ -175,17 +177,18 @@ pub fn assemble(
     }
 }
 
-/// The benchmark of `population[org]` within the first group of the fallback chain that is large
-/// enough. `previous` holds the organisation's scores in the previous round, if it took part.
+/// The benchmark of `population[org]` within the first group of the fallback chain that
+/// `snapshot` publishes. `previous` holds the organisation's scores in the previous round, if it
+/// took part.
 pub fn benchmark(
     def: &Definition,
     population: &[Member<'_>],
     org: usize,
     previous: Option<&BTreeMap<String, f64>>,
-    threshold: Threshold,
+    snapshot: &Snapshot,
 ) -> (OrgBenchmark, Choice) {
-    let attributes: Vec<OrgAttributes> = population.iter().map(|m| m.attributes.clone()).collect();
-    let choice = choose_group(&attributes[org], &attributes, threshold);
+    let choice = snapshot.choose(population[org].attributes, &super::peers::fallback_chain());
+    let verdict = snapshot.verdict(&choice.grouping, &choice.key);
     let group = GroupFigures::new(population, &choice.members);
     (
         assemble(
@@ -194,7 +197,8 @@ pub fn benchmark(
             &choice,
             &group,
             previous,
-            threshold,
+            verdict,
+            snapshot.threshold(),
         ),
         choice,
     )
@@ -223,6 +227,10 @@ pub struct QuestionComparison {
     pub options: Vec<OptionShare>,
     pub suppressed: bool,
     pub reason: Option<String>,
+    pub suppression: Option<super::disclosure::Suppression>,
+    /// Some option was chosen by every peer who answered: published, and flagged, since it
+    /// tells each of them what the others answered (see the README on what is not promised).
+    pub unanimous: bool,
 }
 
 /// The values and labels of a choice-like question, or `None` for numbers and text.
@@ -259,7 +267,8 @@ pub fn count_marked(
     def: &Definition,
     layout: &ChoiceLayout,
     group: &[&ChoiceMarks],
-    threshold: Threshold,
+    verdict: Verdict,
+    k: Threshold,
 ) -> Vec<QuestionComparison> {
     let questions: Vec<&Question> = def.questions().collect();
     let mut out = Vec::new();
@@ -278,7 +287,8 @@ pub fn count_marked(
                 }
             }
         }
-        let answered = threshold.disclose(n, || n);
+        let answered = verdict.disclose(k, || n);
+        let unanimous = answered.value.is_some() && n > 0 && counts.contains(&n);
         let options = options
             .into_iter()
             .zip(counts)
@@ -296,6 +306,8 @@ pub fn count_marked(
             dimension: q.dimension.clone(),
             suppressed: answered.suppressed,
             reason: answered.reason.clone(),
+            suppression: answered.suppression,
+            unanimous,
             answered,
             options,
         });
@@ -327,35 +339,38 @@ pub struct GroupDimension {
     pub stats: Disclosed<Summary>,
 }
 
-/// Statistics of every group of `grouping` for every dimension and overall, groups in key order.
+/// Statistics of every group of `grouping` for every dimension and overall, groups in key order,
+/// each published or withheld as `snapshot` decides.
 pub fn statistics(
     def: &Definition,
     population: &[Member<'_>],
     grouping: &Grouping,
-    threshold: Threshold,
+    snapshot: &Snapshot,
 ) -> Vec<GroupDimension> {
-    let attributes: Vec<OrgAttributes> = population.iter().map(|m| m.attributes.clone()).collect();
+    let k = snapshot.threshold();
     let mut out = Vec::new();
     let dimensions: Vec<String> = std::iter::once(OVERALL.to_owned())
         .chain(def.dimensions.iter().map(|d| d.key.clone()))
         .collect();
-    for (key, members) in grouping.partition(&attributes) {
-        let n = members.len();
+    for (key, cell) in snapshot.cells(grouping) {
+        let n = cell.members.len();
         for dimension in &dimensions {
-            let values: Vec<f64> = members
+            let values: Vec<f64> = cell
+                .members
                 .iter()
                 .filter_map(|&i| population[i].scores.get(dimension).copied())
                 .collect();
-            let stats = threshold.disclose(n, || summarise(&values));
+            let stats = cell.verdict.disclose(k, || summarise(&values));
             out.push(GroupDimension {
                 label: key.label(),
                 group: key.clone(),
                 dimension: dimension.clone(),
-                n: threshold.disclose(n, || n),
+                n: cell.verdict.disclose(k, || n),
                 stats: Disclosed {
                     value: stats.value.flatten(),
                     suppressed: stats.suppressed,
                     reason: stats.reason,
+                    suppression: stats.suppression,
                 },
             });
         }

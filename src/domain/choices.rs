@@ -133,7 +133,14 @@ mod tests {
         let layout = ChoiceLayout::new(def);
         let marks: Vec<ChoiceMarks> = group.iter().map(|a| layout.marks(def, a)).collect();
         let refs: Vec<&ChoiceMarks> = marks.iter().collect();
-        count_marked(def, &layout, &refs, k)
+        let verdict = if k.allows(refs.len()) {
+            crate::domain::disclosure::Verdict::Published
+        } else {
+            crate::domain::disclosure::Verdict::Suppressed(
+                crate::domain::disclosure::Suppression::Primary,
+            )
+        };
+        count_marked(def, &layout, &refs, verdict, k)
     }
 
     fn counts(comparisons: &[QuestionComparison], key: &str) -> (Option<usize>, Vec<usize>) {

@@ -5,6 +5,7 @@ pub mod answers;
 pub mod benchmark;
 pub mod choices;
 pub mod definition;
+pub mod disclosure;
 pub mod organisation;
 pub mod peers;
 mod robustness;

@@ -4,8 +4,9 @@
 //! [`GroupKey`] for one organisation holds that organisation's values of them. The disclosure
 //! threshold lives in one place, [`Threshold`]: every published statistic, count or distribution
 //! goes through [`Threshold::disclose`], which withholds it (null, `suppressed: true`, a reason —
-//! never 0) for groups of fewer than k organisations. [`choose_group`] walks the
-//! [`fallback_chain`] to find the narrowest group big enough for an organisation's own benchmark.
+//! never 0) for groups of fewer than k organisations; which groups are published beyond that is
+//! the disclosure snapshot's decision ([`crate::domain::disclosure`]), which also walks the
+//! [`fallback_chain`] for an organisation's own benchmark.
 //!
 //! This module decides; it reads nothing and writes nothing.
 
@@ -243,6 +244,9 @@ pub struct Disclosed<T> {
     pub value: Option<T>,
     pub suppressed: bool,
     pub reason: Option<String>,
+    /// Which rule withheld it: primary (too few organisations) or secondary (it could be worked
+    /// out from other figures); see [`crate::domain::disclosure`].
+    pub suppression: Option<crate::domain::disclosure::Suppression>,
 }
 
 impl<T> Disclosed<T> {
@@ -252,6 +256,7 @@ impl<T> Disclosed<T> {
             value: self.value.map(f),
             suppressed: self.suppressed,
             reason: self.reason,
+            suppression: self.suppression,
         }
     }
 }
@@ -271,25 +276,21 @@ impl Threshold {
                 value: Some(value()),
                 suppressed: false,
                 reason: None,
+                suppression: None,
             }
         } else {
             Disclosed {
                 value: None,
                 suppressed: true,
                 reason: Some(self.reason()),
+                suppression: Some(crate::domain::disclosure::Suppression::Primary),
             }
         }
     }
 
     /// Why a group below the threshold shows nothing; the same words whatever its real size.
     pub fn reason(&self) -> String {
-        if self.0 <= 1 {
-            return "no organisations in this group".to_owned();
-        }
-        format!(
-            "fewer than {} organisations in this group (suppressed to protect their identity)",
-            self.0
-        )
+        crate::domain::disclosure::Suppression::Primary.reason(*self)
     }
 }
 
@@ -305,68 +306,6 @@ pub struct Choice {
     /// The narrower groups passed over, narrowest first, each labelled with its size as far as
     /// disclosure allows: `kind acute, region North West (fewer than 5 organisations)`.
     pub skipped: Vec<String>,
-}
-
-/// Picks the first grouping of the [`fallback_chain`] whose group for `org` has at least k
-/// members of `population`. Falls back to "all organisations" even when that is smaller than k;
-/// the caller then shows everything suppressed (through [`Threshold::disclose`]).
-pub fn choose_group(
-    org: &OrgAttributes,
-    population: &[OrgAttributes],
-    threshold: Threshold,
-) -> Choice {
-    let chain = fallback_chain();
-    let sizes: Vec<usize> = chain
-        .iter()
-        .map(|g| g.members(&g.key(org), population).len())
-        .collect();
-    let mut choice = choose_by_sizes(org, &chain, &sizes, threshold);
-    choice.members = choice.grouping.members(&choice.key, population);
-    choice
-}
-
-/// The rule behind [`choose_group`], given the size of `org`'s group under each grouping of
-/// `chain`: the first group with at least k members, else the last grouping. The returned
-/// `members` is empty; the caller fills it from wherever it keeps the groups.
-pub fn choose_by_sizes(
-    org: &OrgAttributes,
-    chain: &[Grouping],
-    sizes: &[usize],
-    threshold: Threshold,
-) -> Choice {
-    let mut skipped = Vec::new();
-    for (i, grouping) in chain.iter().enumerate() {
-        let key = grouping.key(org);
-        let label = key.label();
-        let size = sizes.get(i).copied().unwrap_or(0);
-        if threshold.allows(size) || i + 1 == chain.len() {
-            return Choice {
-                grouping: grouping.clone(),
-                key,
-                label,
-                members: Vec::new(),
-                skipped,
-            };
-        }
-        skipped.push(format!("{label} ({})", size_phrase(threshold)));
-    }
-    // An empty chain: everyone.
-    Choice {
-        grouping: Grouping::all(),
-        key: GroupKey(Vec::new()),
-        label: GroupKey(Vec::new()).label(),
-        members: Vec::new(),
-        skipped,
-    }
-}
-
-/// The size of a group too small to publish, in words that do not give it away.
-fn size_phrase(threshold: Threshold) -> String {
-    if threshold.0 <= 1 {
-        "no organisations".to_owned()
-    } else {
-        format!("fewer than {} organisations", threshold.0)
-    }
 }
 
 #[cfg(test)]

@@ -79,12 +79,27 @@ pub fn build(
         gaps: findings(def, questions, false),
         method: Method {
             k: inputs.k,
+            disclosure_rule: disclosure_rule(inputs.k),
             quantile_rule: "Quartiles and medians by linear interpolation between order statistics (Hyndman & Fan type 7, as R, numpy and pandas)".to_owned(),
             percentile_rule: "Percentile rank = (peers below + half the peers equal) / number of peers × 100".to_owned(),
             scoring_rule: "Each area scores 100 × points earned / points available over the questions shown; the overall score is the weighted mean of the areas".to_owned(),
         },
         reading_guide: reading_guide(inputs.k, inputs.previous_round.map(|r| r.name.as_str())),
     }
+}
+
+/// How figures are withheld, in the words of the report's method section.
+pub fn disclosure_rule(k: usize) -> String {
+    format!(
+        "No figure describes fewer than {k} organisations. A group is shown only when at least \
+         {} organisations responded in it, so that even one of them, knowing its own answers, \
+         learns nothing about fewer than {k} others (groups of fewer than {k} are withheld: \
+         primary suppression). Groups that could otherwise be worked out by adding and \
+         subtracting other published figures (for example all organisations minus every kind \
+         shown) are withheld too (secondary suppression), the same way in every table, report \
+         and export of the round. Peers' lowest and highest scores are never shown.",
+        k + 1
+    )
 }
 
 /// The reading guide, worded for the disclosure threshold and the round compared with.
@@ -99,7 +114,7 @@ pub fn reading_guide(k: usize, previous_round: Option<&str>) -> Vec<Term> {
         ("Quartile", "Q1 is the lowest quarter of peers, Q4 the highest.".to_owned()),
         ("Peer median, Q1–Q3", "Half of the peers score above the median and half below; Q1–Q3 spans the middle half of the peers.".to_owned()),
         ("Change", format!("{change} Changes are not tested for statistical significance, so read small ones with care.")),
-        ("Suppressed", format!("Withheld because fewer than {k} responses lie behind it, so that no organisation can be singled out. A suppressed figure is never shown as zero.")),
+        ("Suppressed", format!("Withheld so that no organisation can be singled out: either fewer than {k} organisations lie behind it (primary suppression), or it could be worked out from other published figures (secondary suppression). A suppressed figure is never shown as zero.")),
     ]
     .into_iter()
     .map(|(term, meaning)| Term { term: term.to_owned(), meaning })
@@ -135,11 +150,9 @@ fn dimension(p: &Position) -> DimensionResult {
         peers: Shown {
             value: p.peers.value.as_ref().map(|s| PeerStats {
                 n: s.n,
-                min: s.min,
                 q1: s.q1,
                 median: s.median,
                 q3: s.q3,
-                max: s.max,
                 mean: s.mean,
             }),
             suppressed_reason: if p.peers.suppressed {

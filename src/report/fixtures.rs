@@ -93,6 +93,7 @@ pub fn sample() -> Report {
         ],
         method: Method {
             k: 5,
+            disclosure_rule: super::build::disclosure_rule(5),
             quantile_rule: "Linear interpolation between order statistics (type 7, the default of R and NumPy)".to_owned(),
             percentile_rule: "Share of peers scoring below, plus half of those scoring the same".to_owned(),
             scoring_rule: "Each dimension is the mean of its questions' scores scaled to 0–100; the overall score is the mean of the dimensions".to_owned(),
@@ -220,11 +221,9 @@ fn withheld<T>(reason: &str) -> Disclosed<T> {
 fn peers(min: f64, q1: f64, median: f64, q3: f64, max: f64) -> PeerStats {
     PeerStats {
         n: 7,
-        min,
         q1,
         median,
         q3,
-        max,
         mean: (min + q1 + median + q3 + max) / 5.0,
     }
 }
@@ -236,7 +235,7 @@ fn dimension(
     peers: PeerStats,
     change: Option<f64>,
 ) -> DimensionResult {
-    let below = [peers.min, peers.q1, peers.median, peers.q3, peers.max]
+    let below = [peers.q1, peers.median, peers.q3]
         .iter()
         .filter(|v| **v < score)
         .count();

@@ -100,11 +100,9 @@ pub struct LevelBand {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PeerStats {
     pub n: usize,
-    pub min: f64,
     pub q1: f64,
     pub median: f64,
     pub q3: f64,
-    pub max: f64,
     pub mean: f64,
 }
 
@@ -139,6 +137,8 @@ pub struct Term {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Method {
     pub k: usize,
+    /// Disclosure control in plain words: primary and secondary suppression.
+    pub disclosure_rule: String,
     pub quantile_rule: String,
     pub percentile_rule: String,
     pub scoring_rule: String,

@@ -163,6 +163,7 @@ fn routes(spare_share: i64) -> Vec<Row> {
         row(get.clone(), "/api/v1/surveys/{slug}/trends", "/api/v1/surveys/tiny/trends", Body::None, Reader(200)),
         row(get.clone(), "/api/v1/rounds/{code}/scores", "/api/v1/rounds/t1/scores", Body::None, Reader(200)),
         row(get.clone(), "/api/v1/rounds/{code}/responses", "/api/v1/rounds/t1/responses", Body::None, Reader(200)),
+        row(get.clone(), "/api/v1/rounds/{code}/disclosure", "/api/v1/rounds/t1/disclosure", Body::None, Reader(200)),
         // One organisation's benchmark and reports: admins only (boards get share links).
         row(get.clone(), "/api/v1/rounds/{code}/organisations/{organisation}/benchmark", "/api/v1/rounds/t1/organisations/A1/benchmark", Body::None, Admin(200)),
         row(get.clone(), "/api/v1/rounds/{code}/organisations/{organisation}/report", "/api/v1/rounds/t1/organisations/A1/report", Body::None, Admin(200)),

@@ -9,6 +9,7 @@ mod access_matrix;
 mod browser;
 mod cli;
 mod demo;
+mod disclosure;
 mod durability;
 mod errors;
 mod health;

@@ -9,12 +9,25 @@ use serde_json::json;
 
 const WELSH: &str = "Bwrdd Iechyd Prifysgol Hywel Dda ŵ ŷ";
 
-/// Six acute trusts in one region (overall scores 0, 6.67, 40, 53.33, 86.67, 100) and a Welsh
-/// health board whose own groups are too small, all submitted in round t1.
+/// Six acute trusts in one region (overall scores 0, 6.67, 40, 53.33, 86.67, 100), a Welsh
+/// health board whose own groups are too small, and five ambulance trusts (too few to be shown
+/// apart from the board, whom they shield), all submitted in round t1.
 async fn seeded(backend: Backend) -> TestApp {
     let app = spawn_app(backend).await;
-    app.create_organisations(&["A1", "A2", "A3", "A4", "A5", "A6"])
-        .await;
+    app.create_organisations(&[
+        "A1",
+        "A2",
+        "A3",
+        "A4",
+        "A5",
+        "A6",
+        "E1:ambulance",
+        "E2:ambulance",
+        "E3:ambulance",
+        "E4:ambulance",
+        "E5:ambulance",
+    ])
+    .await;
     let welsh = app
         .admin_post(
             "/api/v1/organisations",
@@ -23,7 +36,7 @@ async fn seeded(backend: Backend) -> TestApp {
         .await;
     assert_eq!(welsh.status(), 201);
     tiny_round_named(&app, "t1", 1).await;
-    let answers = [
+    let mut answers = vec![
         ("A1", json!({ "has_plan": "no", "wte": 0 })),
         (
             "A2",
@@ -50,6 +63,9 @@ async fn seeded(backend: Backend) -> TestApp {
             json!({ "has_plan": "yes", "plan_stage": "approved", "wte": 3 }),
         ),
     ];
+    for (i, code) in ["E1", "E2", "E3", "E4", "E5"].into_iter().enumerate() {
+        answers.push((code, json!({ "has_plan": "no", "wte": i })));
+    }
     for (org, given) in answers {
         let link = app.invite("t1", org).await;
         assert_eq!(put_answers(&app, &link, 0, given).await.status(), 200);
@@ -142,11 +158,24 @@ async fn the_pdf_and_the_page_show_the_same_figures_and_the_pdf_is_reproducible(
     );
     assert!(html.contains(&sha));
 
-    // Both explain the figures in the same words, from the one model.
+    // Both explain the figures in the same words, from the one model, and the method section
+    // says how disclosure control works.
+    for words in [
+        "lowest and highest scores are never shown",
+        "secondary suppression",
+    ] {
+        let squashed = |s: &str| s.split_whitespace().collect::<String>();
+        assert!(
+            squashed(&text).contains(&squashed(words)),
+            "the PDF lacks '{words}'"
+        );
+        assert!(html.contains(words), "the page lacks '{words}'");
+    }
     let squashed = |s: &str| s.split_whitespace().collect::<String>();
     for words in [
         "Reading the figures",
-        "Withheld because fewer than 5 responses lie behind it",
+        "either fewer than 5 organisations lie behind it (primary suppression)",
+        "or it could be worked out from other published figures (secondary suppression)",
         "Q1 is the lowest quarter of peers, Q4 the highest.",
     ] {
         assert!(
@@ -306,8 +335,8 @@ async fn the_cli_writes_one_report_and_a_whole_round(backend: Backend) {
         String::from_utf8_lossy(&run.stderr)
     );
     let summary = String::from_utf8_lossy(&run.stdout);
-    assert!(summary.contains("Wrote 7 reports"), "{summary}");
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 7);
+    assert!(summary.contains("Wrote 12 reports"), "{summary}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 12);
 
     let missing = std::process::Command::new(exe)
         .args(["report", "--round", "nope", "--org", "A4"])
@@ -326,7 +355,7 @@ async fn the_national_summary_shows_each_kind_and_suppresses_small_groups(backen
     assert_eq!(resp.status(), 200);
     let html = resp.text().await.unwrap();
     assert!(
-        html.contains("7 of 7 invited organisations submitted"),
+        html.contains("12 of 12 invited organisations submitted"),
         "{html}"
     );
     assert!(html.contains("All organisations") && html.contains("Acute"));

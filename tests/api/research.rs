@@ -42,6 +42,24 @@ fn people() -> Vec<(&'static str, &'static str, Value)> {
             json!({ "has_plan": "yes", "plan_stage": "draft", "wte": 0 }),
         ),
         ("M2", "mental_health", json!({ "has_plan": "no", "wte": 0 })),
+        // Four ambulance trusts: with the two mental health trusts they make a block of six
+        // that disclosure control can pool, so the acute group can be published whole.
+        ("B1", "ambulance", json!({ "has_plan": "no", "wte": 1 })),
+        (
+            "B2",
+            "ambulance",
+            json!({ "has_plan": "yes", "plan_stage": "draft", "wte": 1 }),
+        ),
+        (
+            "B3",
+            "ambulance",
+            json!({ "has_plan": "no", "channels": ["b"], "wte": 0 }),
+        ),
+        (
+            "B4",
+            "ambulance",
+            json!({ "has_plan": "yes", "plan_stage": "approved", "wte": 3 }),
+        ),
     ]
 }
 
@@ -159,12 +177,14 @@ async fn an_organisation_is_placed_among_its_peers_as_worked_out_by_hand(backend
     assert!(close(&yes["share"], 4.0 / 6.0));
     assert_eq!(yes["chosen"], true);
 
-    // Two mental health trusts are too few: the benchmark falls back to the country.
+    // Two mental health trusts are too few: the benchmark falls back to the country (kind
+    // cannot be shown: with acute and all organisations published, it would be their difference
+    // minus the ambulance trusts, which are too few as well).
     let m1 = app
         .admin_get_json("/api/v1/rounds/t1/organisations/M1/benchmark")
         .await;
     assert_eq!(m1["peer_group"]["grouping"], "country");
-    assert_eq!(m1["peer_group"]["n"], 8);
+    assert_eq!(m1["peer_group"]["n"], 12);
     assert_eq!(m1["peer_group"]["skipped"].as_array().unwrap().len(), 2);
     assert!(
         m1["peer_group"]["skipped"][0]
@@ -310,8 +330,8 @@ async fn every_aggregate_suppresses_groups_below_the_threshold_in_json_and_csv(b
         .json()
         .await
         .unwrap();
-    assert_eq!(all[0]["invited"], 8);
-    assert_eq!(all[0]["submitted"], 8);
+    assert_eq!(all[0]["invited"], 12);
+    assert_eq!(all[0]["submitted"], 12);
 
     // A whole round below k publishes nothing at all.
     let small = spawn_app(Backend::Sqlite).await;
@@ -448,7 +468,7 @@ async fn pseudonyms_are_stable_within_a_round_and_identified_rows_are_for_admins
         .json()
         .await
         .unwrap();
-    assert_eq!(t0["total"], 8);
+    assert_eq!(t0["total"], 12);
     let first = |v: &Value| v["items"][0]["pseudonym"].as_str().unwrap().to_owned();
     assert_eq!(
         first(&t0),
@@ -467,7 +487,7 @@ async fn pseudonyms_are_stable_within_a_round_and_identified_rows_are_for_admins
         .iter()
         .map(|r| r["pseudonym"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(t0_names.len(), 8);
+    assert_eq!(t0_names.len(), 12);
     assert!(
         t0_names.is_disjoint(&t1_names),
         "pseudonyms must differ across rounds"
@@ -567,8 +587,8 @@ async fn a_new_submission_or_an_amendment_shows_at_once_in_cached_statistics(bac
         .json()
         .await
         .unwrap();
-    assert_eq!(overall(&before)["n"], 8);
-    // A ninth organisation submits: the cached round data must not be served.
+    assert_eq!(overall(&before)["n"], 12);
+    // A thirteenth organisation submits: the cached round data must not be served.
     app.create_organisations(&["N9"]).await;
     let link = app.invite("t1", "N9").await;
     put_answers(
@@ -591,9 +611,17 @@ async fn a_new_submission_or_an_amendment_shows_at_once_in_cached_statistics(bac
         .json()
         .await
         .unwrap();
-    assert_eq!(overall(&after)["n"], 9);
-    assert_eq!(overall(&after)["max"], 100.0);
-    // It amends its (submitted) answers down: the maximum follows.
+    assert_eq!(overall(&after)["n"], 13);
+    // It scores 100, above everyone's mean: the mean rises by (100 − mean) / 13.
+    let (then, now) = (
+        overall(&before)["mean"].as_f64().unwrap(),
+        overall(&after)["mean"].as_f64().unwrap(),
+    );
+    assert!(
+        (now - (then + (100.0 - then) / 13.0)).abs() < 1e-9,
+        "{then} → {now}"
+    );
+    // It amends its (submitted) answers down: the mean follows.
     let amended = put_answers(
         &app,
         &link,
@@ -608,7 +636,7 @@ async fn a_new_submission_or_an_amendment_shows_at_once_in_cached_statistics(bac
         .json()
         .await
         .unwrap();
-    assert_eq!(overall(&later)["n"], 9);
+    assert_eq!(overall(&later)["n"], 13);
     assert!(overall(&later)["mean"].as_f64().unwrap() < overall(&after)["mean"].as_f64().unwrap());
 }
 

@@ -6,17 +6,14 @@
 
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
-use super::pagination::Paging;
-use super::payloads::{CsvRow, Table, table, to_csv, wants_csv};
+use super::payloads::{Table, table};
 use super::problem::{ApiError, ApiResult, FieldError};
 use super::rounds::find_round;
-use crate::benchmarks::{round_data, threshold};
+use crate::benchmarks::{published, round_data, threshold};
 use crate::domain::benchmark;
 use crate::domain::choices::ChoiceMarks;
-use crate::domain::definition::QuestionKind;
 use crate::domain::peers::{Grouping, OrgAttributes};
 use crate::domain::role::Role;
-use crate::domain::secret::keyed_hash;
 use crate::state::AppState;
 use crate::store::{benchmarks as store, rounds, surveys};
 use poem::Request;
@@ -27,13 +24,13 @@ use poem_openapi::param::{Path, Query};
 #[derive(Default)]
 pub struct ResearchApi;
 
+mod export_rows;
+mod exports;
 mod rows;
 
-pub use rows::{
-    AnswerPage, AnswerRow, DistributionRow, GroupColumns, ProgressRow, ScoreRow, StatisticsRow,
-    TrendRow,
-};
-use rows::{answer_text, statistics_row};
+pub use exports::ResearchExportsApi;
+use rows::statistics_row;
+pub use rows::{DistributionRow, GroupColumns, ProgressRow, StatisticsRow, TrendRow};
 
 fn parse_grouping(spec: Option<String>) -> ApiResult<Grouping> {
     Grouping::parse(spec.as_deref().unwrap_or("all")).map_err(|message| {
@@ -82,6 +79,9 @@ impl ResearchApi {
             .filter_map(|id| attributes.get(id).cloned())
             .collect();
         let k = threshold(&state);
+        // Who responded is published only where the round's snapshot publishes the group.
+        let data = round_data(&state, &round).await?;
+        let published = published(&state, &data).await?;
         let rows: Vec<ProgressRow> = grouping
             .partition(&population)
             .into_iter()
@@ -91,15 +91,24 @@ impl ResearchApi {
                     members.iter().filter(|&&i| set.contains(&ids[i])).count()
                 };
                 let (started, submitted) = (count(&progress.started), count(&progress.submitted));
-                let shown = k.disclose(invited, || (invited, started, submitted));
+                let shown_invited = k.disclose(invited, || invited);
+                let verdict = if shown_invited.suppressed {
+                    crate::domain::disclosure::Verdict::Suppressed(
+                        crate::domain::disclosure::Suppression::Primary,
+                    )
+                } else {
+                    published.snapshot.verdict(&grouping, &key)
+                };
+                let shown = verdict.disclose(k, || (started, submitted));
                 ProgressRow {
                     group: GroupColumns::of(&key),
-                    invited: shown.value.map(|v| v.0 as u64),
-                    started: shown.value.map(|v| v.1 as u64),
-                    submitted: shown.value.map(|v| v.2 as u64),
-                    response_rate: shown.value.map(|v| v.2 as f64 / v.0 as f64),
+                    invited: shown_invited.value.map(|v| v as u64),
+                    started: shown.value.map(|v| v.0 as u64),
+                    submitted: shown.value.map(|v| v.1 as u64),
+                    response_rate: shown.value.map(|v| v.1 as f64 / invited as f64),
                     suppressed: shown.suppressed,
                     suppression_reason: shown.reason,
+                    suppression: shown.suppression.map(|s| s.as_str().to_owned()),
                 }
             })
             .collect();
@@ -130,8 +139,9 @@ impl ResearchApi {
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
         let data = round_data(&state, &round).await?;
-        let rows: Vec<StatisticsRow> = data
-            .statistics(&grouping, threshold(&state))
+        let rows: Vec<StatisticsRow> = published(&state, &data)
+            .await?
+            .statistics(&data, &grouping)
             .iter()
             .cloned()
             .map(statistics_row)
@@ -165,34 +175,38 @@ impl ResearchApi {
         let round = find_round(&state, &code.0).await?;
         let data = round_data(&state, &round).await?;
         let marks = data.marks(&state).await?;
-        let population: Vec<OrgAttributes> = data
-            .submitted
-            .iter()
-            .map(|s| s.attributes.clone())
-            .collect();
-        let k = threshold(&state);
+        let published = published(&state, &data).await?;
+        let k = published.snapshot.threshold();
         let empty = Default::default();
         let mut rows = Vec::new();
-        for (key, members) in grouping.partition(&population) {
-            let group: Vec<&ChoiceMarks> = members
-                .iter()
-                .map(|&i| marks.get(&data.submitted[i].response_id).unwrap_or(&empty))
-                .collect();
-            // A group below k shows nothing, whatever its members answered.
-            let group = if k.allows(group.len()) { group } else { vec![] };
-            for q in benchmark::count_marked(&data.definition, &data.layout, &group, k) {
+        for (key, cell) in published.snapshot.cells(&grouping) {
+            // A withheld group shows nothing, whatever its members answered.
+            let group: Vec<&ChoiceMarks> = if cell.verdict.is_published() {
+                cell.members
+                    .iter()
+                    .map(|&i| marks.get(&data.submitted[i].response_id).unwrap_or(&empty))
+                    .collect()
+            } else {
+                vec![]
+            };
+            let counted =
+                benchmark::count_marked(&data.definition, &data.layout, &group, cell.verdict, k);
+            for q in counted {
+                let answered = q.answered.value;
                 for o in q.options {
                     rows.push(DistributionRow {
-                        group: GroupColumns::of(&key),
+                        group: GroupColumns::of(key),
                         question: q.key.clone(),
                         dimension: q.dimension.clone(),
                         option: o.value,
                         option_label: o.label,
-                        answered: q.answered.value.map(|n| n as u64),
+                        answered: answered.map(|n| n as u64),
+                        unanimous: answered.is_some_and(|n| n > 0 && o.count == Some(n)),
                         count: o.count.map(|c| c as u64),
                         share: o.share,
                         suppressed: q.suppressed,
                         suppression_reason: q.reason.clone(),
+                        suppression: q.suppression.map(|s| s.as_str().to_owned()),
                     });
                 }
             }
@@ -228,11 +242,10 @@ impl ResearchApi {
         let mut rows = Vec::new();
         for round in rounds::list(&state.db.conn, Some(survey.id)).await? {
             let data = round_data(&state, &round).await?;
-            for g in data
-                .statistics(&grouping, threshold(&state))
-                .iter()
-                .cloned()
-            {
+            // Each round's figures come from its own snapshot, which also keeps every group's
+            // change since each earlier round at 0 or at least k organisations.
+            let published = published(&state, &data).await?;
+            for g in published.statistics(&data, &grouping).iter().cloned() {
                 rows.push(TrendRow {
                     round: round.code.clone(),
                     round_name: round.name.clone(),
@@ -244,157 +257,10 @@ impl ResearchApi {
                     median: g.stats.value.as_ref().map(|s| s.median),
                     suppressed: g.stats.suppressed,
                     suppression_reason: g.stats.reason,
+                    suppression: g.stats.suppression.map(|s| s.as_str().to_owned()),
                 });
             }
         }
         Ok(table(req, rows))
     }
-
-    /// Response-level scores (long form)
-    ///
-    /// Who may call: researcher or admin. One row per submitted organisation and dimension (and
-    /// `overall`), under the same pseudonyms as the answers, so that the statistics routes can be
-    /// reproduced exactly in R or pandas. Columns: round, pseudonym, kind, region, country,
-    /// size_band, dimension, score. Every submitted response of the round, in pseudonym order.
-    #[oai(
-        path = "/rounds/:code/scores",
-        method = "get",
-        operation_id = "list_round_scores"
-    )]
-    async fn scores(
-        &self,
-        auth: ApiKeyAuth,
-        state: Data<&AppState>,
-        req: &Request,
-        code: Path<String>,
-    ) -> ApiResult<Table<Vec<ScoreRow>>> {
-        auth.0.require(Role::Researcher)?;
-        let round = find_round(&state, &code.0).await?;
-        let data = round_data(&state, &round).await?;
-        let mut rows: Vec<ScoreRow> = Vec::new();
-        for s in &data.submitted {
-            let pseudonym = pseudonym(&state, &round.code, s.organisation_id);
-            for (dimension, score) in &s.scores {
-                rows.push(ScoreRow {
-                    round: round.code.clone(),
-                    pseudonym: pseudonym.clone(),
-                    kind: s.attributes.kind.clone(),
-                    region: s.attributes.region.clone(),
-                    country: s.attributes.country.clone(),
-                    size_band: s.attributes.size_band.clone(),
-                    dimension: dimension.clone(),
-                    score: *score,
-                });
-            }
-        }
-        rows.sort_by(|a, b| (&a.pseudonym, &a.dimension).cmp(&(&b.pseudonym, &b.dimension)));
-        Ok(table(req, rows))
-    }
-
-    /// Response-level answers (long form)
-    ///
-    /// Who may call: researcher or admin; `identified=true` and `include_text=true` are for
-    /// admins only (403 otherwise). One row per submitted organisation and answered question, the
-    /// organisation replaced by a pseudonym (HMAC of the round and organisation under the
-    /// server's key: stable within a round, different across rounds). Free-text answers are left
-    /// out unless `include_text=true`. Paged by organisation: `per_page` organisations (default
-    /// 100, at most 10,000). Columns: round, pseudonym, organisation, organisation_name, kind,
-    /// region, country, size_band, question, dimension, value.
-    #[oai(
-        path = "/rounds/:code/responses",
-        method = "get",
-        operation_id = "list_round_answers"
-    )]
-    async fn responses(
-        &self,
-        auth: ApiKeyAuth,
-        state: Data<&AppState>,
-        req: &Request,
-        code: Path<String>,
-        /// Add organisation codes and names (admins only).
-        identified: Query<Option<bool>>,
-        /// Include free-text answers, which can identify people (admins only).
-        include_text: Query<Option<bool>>,
-        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<
-            Option<u64>,
-        >,
-        #[oai(validator(minimum(value = "1"), maximum(value = "10000")))] per_page: Query<
-            Option<u64>,
-        >,
-    ) -> ApiResult<Table<AnswerPage>> {
-        auth.0.require(Role::Researcher)?;
-        let identified = identified.0.unwrap_or(false);
-        let include_text = include_text.0.unwrap_or(false);
-        if identified || include_text {
-            auth.0.require(Role::Admin)?;
-        }
-        let round = find_round(&state, &code.0).await?;
-        let data = round_data(&state, &round).await?;
-        let paging = Paging {
-            page: page.0.unwrap_or(1),
-            per_page: per_page.0.unwrap_or(100),
-        };
-        let total = data.submitted.len() as u64;
-        let start = usize::try_from(paging.offset())
-            .unwrap_or(usize::MAX)
-            .min(data.submitted.len());
-        let end = start
-            .saturating_add(paging.per_page as usize)
-            .min(data.submitted.len());
-        // Only this page's answers are read: the cache keeps no more of a round's answers than
-        // comparisons need.
-        let page_ids: Vec<i32> = data.submitted[start..end]
-            .iter()
-            .map(|s| s.response_id)
-            .collect();
-        let answers = store::answers_of(&state.db.conn, &page_ids).await?;
-        let mut items = Vec::new();
-        for s in &data.submitted[start..end] {
-            let pseudonym = pseudonym(&state, &round.code, s.organisation_id);
-            let Some(given) = answers.get(&s.response_id) else {
-                continue;
-            };
-            for q in data.definition.questions() {
-                let Some(value) = given.get(&q.key) else {
-                    continue;
-                };
-                if matches!(q.kind, QuestionKind::Text { .. }) && !include_text {
-                    continue;
-                }
-                items.push(AnswerRow {
-                    round: round.code.clone(),
-                    pseudonym: pseudonym.clone(),
-                    organisation: identified.then(|| s.code.clone()),
-                    organisation_name: identified.then(|| s.name.clone()),
-                    kind: s.attributes.kind.clone(),
-                    region: s.attributes.region.clone(),
-                    country: s.attributes.country.clone(),
-                    size_band: s.attributes.size_band.clone(),
-                    question: q.key.clone(),
-                    dimension: q.dimension.clone(),
-                    value: answer_text(value),
-                });
-            }
-        }
-        let page = AnswerPage {
-            items,
-            page: paging.info(total),
-        };
-        Ok(if wants_csv(req) {
-            Table::Csv(to_csv(
-                &AnswerRow::header(),
-                page.items.iter().map(CsvRow::cells),
-            ))
-        } else {
-            Table::Json(page)
-        })
-    }
-}
-
-/// An organisation's pseudonym in a round: the first 16 hex characters of an HMAC under the
-/// server's key, so it is stable within the round, differs across rounds, and cannot be reversed
-/// (or recomputed) without the key.
-fn pseudonym(state: &AppState, round: &str, organisation_id: i32) -> String {
-    let tag = keyed_hash(&state.keys.pseudonym, &format!("{round}:{organisation_id}"));
-    tag.get(..16).unwrap_or(&tag).to_owned()
 }

@@ -1,9 +1,7 @@
 //! The rows of researchers' tables: each row type declares its JSON fields and, beside them,
 //! its CSV columns, so the two formats cannot drift apart.
 
-use super::super::pagination::PageInfo;
 use super::super::payloads::CsvRow;
-use crate::domain::answers::AnswerValue;
 use crate::domain::benchmark::GroupDimension;
 use crate::domain::peers::{Attribute, GroupKey};
 use poem_openapi::Object;
@@ -49,11 +47,11 @@ impl GroupColumns {
 
 pub(super) const GROUP_HEADER: [&str; 5] = ["group", "kind", "region", "country", "size_band"];
 
-fn num(v: Option<f64>) -> String {
+pub(super) fn num(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
-fn int(v: Option<u64>) -> String {
+pub(super) fn int(v: Option<u64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
@@ -62,10 +60,12 @@ fn int(v: Option<u64>) -> String {
 pub struct ProgressRow {
     #[oai(flatten)]
     pub group: GroupColumns,
-    /// Organisations invited (suppressed below k, like every count).
+    /// Organisations invited (withheld below k; who was invited is not secret, but a group of
+    /// fewer than k is not shown at all).
     #[oai(nullable)]
     pub invited: Option<u64>,
-    /// Organisations that saved at least once.
+    /// Organisations that saved at least once; this and `submitted` are shown only where the
+    /// round's disclosure snapshot publishes the group's respondents.
     #[oai(nullable)]
     pub started: Option<u64>,
     #[oai(nullable)]
@@ -76,6 +76,10 @@ pub struct ProgressRow {
     pub suppressed: bool,
     #[oai(nullable)]
     pub suppression_reason: Option<String>,
+    /// `primary` (fewer than k organisations responded in the group) or `secondary` (withheld
+    /// so that it cannot be worked out from other published figures); null when published.
+    #[oai(nullable)]
+    pub suppression: Option<String>,
 }
 
 /// One group's statistics for one dimension (`overall` for the overall score).
@@ -92,8 +96,6 @@ pub struct StatisticsRow {
     /// Sample standard deviation (n - 1); null for n < 2.
     #[oai(nullable)]
     pub sd: Option<f64>,
-    #[oai(nullable)]
-    pub min: Option<f64>,
     /// Quartiles by linear interpolation (Hyndman & Fan type 7; R's default, numpy, pandas).
     #[oai(nullable)]
     pub q1: Option<f64>,
@@ -101,11 +103,13 @@ pub struct StatisticsRow {
     pub median: Option<f64>,
     #[oai(nullable)]
     pub q3: Option<f64>,
-    #[oai(nullable)]
-    pub max: Option<f64>,
     pub suppressed: bool,
     #[oai(nullable)]
     pub suppression_reason: Option<String>,
+    /// `primary` (fewer than k organisations responded in the group) or `secondary` (withheld
+    /// so that it cannot be worked out from other published figures); null when published.
+    #[oai(nullable)]
+    pub suppression: Option<String>,
 }
 
 /// How many organisations of a group chose one option of one question.
@@ -126,9 +130,16 @@ pub struct DistributionRow {
     /// count / answered.
     #[oai(nullable)]
     pub share: Option<f64>,
+    /// Every organisation of the group that answered chose this option. Published (the README
+    /// says why), and flagged: it tells each of them what all the others answered.
+    pub unanimous: bool,
     pub suppressed: bool,
     #[oai(nullable)]
     pub suppression_reason: Option<String>,
+    /// `primary` (fewer than k organisations responded in the group) or `secondary` (withheld
+    /// so that it cannot be worked out from other published figures); null when published.
+    #[oai(nullable)]
+    pub suppression: Option<String>,
 }
 
 /// One group's scores in one round, for trends across rounds.
@@ -149,52 +160,10 @@ pub struct TrendRow {
     pub suppressed: bool,
     #[oai(nullable)]
     pub suppression_reason: Option<String>,
-}
-
-/// One answer of one submitted response (long form: one row per organisation and question).
-#[derive(Object)]
-pub struct AnswerRow {
-    pub round: String,
-    /// Stable within a round, different across rounds, and not reversible without the server's key.
-    pub pseudonym: String,
-    /// Only with `identified=true` (admins).
+    /// `primary` (fewer than k organisations responded in the group) or `secondary` (withheld
+    /// so that it cannot be worked out from other published figures); null when published.
     #[oai(nullable)]
-    pub organisation: Option<String>,
-    #[oai(nullable)]
-    pub organisation_name: Option<String>,
-    pub kind: String,
-    pub region: String,
-    pub country: String,
-    pub size_band: String,
-    pub question: String,
-    #[oai(nullable)]
-    pub dimension: Option<String>,
-    /// The answer as text: an option value, `yes`/`no`, a number, several values joined by `;`,
-    /// or free text (free text only with `include_text=true`, admins).
-    pub value: String,
-}
-
-/// One score of one submitted response.
-#[derive(Object)]
-pub struct ScoreRow {
-    pub round: String,
-    /// The same pseudonym as in the round's response-level answers.
-    pub pseudonym: String,
-    pub kind: String,
-    pub region: String,
-    pub country: String,
-    pub size_band: String,
-    /// A dimension key, or `overall`.
-    pub dimension: String,
-    /// 0 to 100, as scored at submission.
-    pub score: f64,
-}
-
-#[derive(Object)]
-pub struct AnswerPage {
-    pub items: Vec<AnswerRow>,
-    #[oai(flatten)]
-    pub page: PageInfo,
+    pub suppression: Option<String>,
 }
 
 impl CsvRow for ProgressRow {
@@ -207,6 +176,7 @@ impl CsvRow for ProgressRow {
             "response_rate",
             "suppressed",
             "suppression_reason",
+            "suppression",
         ]);
         h
     }
@@ -220,6 +190,7 @@ impl CsvRow for ProgressRow {
             num(self.response_rate),
             self.suppressed.to_string(),
             self.suppression_reason.clone().unwrap_or_default(),
+            self.suppression.clone().unwrap_or_default(),
         ]);
         row
     }
@@ -233,13 +204,12 @@ impl CsvRow for StatisticsRow {
             "n",
             "mean",
             "sd",
-            "min",
             "q1",
             "median",
             "q3",
-            "max",
             "suppressed",
             "suppression_reason",
+            "suppression",
         ]);
         h
     }
@@ -251,13 +221,12 @@ impl CsvRow for StatisticsRow {
             int(self.n),
             num(self.mean),
             num(self.sd),
-            num(self.min),
             num(self.q1),
             num(self.median),
             num(self.q3),
-            num(self.max),
             self.suppressed.to_string(),
             self.suppression_reason.clone().unwrap_or_default(),
+            self.suppression.clone().unwrap_or_default(),
         ]);
         row
     }
@@ -274,8 +243,10 @@ impl CsvRow for DistributionRow {
             "answered",
             "count",
             "share",
+            "unanimous",
             "suppressed",
             "suppression_reason",
+            "suppression",
         ]);
         h
     }
@@ -290,8 +261,10 @@ impl CsvRow for DistributionRow {
             int(self.answered),
             int(self.count),
             num(self.share),
+            self.unanimous.to_string(),
             self.suppressed.to_string(),
             self.suppression_reason.clone().unwrap_or_default(),
+            self.suppression.clone().unwrap_or_default(),
         ]);
         row
     }
@@ -308,6 +281,7 @@ impl CsvRow for TrendRow {
             "median",
             "suppressed",
             "suppression_reason",
+            "suppression",
         ]);
         h
     }
@@ -326,70 +300,9 @@ impl CsvRow for TrendRow {
             num(self.median),
             self.suppressed.to_string(),
             self.suppression_reason.clone().unwrap_or_default(),
+            self.suppression.clone().unwrap_or_default(),
         ]);
         row
-    }
-}
-
-impl CsvRow for ScoreRow {
-    fn header() -> Vec<&'static str> {
-        vec![
-            "round",
-            "pseudonym",
-            "kind",
-            "region",
-            "country",
-            "size_band",
-            "dimension",
-            "score",
-        ]
-    }
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.round.clone(),
-            self.pseudonym.clone(),
-            self.kind.clone(),
-            self.region.clone(),
-            self.country.clone(),
-            self.size_band.clone(),
-            self.dimension.clone(),
-            self.score.to_string(),
-        ]
-    }
-}
-
-impl CsvRow for AnswerRow {
-    fn header() -> Vec<&'static str> {
-        vec![
-            "round",
-            "pseudonym",
-            "organisation",
-            "organisation_name",
-            "kind",
-            "region",
-            "country",
-            "size_band",
-            "question",
-            "dimension",
-            "value",
-        ]
-    }
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.round.clone(),
-            self.pseudonym.clone(),
-            self.organisation.clone().unwrap_or_default(),
-            self.organisation_name.clone().unwrap_or_default(),
-            self.kind.clone(),
-            self.region.clone(),
-            self.country.clone(),
-            self.size_band.clone(),
-            self.question.clone(),
-            self.dimension.clone().unwrap_or_default(),
-            self.value.clone(),
-        ]
     }
 }
 
@@ -401,22 +314,11 @@ pub(super) fn statistics_row(g: GroupDimension) -> StatisticsRow {
         n: g.n.value.map(|n| n as u64),
         mean: s.map(|s| s.mean),
         sd: s.and_then(|s| s.sd),
-        min: s.map(|s| s.min),
         q1: s.map(|s| s.q1),
         median: s.map(|s| s.median),
         q3: s.map(|s| s.q3),
-        max: s.map(|s| s.max),
         suppressed: g.stats.suppressed,
         suppression_reason: g.stats.reason,
-    }
-}
-
-/// An answer as one text cell: several values joined by `;`.
-pub(super) fn answer_text(value: &AnswerValue) -> String {
-    match value {
-        AnswerValue::Text(t) => t.clone(),
-        AnswerValue::Integer(n) => n.to_string(),
-        AnswerValue::Number(x) => x.to_string(),
-        AnswerValue::Choices(values) => values.join(";"),
+        suppression: g.stats.suppression.map(|s| s.as_str().to_owned()),
     }
 }

@@ -1,5 +1,19 @@
 use super::*;
 use crate::domain::definition::fixtures;
+use crate::domain::disclosure::{Respondent, Rules};
+
+/// The snapshot of `population` as the only round, at k = 5.
+fn snapshot_of(population: &[Member<'_>]) -> Snapshot {
+    let respondents: Vec<Respondent> = population
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Respondent {
+            organisation_id: i as i32,
+            attributes: m.attributes.clone(),
+        })
+        .collect();
+    Snapshot::build(&respondents, &[], Threshold(5), Rules::Full)
+}
 
 fn attrs(kind: &str, region: &str) -> OrgAttributes {
     OrgAttributes {
@@ -18,15 +32,17 @@ fn scores(overall: f64) -> BTreeMap<String, f64> {
 fn an_organisation_is_placed_within_the_first_group_large_enough() {
     let def = fixtures::small();
     // Six acute organisations, three of them in London: kind+region is too small, kind is not.
-    let people: Vec<(OrgAttributes, BTreeMap<String, f64>)> = vec![
+    // Six mental health organisations too: with only one, publishing the acute group beside all
+    // organisations would give away that one's score.
+    let mut people: Vec<(OrgAttributes, BTreeMap<String, f64>)> = vec![
         (attrs("acute", "London"), scores(10.0)),
         (attrs("acute", "London"), scores(20.0)),
         (attrs("acute", "London"), scores(30.0)),
         (attrs("acute", "North"), scores(40.0)),
         (attrs("acute", "North"), scores(50.0)),
         (attrs("acute", "North"), scores(60.0)),
-        (attrs("mental_health", "North"), scores(99.0)),
     ];
+    people.extend((0..6).map(|i| (attrs("mental_health", "North"), scores(90.0 + f64::from(i)))));
     let population: Vec<Member<'_>> = people
         .iter()
         .map(|(a, s)| Member {
@@ -34,7 +50,8 @@ fn an_organisation_is_placed_within_the_first_group_large_enough() {
             scores: s,
         })
         .collect();
-    let (bench, choice) = benchmark(&def, &population, 1, Some(&scores(15.0)), Threshold(5));
+    let snapshot = snapshot_of(&population);
+    let (bench, choice) = benchmark(&def, &population, 1, Some(&scores(15.0)), &snapshot);
     assert_eq!(choice.members.len(), 6);
     assert_eq!(bench.peer_group.grouping, "kind");
     assert_eq!(bench.peer_group.n.value, Some(6));
@@ -62,7 +79,8 @@ fn a_group_below_the_threshold_publishes_nothing_but_the_reason() {
             scores: s,
         })
         .collect();
-    let (bench, _) = benchmark(&def, &population, 0, None, Threshold(5));
+    let snapshot = snapshot_of(&population);
+    let (bench, _) = benchmark(&def, &population, 0, None, &snapshot);
     assert_eq!(bench.peer_group.grouping, "all");
     assert!(bench.peer_group.n.suppressed && bench.peer_group.n.value.is_none());
     assert!(bench.overall.peers.value.is_none() && bench.overall.percentile.value.is_none());
@@ -78,7 +96,7 @@ fn a_group_below_the_threshold_publishes_nothing_but_the_reason() {
     // The organisation's own score is its own to see.
     assert_eq!(bench.overall.score, Some(0.0));
 
-    let stats = statistics(&def, &population, &Grouping::all(), Threshold(5));
+    let stats = statistics(&def, &population, &Grouping::all(), &snapshot);
     assert!(
         stats
             .iter()

@@ -143,7 +143,8 @@ fn at_and_above_the_threshold_the_value_is_published() {
         Disclosed {
             value: Some(7.5),
             suppressed: false,
-            reason: None
+            reason: None,
+            suppression: None,
         }
     );
     assert_eq!(k.disclose(6, || 1).value, Some(1));
@@ -164,7 +165,7 @@ fn a_suppressed_value_serialises_as_null_with_its_reason() {
     let json = serde_json::to_value(Threshold(5).disclose(2, || 3.0)).unwrap();
     assert_eq!(json["value"], serde_json::Value::Null);
     assert_eq!(json["suppressed"], true);
-    assert!(json["reason"].as_str().unwrap().starts_with("fewer than 5"));
+    assert!(json["reason"].as_str().unwrap().contains("fewer than 5"));
     let mapped = Threshold(5).disclose(2, || 3.0).map(|v| v * 2.0);
     assert!(mapped.suppressed && mapped.value.is_none() && mapped.reason.is_some());
 }
@@ -173,63 +174,4 @@ fn a_suppressed_value_serialises_as_null_with_its_reason() {
 fn the_fallback_chain_narrows_from_kind_and_region_to_all() {
     let specs: Vec<String> = fallback_chain().iter().map(ToString::to_string).collect();
     assert_eq!(specs, ["kind,region", "kind", "country", "all"]);
-}
-
-#[test]
-fn a_small_kind_and_region_group_falls_back_to_kind() {
-    // 3 acute trusts in the North West, 6 acute trusts in all, 2 others.
-    let mut population = vec![org("acute", "North West", "England"); 3];
-    population.extend(vec![org("acute", "London", "England"); 3]);
-    population.extend(vec![org("community", "North West", "England"); 2]);
-    let choice = choose_group(&population[0], &population, Threshold(5));
-    assert_eq!(choice.grouping, Grouping(vec![Attribute::Kind]));
-    assert_eq!(choice.label, "kind acute");
-    assert_eq!(choice.members, vec![0, 1, 2, 3, 4, 5]);
-    assert_eq!(
-        choice.skipped,
-        ["kind acute, region North West (fewer than 5 organisations)"]
-    );
-}
-
-#[test]
-fn a_big_enough_kind_and_region_group_is_used_first() {
-    let population = vec![org("acute", "North West", "England"); 5];
-    let choice = choose_group(&population[0], &population, Threshold(5));
-    assert_eq!(choice.grouping, fallback_chain()[0]);
-    assert_eq!(choice.members.len(), 5);
-    assert!(choice.skipped.is_empty());
-}
-
-#[test]
-fn when_every_group_is_small_the_choice_is_all_organisations() {
-    let population = vec![
-        org("acute", "North West", "England"),
-        org("ambulance", "Wales", "Wales"),
-        org("community", "London", "England"),
-    ];
-    let choice = choose_group(&population[0], &population, Threshold(5));
-    assert_eq!(choice.grouping, Grouping::all());
-    assert_eq!(choice.label, "all organisations");
-    assert_eq!(choice.members, vec![0, 1, 2]);
-    assert!(!Threshold(5).allows(choice.members.len()));
-    assert_eq!(
-        choice.skipped,
-        [
-            "kind acute, region North West (fewer than 5 organisations)",
-            "kind acute (fewer than 5 organisations)",
-            "country England (fewer than 5 organisations)",
-        ]
-    );
-}
-
-#[test]
-fn an_organisation_outside_the_population_is_benchmarked_against_its_peers() {
-    let population = vec![org("acute", "London", "England"); 5];
-    let choice = choose_group(
-        &org("acute", "North West", "England"),
-        &population,
-        Threshold(5),
-    );
-    assert_eq!(choice.label, "kind acute");
-    assert_eq!(choice.members.len(), 5);
 }

@@ -141,8 +141,8 @@ fn method(report: &Report) -> Vec<(&'static str, String)> {
         (
             "Disclosure threshold",
             format!(
-                "k = {}: no figure is shown for a group of fewer than {} responses; such figures read “suppressed”.",
-                method.k, method.k
+                "k = {}. {} Withheld figures read “suppressed”, with the reason.",
+                method.k, method.disclosure_rule
             ),
         ),
         ("Quantile rule", method.quantile_rule.clone()),

@@ -1,5 +1,5 @@
 //! The dimension chart: one 0–100 track per dimension over the maturity level bands, with the
-//! peers' range, middle half and median, and the organisation's own score as a diamond.
+//! peers' middle half and median, and the organisation's own score as a diamond.
 //! Vectors only, so it prints sharply and its labels stay text.
 
 use crate::report::model::{DimensionResult, LevelBand, Report};
@@ -26,9 +26,9 @@ const BAND_TINTS: [Colour; 5] = [
     Colour(0.81, 0.87, 0.955),
 ];
 const GUIDE: &str = "How to read it: the diamond is this organisation's score. The blue bar spans \
-                     the middle half of its peers (Q1 to Q3), the thin line their full range \
-                     and the dark tick their median. The shaded bands are the maturity levels.";
-const RANGE: Colour = Colour(0.47, 0.55, 0.68);
+                     the middle half of its peers (Q1 to Q3) and the dark tick their median \
+                     (the lowest and highest peer scores are not shown: each is one \
+                     organisation's). The shaded bands are the maturity levels.";
 const IQR: Colour = Colour(0.42, 0.58, 0.82);
 const MEDIAN: Colour = NAVY;
 const YOU: Colour = Colour(0.88, 0.42, 0.08);
@@ -112,10 +112,9 @@ fn legend(canvas: &mut Canvas<'_>) {
     diamond(canvas, x + 4.0, mid, 4.0);
     x += 11.0;
     label(canvas, &mut x, "This organisation");
-    canvas.line((x, mid), (x + 14.0, mid), 1.0, RANGE);
     canvas.rect(x + 3.0, mid - 3.0, 8.0, 6.0, IQR);
     x += 18.0;
-    label(canvas, &mut x, "Peers: range and middle half (Q1–Q3)");
+    label(canvas, &mut x, "Peers: middle half (Q1–Q3)");
     canvas.line((x + 1.0, mid - 4.5), (x + 1.0, mid + 4.5), 1.6, MEDIAN);
     x += 6.0;
     label(canvas, &mut x, "Peer median");
@@ -175,7 +174,6 @@ fn row(
 
     match (&dimension.peers.value, &dimension.peers.suppressed_reason) {
         (Some(peers), _) => {
-            canvas.line((x_of(peers.min), mid), (x_of(peers.max), mid), 1.0, RANGE);
             let (q1, q3) = (x_of(peers.q1), x_of(peers.q3));
             canvas.rect(q1, mid - 4.5, (q3 - q1).max(1.0), 9.0, IQR);
             let m = x_of(peers.median);

@@ -139,10 +139,8 @@ fn counts(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
             value: Ok(format!("{shown} of {}", kinds.len())),
             note: match kinds.len() - shown {
                 0 => "every kind of organisation has enough responses".to_owned(),
-                1 => format!("one kind has fewer than k = {k} responses and is suppressed"),
-                hidden => {
-                    format!("{hidden} kinds have fewer than k = {k} responses and are suppressed")
-                }
+                1 => "one kind is suppressed to protect its organisations".to_owned(),
+                hidden => format!("{hidden} kinds are suppressed to protect their organisations"),
             },
         },
         Tile {
@@ -204,10 +202,10 @@ fn method(summary: &SummaryReport) -> Vec<(&'static str, String)> {
                 .to_owned(),
         ),
         (
-            "Disclosure threshold",
+            "Disclosure control",
             format!(
-                "k = {k}: no figure is shown for a group of fewer than {k} organisations; such \
-                 groups read “suppressed”, never 0."
+                "k = {k}. {} Such groups read “suppressed”, never 0.",
+                crate::report::build::disclosure_rule(k)
             ),
         ),
         ("Quantile rule", QUANTILE_RULE.to_owned()),

@@ -1,0 +1,149 @@
+//! A round's disclosure snapshot and the tables worked out under it. Every output about a round
+//! (researchers' tables and exports, benchmarks, reports, the summary) reads the one
+//! [`Published`] of the round's current state, so no two can disagree about what is withheld.
+//!
+//! The snapshot is a deterministic function of the round's submitted responses, the
+//! organisations' attributes and the earlier rounds' respondents, so every server instance works
+//! out the same one; it is kept beside the round's cached data and made again when the round's
+//! data, or an earlier round's (a re-opened round), changes.
+
+use super::RoundData;
+use crate::domain::benchmark::{GroupDimension, QuestionComparison, count_marked};
+use crate::domain::choices::ChoiceMarks;
+use crate::domain::disclosure::{Respondent, Snapshot};
+use crate::domain::peers::{Choice, GroupKey, Grouping, fallback_chain};
+use crate::state::AppState;
+use crate::store::DbError;
+use crate::store::benchmarks::{self, Fingerprint};
+use crate::store::respondents;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// What may be published about a round as it stands, and the tables worked out under it.
+pub struct Published {
+    pub snapshot: Snapshot,
+    /// The earlier rounds' fingerprints the snapshot was made with.
+    earlier: Vec<(i32, Fingerprint)>,
+    statistics: Mutex<HashMap<Grouping, Arc<Vec<GroupDimension>>>>,
+    options: Mutex<HashMap<GroupKey, Arc<Vec<QuestionComparison>>>>,
+}
+
+/// The round's snapshot: the one kept with `data` if the earlier rounds have not changed since it
+/// was made, otherwise made now (and kept).
+pub async fn published(state: &AppState, data: &Arc<RoundData>) -> Result<Arc<Published>, DbError> {
+    let conn = &state.db.conn;
+    let rounds = respondents::earlier_rounds(conn, &data.round).await?;
+    let mut earlier = Vec::with_capacity(rounds.len());
+    for round in &rounds {
+        earlier.push((round.id, benchmarks::fingerprint(conn, round.id).await?));
+    }
+    let kept = data
+        .published
+        .lock()
+        .ok()
+        .and_then(|p| p.clone())
+        .filter(|p| p.earlier == earlier);
+    if let Some(kept) = kept {
+        return Ok(kept);
+    }
+    let mut before = Vec::with_capacity(rounds.len());
+    for round in &rounds {
+        before.push(respondents::submitted_in(conn, round.id).await?);
+    }
+    let now: Vec<Respondent> = data
+        .submitted
+        .iter()
+        .map(|s| Respondent {
+            organisation_id: s.organisation_id,
+            attributes: s.attributes.clone(),
+        })
+        .collect();
+    let (k, rules) = (super::threshold(state), state.settings.disclosure_rules);
+    let started = std::time::Instant::now();
+    let snapshot = tokio::task::spawn_blocking(move || Snapshot::build(&now, &before, k, rules))
+        .await
+        .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("snapshot: {e}"))))?;
+    tracing::info!(
+        round = %data.round.code,
+        respondents = data.submitted.len(),
+        earlier_rounds = rounds.len(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "disclosure snapshot made"
+    );
+    let made = Arc::new(Published {
+        snapshot,
+        earlier,
+        statistics: Mutex::default(),
+        options: Mutex::default(),
+    });
+    if let Ok(mut slot) = data.published.lock() {
+        *slot = Some(made.clone());
+    }
+    Ok(made)
+}
+
+impl Published {
+    /// The peer group of `data.submitted[index]` for its own benchmark: the first group of the
+    /// fallback chain that the snapshot publishes.
+    pub fn choose(&self, data: &RoundData, index: usize) -> Choice {
+        self.snapshot
+            .choose(&data.submitted[index].attributes, &fallback_chain())
+    }
+
+    /// Statistics of every group of `grouping` for every dimension, worked out once.
+    pub fn statistics(&self, data: &RoundData, grouping: &Grouping) -> Arc<Vec<GroupDimension>> {
+        if let Some(found) = self
+            .statistics
+            .lock()
+            .ok()
+            .and_then(|m| m.get(grouping).cloned())
+        {
+            return found;
+        }
+        let figures = Arc::new(crate::domain::benchmark::statistics(
+            &data.definition,
+            &data.members(),
+            grouping,
+            &self.snapshot,
+        ));
+        if let Ok(mut m) = self.statistics.lock() {
+            m.insert(grouping.clone(), figures.clone());
+        }
+        figures
+    }
+
+    /// A group's option counts for every choice question, worked out once.
+    pub async fn option_counts(
+        &self,
+        state: &AppState,
+        data: &RoundData,
+        choice: &Choice,
+    ) -> Result<Arc<Vec<QuestionComparison>>, DbError> {
+        if let Some(found) = self
+            .options
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&choice.key).cloned())
+        {
+            return Ok(found);
+        }
+        let verdict = self.snapshot.verdict(&choice.grouping, &choice.key);
+        let marks = if verdict.is_published() {
+            data.marks_of(state, &choice.members).await?
+        } else {
+            Vec::new()
+        };
+        let group: Vec<&ChoiceMarks> = marks.iter().collect();
+        let counts = Arc::new(count_marked(
+            &data.definition,
+            &data.layout,
+            &group,
+            verdict,
+            self.snapshot.threshold(),
+        ));
+        if let Ok(mut m) = self.options.lock() {
+            m.insert(choice.key.clone(), counts.clone());
+        }
+        Ok(counts)
+    }
+}
