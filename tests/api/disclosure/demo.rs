@@ -50,8 +50,11 @@ async fn the_demo_rounds_give_no_small_set_away(backend: Backend) {
         let (people, codes) = respondents(&app, round).await;
         assert!(people.len() > 150, "{round}: {} respondents", people.len());
         let observed = observe(&app, round, SURVEY, &people, &codes, 1).await;
+        // The open round shows less: many groups there differ from last year's by a few
+        // organisations that have not submitted yet, and those are withheld.
         let published = observed.published.values().filter(|p| **p).count();
-        assert!(published > 20, "{round}: only {published} groups published");
+        let expected = if round == CLOSED_ROUND { 40 } else { 10 };
+        assert!(published >= expected, "{round}: only {published} groups published");
         let breaches = attack(&people, &observed);
         assert!(breaches.is_empty(), "{round}: {}", shown(&breaches));
         assert!(smallest_export_class(&app, round).await > K);
