@@ -47,25 +47,18 @@ pub(super) fn protected(
             &mut blocks,
         );
     }
-    // Earlier rounds' members of every group, by organisation id, worked out once.
-    let before: Vec<Vec<HashMap<&GroupKey, HashSet<i32>>>> = earlier
-        .iter()
-        .map(|round| {
-            partitions
-                .iter()
-                .map(|(_, parts)| parts.keys().map(|key| (key, ids_in(round, key))).collect())
-                .collect()
-        })
-        .collect();
+    // Which groups changed by 1 to k − 1 organisations since some earlier round: that depends
+    // on the groups' members only, not on the blocks, so it is worked out once.
+    let changed = changed_by_few(respondents, earlier, partitions, k);
     loop {
         merge_same_labels(&mut blocks, &attributes);
-        let Some(cell) = changed_by_few(respondents, &before, partitions, &blocks, k) else {
+        let Some(cell) = first_published(&changed, partitions, &blocks, k) else {
             return Protection {
                 blocks,
                 frozen: false,
             };
         };
-        if !pool_out_of(&mut blocks, &cell, &attributes) {
+        if !pool_out_of(&mut blocks, cell, &attributes) {
             return Protection {
                 blocks,
                 frozen: true,
@@ -151,36 +144,54 @@ fn merge_same_labels(blocks: &mut Vec<Vec<usize>>, attributes: &[OrgAttributes])
     *blocks = merged;
 }
 
-/// The members of the first group that would be published and whose respondents differ from an
-/// earlier round's by 1 to k − 1 organisations.
+/// For each grouping (in `partitions`' order), whether each of its groups (in key order) has
+/// respondents that differ from an earlier round's by 1 to k − 1 organisations.
 fn changed_by_few(
     respondents: &[Respondent],
-    before: &[Vec<HashMap<&GroupKey, HashSet<i32>>>],
+    earlier: &[Vec<Respondent>],
     partitions: &[(Grouping, BTreeMap<GroupKey, Vec<usize>>)],
+    k: Threshold,
+) -> Vec<Vec<bool>> {
+    partitions
+        .iter()
+        .map(|(_, parts)| {
+            parts
+                .iter()
+                .map(|(key, members)| {
+                    let now: HashSet<i32> = members
+                        .iter()
+                        .map(|&i| respondents[i].organisation_id)
+                        .collect();
+                    earlier.iter().any(|round| {
+                        let then = ids_in(round, key);
+                        let changed = now.symmetric_difference(&then).count();
+                        changed > 0 && changed < k.0
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The members of the first group that `changed` marks and the blocks would publish.
+fn first_published<'a>(
+    changed: &[Vec<bool>],
+    partitions: &'a [(Grouping, BTreeMap<GroupKey, Vec<usize>>)],
     blocks: &[Vec<usize>],
     k: Threshold,
-) -> Option<Vec<usize>> {
-    if before.is_empty() {
+) -> Option<&'a [usize]> {
+    if !changed.iter().flatten().any(|c| *c) {
         return None;
     }
-    let block_of = block_index(blocks, respondents.len());
-    for (g, (_, parts)) in partitions.iter().enumerate() {
+    let block_of = block_index(blocks, blocks.iter().map(Vec::len).sum());
+    for ((_, parts), changed) in partitions.iter().zip(changed) {
+        if !changed.contains(&true) {
+            continue;
+        }
         let verdicts = verdicts(parts, &block_of, blocks, k, Rules::Full, false);
-        for ((key, members), verdict) in parts.iter().zip(verdicts) {
-            if !verdict.is_published() {
-                continue;
-            }
-            let now: HashSet<i32> = members
-                .iter()
-                .map(|&i| respondents[i].organisation_id)
-                .collect();
-            for round in before {
-                let then = round[g].get(key);
-                let common = then.map_or(0, |t| now.intersection(t).count());
-                let changed = now.len() + then.map_or(0, HashSet::len) - 2 * common;
-                if changed > 0 && changed < k.0 {
-                    return Some(members.clone());
-                }
+        for ((members, verdict), changed) in parts.values().zip(verdicts).zip(changed) {
+            if *changed && verdict.is_published() {
+                return Some(members);
             }
         }
     }

@@ -54,7 +54,10 @@ async fn the_demo_rounds_give_no_small_set_away(backend: Backend) {
         // organisations that have not submitted yet, and those are withheld.
         let published = observed.published.values().filter(|p| **p).count();
         let expected = if round == CLOSED_ROUND { 40 } else { 10 };
-        assert!(published >= expected, "{round}: only {published} groups published");
+        assert!(
+            published >= expected,
+            "{round}: only {published} groups published"
+        );
         let breaches = attack(&people, &observed);
         assert!(breaches.is_empty(), "{round}: {}", shown(&breaches));
         assert!(smallest_export_class(&app, round).await > K);
