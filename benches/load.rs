@@ -355,6 +355,7 @@ async fn measure(
     for (route, name) in [
         (ReadRoute::Benchmark, "organisation benchmark"),
         (ReadRoute::Statistics, "round statistics by kind"),
+        (ReadRoute::Distributions, "round distributions by kind"),
     ] {
         let warm = reader.warm(&base, route, &codes, WARM_REQUESTS).await?;
         let cold = reader

@@ -252,6 +252,7 @@ pub fn section_urls(
 pub enum ReadRoute {
     Benchmark,
     Statistics,
+    Distributions,
 }
 
 /// Untimed requests that fill the cache before warm latencies are taken.
@@ -277,6 +278,12 @@ impl Reader {
                 .http
                 .get(format!(
                     "{base}/api/v1/rounds/{OPEN_ROUND}/statistics?group_by=kind"
+                ))
+                .bearer_auth(&self.researcher_key),
+            ReadRoute::Distributions => self
+                .http
+                .get(format!(
+                    "{base}/api/v1/rounds/{OPEN_ROUND}/distributions?group_by=kind"
                 ))
                 .bearer_auth(&self.researcher_key),
         };
@@ -428,7 +435,7 @@ pub async fn first_after_start(
     // connection pool are warmed by a request that loads no round.
     let key = match route {
         ReadRoute::Benchmark => &reader.admin_key,
-        ReadRoute::Statistics => &reader.researcher_key,
+        ReadRoute::Statistics | ReadRoute::Distributions => &reader.researcher_key,
     };
     expect_ok(
         reader

@@ -227,6 +227,41 @@ pub fn fallback_chain() -> Vec<Grouping> {
     ]
 }
 
+/// Why a figure is withheld.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Suppression {
+    /// The group has fewer than k responding organisations.
+    Primary,
+    /// The group is large enough on its own, but publishing it would let a smaller group's
+    /// figures be worked out from other published figures (or by a member, from its own answers).
+    Secondary,
+}
+
+impl Suppression {
+    /// `primary` or `secondary`, as in API rows and CSV columns.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Suppression::Primary => "primary",
+            Suppression::Secondary => "secondary",
+        }
+    }
+
+    /// Why a figure is withheld, in words for people; the same words whatever the group's size.
+    pub fn reason(self, k: Threshold) -> String {
+        match self {
+            Suppression::Primary if k.0 <= 1 => "no organisations in this group".to_owned(),
+            Suppression::Primary => format!(
+                "primary suppression: fewer than {} organisations responded in this group",
+                k.0
+            ),
+            Suppression::Secondary => "secondary suppression: withheld so that it cannot be \
+                worked out from other published figures"
+                .to_owned(),
+        }
+    }
+}
+
 /// The disclosure threshold k: nothing about a group of fewer than k organisations is published.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Threshold(pub usize);
@@ -246,7 +281,7 @@ pub struct Disclosed<T> {
     pub reason: Option<String>,
     /// Which rule withheld it: primary (too few organisations) or secondary (it could be worked
     /// out from other figures); see [`crate::domain::disclosure`].
-    pub suppression: Option<crate::domain::disclosure::Suppression>,
+    pub suppression: Option<Suppression>,
 }
 
 impl<T> Disclosed<T> {
@@ -283,14 +318,14 @@ impl Threshold {
                 value: None,
                 suppressed: true,
                 reason: Some(self.reason()),
-                suppression: Some(crate::domain::disclosure::Suppression::Primary),
+                suppression: Some(Suppression::Primary),
             }
         }
     }
 
     /// Why a group below the threshold shows nothing; the same words whatever its real size.
     pub fn reason(&self) -> String {
-        crate::domain::disclosure::Suppression::Primary.reason(*self)
+        Suppression::Primary.reason(*self)
     }
 }
 

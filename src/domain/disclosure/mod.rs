@@ -33,44 +33,10 @@ mod blocks;
 #[cfg(test)]
 mod tests;
 
+pub use super::peers::Suppression;
 use super::peers::{Attribute, Choice, Disclosed, GroupKey, Grouping, OrgAttributes, Threshold};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// Why a figure is withheld.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Suppression {
-    /// The group has fewer than k responding organisations.
-    Primary,
-    /// The group is large enough on its own, but publishing it would let a smaller group's
-    /// figures be worked out from other published figures (or by a member, from its own answers).
-    Secondary,
-}
-
-impl Suppression {
-    /// `primary` or `secondary`, as in API rows and CSV columns.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Suppression::Primary => "primary",
-            Suppression::Secondary => "secondary",
-        }
-    }
-
-    /// Why a figure is withheld, in words for people; the same words whatever the group's size.
-    pub fn reason(self, k: Threshold) -> String {
-        match self {
-            Suppression::Primary if k.0 <= 1 => "no organisations in this group".to_owned(),
-            Suppression::Primary => format!(
-                "primary suppression: fewer than {} organisations responded in this group",
-                k.0
-            ),
-            Suppression::Secondary => "secondary suppression: withheld so that it cannot be \
-                worked out from other published figures"
-                .to_owned(),
-        }
-    }
-}
 
 /// Whether a group's figures are published.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
