@@ -16,7 +16,7 @@ use entity::organisation;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use sea_orm::TransactionTrait;
 use serde_json::json;
 
@@ -108,6 +108,27 @@ pub struct OrganisationPage {
 pub struct ImportSummary {
     /// How many organisations were created.
     pub created: u64,
+    /// The separator the file was read with, as its header row showed.
+    pub delimiter: CsvDelimiter,
+}
+
+/// The separator of a CSV file: `,`, `;` (Excel in locales with a decimal comma) or a tab.
+#[derive(Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum CsvDelimiter {
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl From<domain::Delimiter> for CsvDelimiter {
+    fn from(d: domain::Delimiter) -> Self {
+        match d {
+            domain::Delimiter::Comma => CsvDelimiter::Comma,
+            domain::Delimiter::Semicolon => CsvDelimiter::Semicolon,
+            domain::Delimiter::Tab => CsvDelimiter::Tab,
+        }
+    }
 }
 
 #[derive(ApiResponse)]
@@ -269,7 +290,9 @@ impl OrganisationsApi {
     /// Import organisations from CSV
     ///
     /// Who may call: admin. The body is `text/csv` with a header row naming the columns `code`,
-    /// `name`, `kind`, `region`, `country` and `size_band` (any order; other columns are ignored).
+    /// `name`, `kind`, `region`, `country` and `size_band` (any order; other columns are ignored),
+    /// separated by commas, semicolons (as Excel saves in many European locales) or tabs; the
+    /// answer says which it read. A header that fits none of them gets one 422 naming the columns.
     /// All or nothing: if any row is bad, or any code already exists, nothing is imported and the
     /// 422 lists every bad row by line number.
     #[oai(
@@ -284,7 +307,7 @@ impl OrganisationsApi {
         body: CsvBody,
     ) -> ApiResult<Json<ImportSummary>> {
         auth.0.require(Role::Admin)?;
-        let rows = domain::parse_csv(&body.text)
+        let domain::OrganisationsCsv { delimiter, rows } = domain::parse_csv(&body.text)
             .map_err(|issues| ApiError::invalid("CSV file", issues))?;
         let codes: Vec<String> = rows.iter().map(|(_, org)| org.code.clone()).collect();
         let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
@@ -323,6 +346,7 @@ impl OrganisationsApi {
         tx.commit().await.map_err(DbError::classify)?;
         Ok(Json(ImportSummary {
             created: inputs.len() as u64,
+            delimiter: delimiter.into(),
         }))
     }
 }
