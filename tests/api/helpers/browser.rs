@@ -24,10 +24,10 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium. Fails, never skips, when they are missing.
     pub async fn start() -> Browser {
         let driver_path = which("chromedriver").unwrap_or_else(|| {
-            panic!("chromedriver is not installed: run `apt-get install -y chromium chromium-driver` (.ci/run does)")
+            panic!("chromedriver is not installed: run `apt-get install -y chromium chromium-driver` (.ci/test, the README's test command, does)")
         });
         let chromium = which("chromium").or_else(|| which("chromium-browser")).unwrap_or_else(|| {
-            panic!("Chromium is not installed: run `apt-get install -y chromium chromium-driver` (.ci/run does)")
+            panic!("Chromium is not installed: run `apt-get install -y chromium chromium-driver` (.ci/test, the README's test command, does)")
         });
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
