@@ -4,6 +4,7 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
+use super::errors::{Answer, status::*};
 use super::pagination::{MAX_PER_PAGE, PageInfo, Paging};
 use super::payloads::CsvBody;
 use super::problem::{ApiError, ApiResult, FieldError};
@@ -108,11 +109,13 @@ pub struct OrganisationPage {
 pub struct ImportSummary {
     /// How many organisations were created.
     pub created: u64,
-    /// The separator the file was read with, as its header row showed.
+    // No doc comment here: poem-openapi would wrap the enum's `$ref` in an `allOf` to carry it,
+    // which openapi-python-client cannot read. The enum's own description says what it is.
     pub delimiter: CsvDelimiter,
 }
 
-/// The separator of a CSV file: `,`, `;` (Excel in locales with a decimal comma) or a tab.
+/// The separator the CSV file was read with, as its header row showed: `,`, `;` (as Excel saves
+/// in locales with a decimal comma) or a tab.
 #[derive(Enum)]
 #[oai(rename_all = "lowercase")]
 pub enum CsvDelimiter {
@@ -157,7 +160,7 @@ impl OrganisationsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         body: Json<NewOrganisation>,
-    ) -> ApiResult<Created> {
+    ) -> Answer<Created, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let b = &body.0;
         let input = parse(RawOrganisation {
@@ -209,7 +212,7 @@ impl OrganisationsApi {
         /// Items per page.
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         per_page: Query<Option<u64>>,
-    ) -> ApiResult<Json<OrganisationPage>> {
+    ) -> Answer<Json<OrganisationPage>, { KEY | BAD_REQUEST }> {
         auth.0.require(Role::Researcher)?;
         let paging = Paging::new(page.0, per_page.0.map(|n| n.min(MAX_PER_PAGE)));
         let filter = organisations::Filter {
@@ -238,7 +241,7 @@ impl OrganisationsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         code: Path<String>,
-    ) -> ApiResult<Json<Organisation>> {
+    ) -> Answer<Json<Organisation>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let found = find(&state, &code.0).await?;
         Ok(Json(found.into()))
@@ -258,7 +261,7 @@ impl OrganisationsApi {
         state: Data<&AppState>,
         code: Path<String>,
         body: Json<OrganisationChanges>,
-    ) -> ApiResult<Json<Organisation>> {
+    ) -> Answer<Json<Organisation>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let existing = find(&state, &code.0).await?;
         let c = &body.0;
@@ -289,8 +292,9 @@ impl OrganisationsApi {
 
     /// Import organisations from CSV
     ///
-    /// Who may call: admin. The body is `text/csv` with a header row naming the columns `code`,
-    /// `name`, `kind`, `region`, `country` and `size_band` (any order; other columns are ignored),
+    /// Who may call: admin. The body is `text/csv`, or the same bytes as `application/octet-stream`
+    /// (as generated clients send a file), with a header row naming the columns `code`, `name`,
+    /// `kind`, `region`, `country` and `size_band` (any order; other columns are ignored),
     /// separated by commas, semicolons (as Excel saves in many European locales) or tabs; the
     /// answer says which it read. A header that fits none of them gets one 422 naming the columns.
     /// All or nothing: if any row is bad, or any code already exists, nothing is imported and the
@@ -305,7 +309,7 @@ impl OrganisationsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         body: CsvBody,
-    ) -> ApiResult<Json<ImportSummary>> {
+    ) -> Answer<Json<ImportSummary>, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let domain::OrganisationsCsv { delimiter, rows } = domain::parse_csv(&body.text)
             .map_err(|issues| ApiError::invalid("CSV file", issues))?;
@@ -331,7 +335,8 @@ impl OrganisationsApi {
                     errors.len()
                 ),
                 errors,
-            ));
+            )
+            .into());
         }
         let inputs: Vec<OrganisationInput> = rows.into_iter().map(|(_, org)| org).collect();
         organisations::insert_many(&tx, &inputs).await?;

@@ -6,6 +6,7 @@
 
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
+use super::errors::{Answer, status::*};
 use super::pagination::Paging;
 use super::payloads::{CsvRow, Table, table, to_csv, wants_csv};
 use super::problem::{ApiError, ApiResult, FieldError};
@@ -70,7 +71,7 @@ impl ResearchApi {
         code: Path<String>,
         /// Attributes to group by, e.g. `kind` or `kind,region`; default: all organisations.
         group_by: Query<Option<String>>,
-    ) -> ApiResult<Table<Vec<ProgressRow>>> {
+    ) -> Answer<Table<Vec<ProgressRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
@@ -125,7 +126,7 @@ impl ResearchApi {
         code: Path<String>,
         /// Attributes to group by, e.g. `kind` or `kind,region`; default: all organisations.
         group_by: Query<Option<String>>,
-    ) -> ApiResult<Table<Vec<StatisticsRow>>> {
+    ) -> Answer<Table<Vec<StatisticsRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
@@ -159,7 +160,7 @@ impl ResearchApi {
         code: Path<String>,
         /// Attributes to group by; default: all organisations.
         group_by: Query<Option<String>>,
-    ) -> ApiResult<Table<Vec<DistributionRow>>> {
+    ) -> Answer<Table<Vec<DistributionRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
@@ -219,7 +220,7 @@ impl ResearchApi {
         slug: Path<String>,
         /// Attributes to group by; default: all organisations.
         group_by: Query<Option<String>>,
-    ) -> ApiResult<Table<Vec<TrendRow>>> {
+    ) -> Answer<Table<Vec<TrendRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
         let survey = surveys::find(&state.db.conn, &slug.0)
@@ -267,7 +268,7 @@ impl ResearchApi {
         state: Data<&AppState>,
         req: &Request,
         code: Path<String>,
-    ) -> ApiResult<Table<Vec<ScoreRow>>> {
+    ) -> Answer<Table<Vec<ScoreRow>>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let round = find_round(&state, &code.0).await?;
         let data = round_data(&state, &round).await?;
@@ -321,7 +322,7 @@ impl ResearchApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "10000")))] per_page: Query<
             Option<u64>,
         >,
-    ) -> ApiResult<Table<AnswerPage>> {
+    ) -> Answer<Table<AnswerPage>, { ROLE | BAD_REQUEST | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let identified = identified.0.unwrap_or(false);
         let include_text = include_text.0.unwrap_or(false);
