@@ -18,6 +18,7 @@ mod log_hygiene;
 mod migrations;
 mod openapi;
 mod organisations;
+mod python_client;
 mod rate_limits;
 mod reports;
 mod research;
