@@ -14,6 +14,7 @@ mod errors;
 mod health;
 mod input_limits;
 mod invitations;
+mod layout;
 mod log_hygiene;
 mod migrations;
 mod openapi;
