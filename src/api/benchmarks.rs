@@ -4,8 +4,7 @@
 
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
-use super::errors::{Answer, status::*};
-use super::problem::ApiError;
+use super::problem::{Answer, ApiError, status::*};
 use super::rounds::find_round;
 use crate::benchmarks::{Missing, organisation_benchmark};
 use crate::domain::benchmark::Position;

@@ -4,9 +4,8 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
-use super::errors::{Answer, status::*};
 use super::payloads::{Table, to_csv, wants_csv};
-use super::problem::{ApiError, ApiResult, FieldError};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use super::rounds::find_round;
 use crate::domain::role::Role;
 use crate::state::AppState;

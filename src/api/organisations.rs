@@ -4,10 +4,9 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
-use super::errors::{Answer, status::*};
 use super::pagination::{MAX_PER_PAGE, PageInfo, Paging};
 use super::payloads::CsvBody;
-use super::problem::{ApiError, ApiResult, FieldError};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use crate::domain::organisation::{self as domain, OrganisationInput, RawOrganisation};
 use crate::domain::role::Role;
 use crate::state::AppState;

@@ -5,9 +5,8 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
-use super::errors::{Answer, status::*};
 use super::payloads::PdfResponse;
-use super::problem::{ApiError, ApiResult};
+use super::problem::{Answer, ApiError, ApiResult, status::*};
 use super::rounds::find_round;
 use crate::benchmarks::{Missing, organisation_report};
 use crate::domain::role::Role;

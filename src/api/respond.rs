@@ -3,8 +3,7 @@
 //! write, and submission only when complete. The invitation link's secret is the credential.
 
 use super::ApiTags;
-use super::errors::{Answer, status::*};
-use super::problem::{ApiError, ApiResult, FieldError, Problem, kind};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, Problem, kind, status::*};
 use crate::domain::answers::{AnswerValue, Answers, parse_answer, visible_questions};
 use crate::respond::{self, Access, Context, Refusal};
 use crate::state::AppState;

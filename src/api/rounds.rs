@@ -4,8 +4,7 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
-use super::errors::{Answer, status::*};
-use super::problem::{ApiError, ApiResult, FieldError};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use crate::domain::role::Role;
 use crate::domain::round::accepting_responses;
 use crate::state::AppState;

@@ -4,9 +4,8 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
-use super::errors::{Answer, status::*};
 use super::payloads::DocumentBody;
-use super::problem::{ApiError, ApiResult, FieldError};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use crate::domain::definition::{Definition, DefinitionError, Format};
 use crate::domain::role::Role;
 use crate::state::AppState;

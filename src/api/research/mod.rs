@@ -6,10 +6,9 @@
 
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
-use super::errors::{Answer, status::*};
 use super::pagination::Paging;
 use super::payloads::{CsvRow, Table, table, to_csv, wants_csv};
-use super::problem::{ApiError, ApiResult, FieldError};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use super::rounds::find_round;
 use crate::benchmarks::{round_data, threshold};
 use crate::domain::benchmark;
