@@ -3,7 +3,7 @@
 use super::ApiTags;
 use super::auth::{ApiKeyAuth, Principal};
 use super::pagination::{PageInfo, Paging};
-use super::problem::ApiResult;
+use super::problem::{Answer, status::*};
 use crate::domain::role::Role;
 use crate::state::AppState;
 use crate::store::{DbError, audit};
@@ -85,7 +85,7 @@ impl AuditApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<
             Option<u64>,
         >,
-    ) -> ApiResult<Json<AuditPage>> {
+    ) -> Answer<Json<AuditPage>, { ROLE | BAD_REQUEST }> {
         auth.0.require(Role::Admin)?;
         let paging = Paging::new(page.0, per_page.0);
         let (items, total) = audit::list(

@@ -4,7 +4,7 @@
 
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
-use super::problem::{ApiError, ApiResult};
+use super::problem::{Answer, ApiError, status::*};
 use super::rounds::find_round;
 use crate::benchmarks::{Missing, organisation_benchmark};
 use crate::domain::benchmark::Position;
@@ -173,7 +173,7 @@ impl BenchmarksApi {
         state: Data<&AppState>,
         code: Path<String>,
         organisation: Path<String>,
-    ) -> ApiResult<Json<BenchmarkView>> {
+    ) -> Answer<Json<BenchmarkView>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
         let round = find_round(&state, &code.0).await?;
         let org_code = organisation.0.trim().to_ascii_uppercase();
@@ -188,7 +188,8 @@ impl BenchmarksApi {
                 return Err(ApiError::not_found(format!(
                     "{org_code} has not submitted a response in round {}.",
                     round.code
-                )));
+                ))
+                .into());
             }
         };
         let b = found.benchmark;

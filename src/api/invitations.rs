@@ -5,7 +5,7 @@ use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
 use super::payloads::{Table, to_csv, wants_csv};
-use super::problem::{ApiError, ApiResult, FieldError};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use super::rounds::find_round;
 use crate::domain::role::Role;
 use crate::state::AppState;
@@ -91,14 +91,15 @@ impl InvitationsApi {
         req: &Request,
         code: Path<String>,
         body: Json<InvitationRequest>,
-    ) -> ApiResult<Table<InvitationBatch>> {
+    ) -> Answer<Table<InvitationBatch>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let round = find_round(&state, &code.0).await?;
         if round.status == "closed" {
             return Err(ApiError::conflict(format!(
                 "Round {} is closed; reopen it to invite more organisations.",
                 round.code
-            )));
+            ))
+            .into());
         }
         let targets = match body.0.organisations {
             None => organisations::all(&state.db.conn).await?,
@@ -125,7 +126,8 @@ impl InvitationsApi {
                     return Err(ApiError::validation(
                         "Some organisations do not exist; nobody was invited.",
                         errors,
-                    ));
+                    )
+                    .into());
                 }
                 let mut found = found;
                 found.sort_by(|a, b| a.code.cmp(&b.code));
@@ -187,7 +189,7 @@ impl InvitationsApi {
         state: Data<&AppState>,
         req: &Request,
         code: Path<String>,
-    ) -> ApiResult<Table<Vec<InvitationStatus>>> {
+    ) -> Answer<Table<Vec<InvitationStatus>>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
         let round = find_round(&state, &code.0).await?;
         let rows: Vec<InvitationStatus> = invitations::statuses(&state.db.conn, round.id)
@@ -240,7 +242,7 @@ impl InvitationsApi {
         state: Data<&AppState>,
         code: Path<String>,
         organisation: Path<String>,
-    ) -> ApiResult<Json<Revoked>> {
+    ) -> Answer<Json<Revoked>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
         let round = find_round(&state, &code.0).await?;
         let org = find_organisation(&state, &organisation.0).await?;
@@ -250,7 +252,8 @@ impl InvitationsApi {
             return Err(ApiError::not_found(format!(
                 "{} holds no active link to round {}.",
                 org.code, round.code
-            )));
+            ))
+            .into());
         }
         record(
             &tx,
@@ -279,7 +282,7 @@ impl InvitationsApi {
         state: Data<&AppState>,
         code: Path<String>,
         organisation: Path<String>,
-    ) -> ApiResult<Reissued> {
+    ) -> Answer<Reissued, { ROLE | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let round = find_round(&state, &code.0).await?;
         let org = find_organisation(&state, &organisation.0).await?;

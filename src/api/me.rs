@@ -2,7 +2,7 @@
 
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
-use super::problem::ApiResult;
+use super::problem::{Answer, status::*};
 use poem_openapi::{Object, OpenApi, payload::Json};
 
 #[derive(Default)]
@@ -25,7 +25,7 @@ impl MeApi {
     ///
     /// Who may call: any valid key (admin or researcher).
     #[oai(path = "/me", method = "get", operation_id = "get_me")]
-    async fn get_me(&self, auth: ApiKeyAuth) -> ApiResult<Json<Me>> {
+    async fn get_me(&self, auth: ApiKeyAuth) -> Answer<Json<Me>, { KEY }> {
         let principal = auth.0;
         Ok(Json(Me {
             key_id: principal.key_id,

@@ -5,6 +5,7 @@
 mod audit;
 pub mod auth;
 mod benchmarks;
+pub mod errors;
 mod invitations;
 mod me;
 mod organisations;

@@ -6,7 +6,7 @@ use super::audit::record;
 use super::auth::ApiKeyAuth;
 use super::pagination::{MAX_PER_PAGE, PageInfo, Paging};
 use super::payloads::CsvBody;
-use super::problem::{ApiError, ApiResult, FieldError};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use crate::domain::organisation::{self as domain, OrganisationInput, RawOrganisation};
 use crate::domain::role::Role;
 use crate::state::AppState;
@@ -16,7 +16,7 @@ use entity::organisation;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use sea_orm::TransactionTrait;
 use serde_json::json;
 
@@ -108,6 +108,29 @@ pub struct OrganisationPage {
 pub struct ImportSummary {
     /// How many organisations were created.
     pub created: u64,
+    // No doc comment here: poem-openapi would wrap the enum's `$ref` in an `allOf` to carry it,
+    // which openapi-python-client cannot read. The enum's own description says what it is.
+    pub delimiter: CsvDelimiter,
+}
+
+/// The separator the CSV file was read with, as its header row showed: `,`, `;` (as Excel saves
+/// in locales with a decimal comma) or a tab.
+#[derive(Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum CsvDelimiter {
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl From<domain::Delimiter> for CsvDelimiter {
+    fn from(d: domain::Delimiter) -> Self {
+        match d {
+            domain::Delimiter::Comma => CsvDelimiter::Comma,
+            domain::Delimiter::Semicolon => CsvDelimiter::Semicolon,
+            domain::Delimiter::Tab => CsvDelimiter::Tab,
+        }
+    }
 }
 
 #[derive(ApiResponse)]
@@ -136,7 +159,7 @@ impl OrganisationsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         body: Json<NewOrganisation>,
-    ) -> ApiResult<Created> {
+    ) -> Answer<Created, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let b = &body.0;
         let input = parse(RawOrganisation {
@@ -188,7 +211,7 @@ impl OrganisationsApi {
         /// Items per page.
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         per_page: Query<Option<u64>>,
-    ) -> ApiResult<Json<OrganisationPage>> {
+    ) -> Answer<Json<OrganisationPage>, { KEY | BAD_REQUEST }> {
         auth.0.require(Role::Researcher)?;
         let paging = Paging::new(page.0, per_page.0.map(|n| n.min(MAX_PER_PAGE)));
         let filter = organisations::Filter {
@@ -217,7 +240,7 @@ impl OrganisationsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         code: Path<String>,
-    ) -> ApiResult<Json<Organisation>> {
+    ) -> Answer<Json<Organisation>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let found = find(&state, &code.0).await?;
         Ok(Json(found.into()))
@@ -237,7 +260,7 @@ impl OrganisationsApi {
         state: Data<&AppState>,
         code: Path<String>,
         body: Json<OrganisationChanges>,
-    ) -> ApiResult<Json<Organisation>> {
+    ) -> Answer<Json<Organisation>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let existing = find(&state, &code.0).await?;
         let c = &body.0;
@@ -268,8 +291,11 @@ impl OrganisationsApi {
 
     /// Import organisations from CSV
     ///
-    /// Who may call: admin. The body is `text/csv` with a header row naming the columns `code`,
-    /// `name`, `kind`, `region`, `country` and `size_band` (any order; other columns are ignored).
+    /// Who may call: admin. The body is `text/csv`, or the same bytes as `application/octet-stream`
+    /// (as generated clients send a file), with a header row naming the columns `code`, `name`,
+    /// `kind`, `region`, `country` and `size_band` (any order; other columns are ignored),
+    /// separated by commas, semicolons (as Excel saves in many European locales) or tabs; the
+    /// answer says which it read. A header that fits none of them gets one 422 naming the columns.
     /// All or nothing: if any row is bad, or any code already exists, nothing is imported and the
     /// 422 lists every bad row by line number.
     #[oai(
@@ -282,9 +308,9 @@ impl OrganisationsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         body: CsvBody,
-    ) -> ApiResult<Json<ImportSummary>> {
+    ) -> Answer<Json<ImportSummary>, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
-        let rows = domain::parse_csv(&body.text)
+        let domain::OrganisationsCsv { delimiter, rows } = domain::parse_csv(&body.text)
             .map_err(|issues| ApiError::invalid("CSV file", issues))?;
         let codes: Vec<String> = rows.iter().map(|(_, org)| org.code.clone()).collect();
         let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
@@ -308,7 +334,8 @@ impl OrganisationsApi {
                     errors.len()
                 ),
                 errors,
-            ));
+            )
+            .into());
         }
         let inputs: Vec<OrganisationInput> = rows.into_iter().map(|(_, org)| org).collect();
         organisations::insert_many(&tx, &inputs).await?;
@@ -323,6 +350,7 @@ impl OrganisationsApi {
         tx.commit().await.map_err(DbError::classify)?;
         Ok(Json(ImportSummary {
             created: inputs.len() as u64,
+            delimiter: delimiter.into(),
         }))
     }
 }

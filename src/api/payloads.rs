@@ -3,8 +3,9 @@
 
 use poem::http::{StatusCode, header};
 use poem::{IntoResponse, Request, RequestBody, Response};
+use poem_openapi::payload::{Binary, Payload};
 use poem_openapi::registry::{
-    MetaMediaType, MetaRequest, MetaResponse, MetaResponses, MetaSchemaRef, Registry,
+    MetaHeader, MetaMediaType, MetaRequest, MetaResponse, MetaResponses, MetaSchemaRef, Registry,
 };
 use poem_openapi::types::{ToJSON, Type};
 use poem_openapi::{ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions};
@@ -53,13 +54,13 @@ pub struct TextBody<const CSV: bool> {
 
 /// A survey definition document, as JSON (`application/json`) or YAML (`application/yaml`).
 pub type DocumentBody = TextBody<false>;
-/// A CSV file (`text/csv`) with a header row.
+/// A CSV file (`text/csv`, or `application/octet-stream`) with a header row.
 pub type CsvBody = TextBody<true>;
 
 impl<const CSV: bool> TextBody<CSV> {
     const fn accepted() -> &'static [&'static str] {
         if CSV {
-            &["text/csv"]
+            &["text/csv", "application/octet-stream"]
         } else {
             &[
                 "application/json",
@@ -67,6 +68,18 @@ impl<const CSV: bool> TextBody<CSV> {
                 "application/x-yaml",
                 "text/yaml",
             ]
+        }
+    }
+
+    /// The media types the document lists: those generated clients can send. Client generators
+    /// (openapi-python-client 0.29) leave out an operation whose only body is `text/csv` and warn
+    /// about YAML, so the document lists the CSV upload as `application/octet-stream` and the
+    /// definition as JSON; the operations' descriptions say that `text/csv` and YAML are taken too.
+    const fn documented() -> &'static [&'static str] {
+        if CSV {
+            &["application/octet-stream"]
+        } else {
+            &["application/json"]
         }
     }
 }
@@ -78,12 +91,12 @@ impl<'a, const CSV: bool> ApiExtractor<'a> for TextBody<CSV> {
 
     fn request_meta() -> Option<MetaRequest> {
         let schema = if CSV {
-            String::schema_ref()
+            Binary::<Vec<u8>>::schema_ref()
         } else {
             // A definition document is an object; its shape is described in the README.
             serde_json::Value::schema_ref()
         };
-        request_meta(Self::accepted(), schema)
+        request_meta(Self::documented(), schema)
     }
 
     async fn from_request(
@@ -165,6 +178,55 @@ impl<T: ToJSON + Type + Send> ApiResponse for Table<T> {
     fn register(registry: &mut Registry) {
         T::register(registry);
     }
+}
+
+/// A PDF (a report), sent as `application/pdf` with the file name it should be saved under.
+pub enum PdfResponse {
+    Pdf(Binary<Vec<u8>>, String),
+}
+
+impl IntoResponse for PdfResponse {
+    fn into_response(self) -> Response {
+        let PdfResponse::Pdf(bytes, file_name) = self;
+        bytes
+            .with_content_type("application/pdf")
+            .with_header(header::CONTENT_DISPOSITION, file_name)
+            .into_response()
+    }
+}
+
+impl ApiResponse for PdfResponse {
+    /// Listed as `application/pdf` and as `application/octet-stream`, both binary: generated
+    /// clients type only the latter as bytes (openapi-python-client drops an `application/pdf`-only
+    /// response); the server always sends `application/pdf`.
+    fn meta() -> MetaResponses {
+        let binary = |content_type| MetaMediaType {
+            content_type,
+            schema: Binary::<Vec<u8>>::schema_ref(),
+        };
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description: "The report as an A4 PDF (sent as `application/pdf`).",
+                status: Some(200),
+                status_range: None,
+                content: vec![
+                    binary("application/pdf"),
+                    binary("application/octet-stream"),
+                ],
+                headers: vec![MetaHeader {
+                    name: "Content-Disposition".to_owned(),
+                    description: Some(
+                        "`attachment` with the file name to save the PDF under.".to_owned(),
+                    ),
+                    required: true,
+                    deprecated: false,
+                    schema: String::schema_ref(),
+                }],
+            }],
+        }
+    }
+
+    fn register(_registry: &mut Registry) {}
 }
 
 /// A row of a table that is also written as CSV: the JSON fields and the CSV columns are

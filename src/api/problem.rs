@@ -3,10 +3,11 @@
 //! Every failure a handler can meet becomes an [`ApiError`] here and nowhere else. A 5xx body is
 //! generic; its real cause is logged once, where it is converted.
 
+pub use super::errors::{Answer, status};
 use crate::domain::validation::FieldIssue;
 use crate::store::DbError;
 use poem::http::StatusCode;
-use poem_openapi::{ApiResponse, Object, payload::Json};
+use poem_openapi::Object;
 use serde::Serialize;
 
 /// An RFC 9457 problem document.
@@ -128,100 +129,20 @@ impl Problem {
     }
 }
 
-/// Every error status an API operation can answer, each with a problem document.
-#[derive(Debug, ApiResponse)]
-#[oai(bad_request_handler = "ApiError::from_poem")]
-pub enum ApiError {
-    /// The request could not be read: malformed JSON, a missing or mistyped parameter.
-    #[oai(status = 400, content_type = "application/problem+json")]
-    BadRequest(Json<Problem>),
-    /// No API key, or one that is wrong or revoked.
-    #[oai(status = 401, content_type = "application/problem+json")]
-    Unauthorized(Json<Problem>),
-    /// The key is valid but its role may not call this operation.
-    #[oai(status = 403, content_type = "application/problem+json")]
-    Forbidden(Json<Problem>),
-    /// The resource does not exist.
-    #[oai(status = 404, content_type = "application/problem+json")]
-    NotFound(Json<Problem>),
-    /// The change conflicts with the resource's current state (e.g. a published version, a stale revision).
-    #[oai(status = 409, content_type = "application/problem+json")]
-    Conflict(Json<Problem>),
-    /// The body did not arrive within the server's time limit (a slow or stalled client).
-    #[oai(status = 408, content_type = "application/problem+json")]
-    RequestTimeout(Json<Problem>),
-    /// The resource is no longer available (e.g. the round has closed).
-    #[oai(status = 410, content_type = "application/problem+json")]
-    Gone(Json<Problem>),
-    /// The body is larger than the server accepts.
-    #[oai(status = 413, content_type = "application/problem+json")]
-    PayloadTooLarge(Json<Problem>),
-    /// The body's content type is not one this operation accepts.
-    #[oai(status = 415, content_type = "application/problem+json")]
-    UnsupportedMediaType(Json<Problem>),
-    /// The request was read but is not valid; `errors` names each bad field.
-    #[oai(status = 422, content_type = "application/problem+json")]
-    Unprocessable(Json<Problem>),
-    /// Too many failed attempts with a wrong key or secret link came from this client address;
-    /// every request with a key or link is refused until `Retry-After` seconds have passed.
-    #[oai(
-        status = 429,
-        content_type = "application/problem+json",
-        header(
-            name = "Retry-After",
-            ty = "u64",
-            description = "Seconds to wait before trying again."
-        )
-    )]
-    TooManyRequests(Json<Problem>),
-    /// An unexpected failure; the cause is logged on the server, not sent.
-    #[oai(status = 500, content_type = "application/problem+json")]
-    Internal(Json<Problem>),
-    /// The database is unreachable; try again shortly.
-    #[oai(status = 503, content_type = "application/problem+json")]
-    Unavailable(Json<Problem>),
-}
+/// A failure a handler met, as the problem document it will answer. Handlers return it through
+/// [`super::errors::Problems`], whose type names the statuses the operation documents.
+#[derive(Debug)]
+pub struct ApiError(Problem);
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    /// Builds the variant that matches the problem's status.
     pub fn from_problem(problem: Problem) -> Self {
-        let status = problem.status;
-        let p = Json(problem);
-        match status {
-            400 => ApiError::BadRequest(p),
-            401 => ApiError::Unauthorized(p),
-            403 => ApiError::Forbidden(p),
-            404 => ApiError::NotFound(p),
-            409 => ApiError::Conflict(p),
-            408 => ApiError::RequestTimeout(p),
-            410 => ApiError::Gone(p),
-            413 => ApiError::PayloadTooLarge(p),
-            415 => ApiError::UnsupportedMediaType(p),
-            422 => ApiError::Unprocessable(p),
-            429 => ApiError::TooManyRequests(p),
-            503 => ApiError::Unavailable(p),
-            _ => ApiError::Internal(p),
-        }
+        ApiError(problem)
     }
 
     pub fn problem(&self) -> &Problem {
-        match self {
-            ApiError::BadRequest(p)
-            | ApiError::Unauthorized(p)
-            | ApiError::Forbidden(p)
-            | ApiError::NotFound(p)
-            | ApiError::Conflict(p)
-            | ApiError::RequestTimeout(p)
-            | ApiError::Gone(p)
-            | ApiError::PayloadTooLarge(p)
-            | ApiError::UnsupportedMediaType(p)
-            | ApiError::Unprocessable(p)
-            | ApiError::TooManyRequests(p)
-            | ApiError::Internal(p)
-            | ApiError::Unavailable(p) => &p.0,
-        }
+        &self.0
     }
 
     pub fn unauthenticated(detail: &str) -> Self {
@@ -263,13 +184,6 @@ impl ApiError {
             kind::UNAVAILABLE,
             "The database did not answer; try again shortly.".to_owned(),
         ))
-    }
-
-    /// Converts errors that poem and poem-openapi raise before a handler runs (bad JSON, missing
-    /// parameters, failed authentication), keeping their status: poem-openapi sends security-scheme
-    /// failures through this same path, and they must stay 401s.
-    pub fn from_poem(err: poem::Error) -> Self {
-        Self::from_problem(problem_from_poem_error(&err))
     }
 }
 

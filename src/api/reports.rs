@@ -5,7 +5,8 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
-use super::problem::{ApiError, ApiResult};
+use super::payloads::PdfResponse;
+use super::problem::{Answer, ApiError, ApiResult, status::*};
 use super::rounds::find_round;
 use crate::benchmarks::{Missing, organisation_report};
 use crate::domain::role::Role;
@@ -24,16 +25,6 @@ use serde_json::json;
 
 #[derive(Default)]
 pub struct ReportsApi;
-
-#[derive(ApiResponse)]
-pub enum PdfResponse {
-    /// The report as an A4 PDF.
-    #[oai(status = 200, content_type = "application/pdf")]
-    Pdf(
-        Binary<Vec<u8>>,
-        #[oai(header = "Content-Disposition")] String,
-    ),
-}
 
 #[derive(Object)]
 pub struct NewShare {
@@ -144,13 +135,13 @@ impl ReportsApi {
         state: Data<&AppState>,
         code: Path<String>,
         organisation: Path<String>,
-    ) -> ApiResult<Html<String>> {
+    ) -> Answer<Html<String>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
         let (round, org) = find(&state, &code.0, &organisation.0).await?;
         let report = report_for(&state, &round, org).await?;
         report_html(&state, &report, "report.pdf")
             .map(Html)
-            .map_err(ApiError::internal)
+            .map_err(|e| ApiError::internal(e).into())
     }
 
     /// An organisation's report as a PDF
@@ -167,7 +158,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         code: Path<String>,
         organisation: Path<String>,
-    ) -> ApiResult<PdfResponse> {
+    ) -> Answer<PdfResponse, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
         let (round, org) = find(&state, &code.0, &organisation.0).await?;
         let report = report_for(&state, &round, org).await?;
@@ -192,7 +183,7 @@ impl ReportsApi {
         code: Path<String>,
         organisation: Path<String>,
         body: Json<NewShare>,
-    ) -> ApiResult<ShareCreated> {
+    ) -> Answer<ShareCreated, { ROLE | BODY | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
         let (round, org) = find(&state, &code.0, &organisation.0).await?;
         // Refuse a link to a report that cannot be made.
@@ -236,7 +227,7 @@ impl ReportsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         code: Path<String>,
-    ) -> ApiResult<Html<String>> {
+    ) -> Answer<Html<String>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let round = find_round(&state, &code.0).await?;
         let summary = crate::benchmarks::round_summary(&state, &round).await?;
@@ -247,7 +238,7 @@ impl ReportsApi {
                 json!({ "s": summary, "pdf_href": "summary-report.pdf" }),
             )
             .map(Html)
-            .map_err(ApiError::internal)
+            .map_err(|e| ApiError::internal(e).into())
     }
 
     /// A round's national summary as a PDF
@@ -264,7 +255,7 @@ impl ReportsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         code: Path<String>,
-    ) -> ApiResult<PdfResponse> {
+    ) -> Answer<PdfResponse, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let round = find_round(&state, &code.0).await?;
         let summary = crate::benchmarks::round_summary(&state, &round).await?;
@@ -289,7 +280,7 @@ impl ReportsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         code: Path<String>,
-    ) -> ApiResult<Json<Vec<Share>>> {
+    ) -> Answer<Json<Vec<Share>>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
         let round = find_round(&state, &code.0).await?;
         let now = Utc::now();
@@ -326,7 +317,7 @@ impl ReportsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         id: Path<i32>,
-    ) -> ApiResult<Json<Share>> {
+    ) -> Answer<Json<Share>, { ROLE | BAD_REQUEST | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
         let share = shares::find(&state.db.conn, id.0)
             .await?

@@ -3,7 +3,7 @@
 //! write, and submission only when complete. The invitation link's secret is the credential.
 
 use super::ApiTags;
-use super::problem::{ApiError, ApiResult, FieldError, Problem, kind};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, Problem, kind, status::*};
 use crate::domain::answers::{AnswerValue, Answers, parse_answer, visible_questions};
 use crate::respond::{self, Access, Context, Refusal};
 use crate::state::AppState;
@@ -72,7 +72,7 @@ impl RespondApi {
         &self,
         state: Data<&AppState>,
         secret: Path<String>,
-    ) -> ApiResult<Json<ResponseState>> {
+    ) -> Answer<Json<ResponseState>, { NOT_FOUND | GONE }> {
         let ctx = context(&state, &secret.0).await?;
         Ok(Json(describe(&ctx)))
     }
@@ -94,7 +94,7 @@ impl RespondApi {
         state: Data<&AppState>,
         secret: Path<String>,
         body: Json<SaveAnswers>,
-    ) -> ApiResult<Json<ResponseState>> {
+    ) -> Answer<Json<ResponseState>, { BODY | NOT_FOUND | CONFLICT | GONE }> {
         let ctx = context(&state, &secret.0).await?;
         let mut errors = Vec::new();
         let mut changes: Vec<(String, Option<AnswerValue>)> = Vec::new();
@@ -119,7 +119,8 @@ impl RespondApi {
             return Err(ApiError::validation(
                 "Some answers are not valid; nothing was saved.",
                 errors,
-            ));
+            )
+            .into());
         }
         let saved = if body.0.submit {
             respond::save_and_submit(&state, &ctx, body.0.revision, changes).await
@@ -148,7 +149,7 @@ impl RespondApi {
         state: Data<&AppState>,
         secret: Path<String>,
         body: Json<SubmitResponse>,
-    ) -> ApiResult<Json<ResponseState>> {
+    ) -> Answer<Json<ResponseState>, { BODY | NOT_FOUND | CONFLICT | GONE }> {
         let ctx = context(&state, &secret.0).await?;
         let submitted = respond::submit(&state, &ctx, body.0.revision)
             .await

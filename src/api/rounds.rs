@@ -4,7 +4,7 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
-use super::problem::{ApiError, ApiResult, FieldError};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use crate::domain::role::Role;
 use crate::domain::round::accepting_responses;
 use crate::state::AppState;
@@ -88,7 +88,7 @@ impl RoundsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         body: Json<NewRound>,
-    ) -> ApiResult<RoundCreated> {
+    ) -> Answer<RoundCreated, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let b = body.0;
         let code = b.code.trim().to_owned();
@@ -128,10 +128,10 @@ impl RoundsApi {
             _ => {}
         }
         let (Some(survey), Some(version)) = (survey, version) else {
-            return Err(ApiError::validation("The round is not valid.", errors));
+            return Err(ApiError::validation("The round is not valid.", errors).into());
         };
         if !errors.is_empty() {
-            return Err(ApiError::validation("The round is not valid.", errors));
+            return Err(ApiError::validation("The round is not valid.", errors).into());
         }
         let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
         let created = rounds::create(
@@ -176,7 +176,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         /// Only rounds of this survey (slug).
         survey: Query<Option<String>>,
-    ) -> ApiResult<Json<Vec<Round>>> {
+    ) -> Answer<Json<Vec<Round>>, { KEY }> {
         auth.0.require(Role::Researcher)?;
         let survey_id = match survey.0 {
             Some(slug) => match surveys::find(&state.db.conn, &slug).await? {
@@ -201,7 +201,7 @@ impl RoundsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         code: Path<String>,
-    ) -> ApiResult<Json<Round>> {
+    ) -> Answer<Json<Round>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let found = find_round(&state, &code.0).await?;
         Ok(Json(describe(&state.db.conn, found).await?))
@@ -221,7 +221,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         code: Path<String>,
         body: Json<RoundChanges>,
-    ) -> ApiResult<Json<Round>> {
+    ) -> Answer<Json<Round>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let found = find_round(&state, &code.0).await?;
         let c = body.0;
@@ -239,7 +239,7 @@ impl RoundsApi {
             errors.push(FieldError::new("closes_at", "must be after opens_at"));
         }
         if !errors.is_empty() {
-            return Err(ApiError::validation("The changes are not valid.", errors));
+            return Err(ApiError::validation("The changes are not valid.", errors).into());
         }
         let round_code = found.code.clone();
         let mut active: round::ActiveModel = found.into();
@@ -273,8 +273,8 @@ impl RoundsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         code: Path<String>,
-    ) -> ApiResult<Json<Round>> {
-        transition(&auth, &state, &code.0, "open", &["draft"], "open").await
+    ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
+        Ok(transition(&auth, &state, &code.0, "open", &["draft"], "open").await?)
     }
 
     /// Close a round
@@ -290,8 +290,8 @@ impl RoundsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         code: Path<String>,
-    ) -> ApiResult<Json<Round>> {
-        transition(&auth, &state, &code.0, "close", &["open"], "closed").await
+    ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
+        Ok(transition(&auth, &state, &code.0, "close", &["open"], "closed").await?)
     }
 
     /// Reopen a round
@@ -307,8 +307,8 @@ impl RoundsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         code: Path<String>,
-    ) -> ApiResult<Json<Round>> {
-        transition(&auth, &state, &code.0, "reopen", &["closed"], "open").await
+    ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
+        Ok(transition(&auth, &state, &code.0, "reopen", &["closed"], "open").await?)
     }
 }
 

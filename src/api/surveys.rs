@@ -5,7 +5,7 @@ use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
 use super::payloads::DocumentBody;
-use super::problem::{ApiError, ApiResult, FieldError};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use crate::domain::definition::{Definition, DefinitionError, Format};
 use crate::domain::role::Role;
 use crate::state::AppState;
@@ -156,7 +156,7 @@ impl SurveysApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         body: Json<NewSurvey>,
-    ) -> ApiResult<SurveyCreated> {
+    ) -> Answer<SurveyCreated, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let slug = body.0.slug.trim().to_owned();
         let title = body.0.title.trim().to_owned();
@@ -168,7 +168,7 @@ impl SurveysApi {
             errors.push(FieldError::new("title", "must be 1 to 300 characters"));
         }
         if !errors.is_empty() {
-            return Err(ApiError::validation("The survey is not valid.", errors));
+            return Err(ApiError::validation("The survey is not valid.", errors).into());
         }
         let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
         let created = surveys::create(&tx, &slug, &title)
@@ -200,7 +200,11 @@ impl SurveysApi {
     ///
     /// Who may call: admin or researcher.
     #[oai(path = "/surveys", method = "get", operation_id = "list_surveys")]
-    async fn list(&self, auth: ApiKeyAuth, state: Data<&AppState>) -> ApiResult<Json<Vec<Survey>>> {
+    async fn list(
+        &self,
+        auth: ApiKeyAuth,
+        state: Data<&AppState>,
+    ) -> Answer<Json<Vec<Survey>>, { KEY }> {
         auth.0.require(Role::Researcher)?;
         let mut out = Vec::new();
         for s in surveys::list(&state.db.conn).await? {
@@ -218,7 +222,7 @@ impl SurveysApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         slug: Path<String>,
-    ) -> ApiResult<Json<Survey>> {
+    ) -> Answer<Json<Survey>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let found = find_survey(&state, &slug.0).await?;
         Ok(Json(survey_with_versions(&state, found).await?))
@@ -227,7 +231,9 @@ impl SurveysApi {
     /// Upload or validate a draft version
     ///
     /// Who may call: admin. The body is the definition document as JSON (`application/json`) or
-    /// YAML (`application/yaml`); its `slug` and `version` must match the path. Every problem is
+    /// YAML (`application/yaml`, `application/x-yaml` or `text/yaml`: accepted, though the
+    /// schema below lists only the JSON that generated clients send); its `slug` and `version`
+    /// must match the path. Every problem is
     /// reported at once in the 422, each with its path in the document (e.g.
     /// `sections[2].questions[4].options`). With `dry_run=true` nothing is saved. A draft may be
     /// replaced any number of times; a published version never changes (409): publish a new
@@ -246,7 +252,7 @@ impl SurveysApi {
         /// Validate only; save nothing.
         dry_run: Query<Option<bool>>,
         body: DocumentBody,
-    ) -> ApiResult<DraftSaved> {
+    ) -> Answer<DraftSaved, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let survey = find_survey(&state, &slug.0).await?;
         let format = Format::from_content_type(&body.media_type).unwrap_or(Format::Json);
@@ -265,10 +271,9 @@ impl SurveysApi {
             ));
         }
         if !errors.is_empty() {
-            return Err(ApiError::validation(
-                "The document does not match the path.",
-                errors,
-            ));
+            return Err(
+                ApiError::validation("The document does not match the path.", errors).into(),
+            );
         }
         if dry_run.0.unwrap_or(false) {
             return Ok(DraftSaved::Valid(Json(ValidationReport {
@@ -289,7 +294,8 @@ impl SurveysApi {
                 return Err(ApiError::conflict(format!(
                     "Version {} of {} is {} and cannot change; upload it as a new version.",
                     m.version, survey.slug, m.status
-                )));
+                ))
+                .into());
             }
         };
         let action = if replaced {
@@ -328,7 +334,7 @@ impl SurveysApi {
         state: Data<&AppState>,
         slug: Path<String>,
         version: Path<i32>,
-    ) -> ApiResult<Json<SurveyVersion>> {
+    ) -> Answer<Json<SurveyVersion>, { KEY | BAD_REQUEST | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let (_, model) = find_version(&state, &slug.0, version.0).await?;
         let definition = surveys::definition_of(&model)?;
@@ -351,7 +357,7 @@ impl SurveysApi {
         version: Path<i32>,
         /// `json` or `yaml`.
         format: Query<Option<ExportFormat>>,
-    ) -> ApiResult<DefinitionDocument> {
+    ) -> Answer<DefinitionDocument, { KEY | BAD_REQUEST | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let (_, model) = find_version(&state, &slug.0, version.0).await?;
         let definition = surveys::definition_of(&model)?;
@@ -376,14 +382,15 @@ impl SurveysApi {
         state: Data<&AppState>,
         slug: Path<String>,
         version: Path<i32>,
-    ) -> ApiResult<Json<SurveyVersion>> {
+    ) -> Answer<Json<SurveyVersion>, { ROLE | BAD_REQUEST | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let (survey, model) = find_version(&state, &slug.0, version.0).await?;
         if model.status != "draft" {
             return Err(ApiError::conflict(format!(
                 "Version {} of {} is already {}.",
                 model.version, survey.slug, model.status
-            )));
+            ))
+            .into());
         }
         let definition = surveys::definition_of(&model)?;
         let tx = state.db.conn.begin().await.map_err(DbError::classify)?;

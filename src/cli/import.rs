@@ -1,7 +1,7 @@
 //! `soundings import`: load survey definitions and organisations from files.
 
 use crate::domain::definition::{Definition, Format};
-use crate::domain::organisation::parse_csv;
+use crate::domain::organisation::{OrganisationsCsv, parse_csv};
 use crate::store::surveys::DraftOutcome;
 use crate::store::{Database, audit, organisations, surveys};
 use anyhow::{Context, bail};
@@ -25,6 +25,7 @@ pub enum ImportCommand {
         publish: bool,
     },
     /// Load organisations from a CSV file with the columns code,name,kind,region,country,size_band
+    /// (separated by commas, semicolons or tabs)
     Organisations {
         /// The CSV file (header row first)
         file: PathBuf,
@@ -71,7 +72,7 @@ pub async fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
         ImportCommand::Organisations { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let rows = parse_csv(&text).map_err(|issues| {
+            let OrganisationsCsv { delimiter, rows } = parse_csv(&text).map_err(|issues| {
                 let lines: Vec<String> = issues
                     .iter()
                     .map(|i| format!("  {}: {}", i.path, i.message))
@@ -108,7 +109,11 @@ pub async fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
             )
             .await?;
             tx.commit().await?;
-            println!("Imported {} organisations.", inputs.len());
+            println!(
+                "Imported {} organisations ({}-separated).",
+                inputs.len(),
+                delimiter.name()
+            );
             Ok(())
         }
     }

@@ -90,31 +90,130 @@ pub const MAX_CSV_ROWS: usize = 20_000;
 /// The columns an organisations CSV must have, in any order.
 pub const CSV_COLUMNS: [&str; 6] = ["code", "name", "kind", "region", "country", "size_band"];
 
-/// Parses an organisations CSV (header row, then one organisation per row). Every bad row is
-/// reported with its line number (`line 7: code`), as are codes repeated within the file.
-pub fn parse_csv(text: &str) -> Result<Vec<(usize, OrganisationInput)>, Vec<FieldIssue>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut issues = Issues::default();
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(err) => {
-            return Err(vec![FieldIssue::new(
-                "line 1",
-                format!("cannot read the header row: {err}"),
-            )]);
-        }
-    };
-    let mut columns = [0usize; 6];
-    for (slot, wanted) in columns.iter_mut().zip(CSV_COLUMNS) {
-        match headers.iter().position(|h| h.eq_ignore_ascii_case(wanted)) {
-            Some(i) => *slot = i,
-            None => issues.add("line 1", format!("the header has no `{wanted}` column")),
+/// The separator a CSV was saved with. Spreadsheets in locales whose decimal separator is the
+/// comma (Excel in much of Europe) save with `;`, and some exports use tabs, so all three are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delimiter {
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl Delimiter {
+    /// In the order tried; the first whose header names every column wins.
+    pub const ALL: [Delimiter; 3] = [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab];
+
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
         }
     }
-    if !issues.is_empty() {
-        return Err(issues.into_vec());
+
+    /// The name the API and the CLI report: `comma`, `semicolon` or `tab`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Delimiter::Comma => "comma",
+            Delimiter::Semicolon => "semicolon",
+            Delimiter::Tab => "tab",
+        }
+    }
+}
+
+/// An organisations CSV as read: the separator its header used, and each row with its line number.
+#[derive(Debug)]
+pub struct OrganisationsCsv {
+    pub delimiter: Delimiter,
+    pub rows: Vec<(usize, OrganisationInput)>,
+}
+
+/// Where each of [`CSV_COLUMNS`] is in a header split by `delimiter`; `Err` lists those missing.
+fn locate_columns(
+    header_line: &str,
+    delimiter: Delimiter,
+) -> Result<[usize; 6], Vec<&'static str>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .delimiter(delimiter.byte())
+        .from_reader(header_line.as_bytes());
+    let header = reader
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let mut columns = [0usize; 6];
+    let mut missing = Vec::new();
+    for (slot, wanted) in columns.iter_mut().zip(CSV_COLUMNS) {
+        match header.iter().position(|h| h.eq_ignore_ascii_case(wanted)) {
+            Some(i) => *slot = i,
+            None => missing.push(wanted),
+        }
+    }
+    if missing.is_empty() {
+        Ok(columns)
+    } else {
+        Err(missing)
+    }
+}
+
+/// Reads the header with each [`Delimiter`] in turn and takes the first that names every column.
+/// When none does, one issue names the expected columns and what the closest reading lacked,
+/// rather than one issue per column of a file that was merely split on the wrong character.
+fn detect_header(text: &str) -> Result<(Delimiter, [usize; 6]), FieldIssue> {
+    let header_line = text.lines().next().unwrap_or("");
+    let mut closest: Option<(Delimiter, Vec<&str>)> = None;
+    for delimiter in Delimiter::ALL {
+        match locate_columns(header_line, delimiter) {
+            Ok(columns) => return Ok((delimiter, columns)),
+            Err(missing) => {
+                if closest
+                    .as_ref()
+                    .is_none_or(|(_, m)| missing.len() < m.len())
+                {
+                    closest = Some((delimiter, missing));
+                }
+            }
+        }
+    }
+    let quoted = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (delimiter, missing) = closest.unwrap_or((Delimiter::Comma, CSV_COLUMNS.to_vec()));
+    Err(FieldIssue::new(
+        "line 1",
+        format!(
+            "the header row must name the columns {} (in any order), separated by commas, \
+             semicolons or tabs; read as {}-separated it lacks {}",
+            quoted(&CSV_COLUMNS),
+            delimiter.name(),
+            quoted(&missing),
+        ),
+    ))
+}
+
+/// Parses an organisations CSV (header row, then one organisation per row), separated by commas,
+/// semicolons or tabs as its header shows. Every bad row is reported with its line number
+/// (`line 7: code`), as are codes repeated within the file.
+pub fn parse_csv(text: &str) -> Result<OrganisationsCsv, Vec<FieldIssue>> {
+    // Excel puts a byte-order mark before the header of a UTF-8 file.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (delimiter, columns) = detect_header(text).map_err(|issue| vec![issue])?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .delimiter(delimiter.byte())
+        .from_reader(text.as_bytes());
+    let mut issues = Issues::default();
+    if let Err(err) = reader.headers() {
+        return Err(vec![FieldIssue::new(
+            "line 1",
+            format!("cannot read the header row: {err}"),
+        )]);
     }
     let mut rows = Vec::new();
     let mut seen = std::collections::HashMap::new();
@@ -170,7 +269,9 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, OrganisationInput)>, Vec<Fiel
     if rows.is_empty() && issues.is_empty() {
         issues.add("line 2", "the file has no organisations");
     }
-    issues.finish(rows)
+    issues
+        .finish(rows)
+        .map(|rows| OrganisationsCsv { delimiter, rows })
 }
 
 #[cfg(test)]
@@ -225,7 +326,7 @@ mod tests {
     #[test]
     fn a_csv_with_columns_in_another_order_parses() {
         let csv = "name,code,size_band,kind,country,region\n\"Trust, with comma\",ab1,small,acute,England,London\n";
-        let rows = parse_csv(csv).unwrap();
+        let rows = parse_csv(csv).unwrap().rows;
         assert_eq!(rows[0].0, 2);
         assert_eq!(rows[0].1.code, "AB1");
         assert_eq!(rows[0].1.name, "Trust, with comma");
@@ -234,6 +335,44 @@ mod tests {
     #[test]
     fn a_csv_without_a_required_column_is_refused() {
         let issues = parse_csv("code,name\nRW6,Trust\n").unwrap_err();
-        assert!(issues.iter().any(|i| i.message.contains("`kind`")));
+        assert_eq!(
+            issues.len(),
+            1,
+            "one issue for the header, not one per column"
+        );
+        assert!(issues[0].message.contains("`size_band`"));
+        assert!(issues[0].message.contains("lacks `kind`, `region`"));
+    }
+
+    #[test]
+    fn the_delimiter_is_read_from_the_header() {
+        for (delimiter, sep) in [
+            (Delimiter::Comma, ","),
+            (Delimiter::Semicolon, ";"),
+            (Delimiter::Tab, "\t"),
+        ] {
+            let csv = ["code", "name", "kind", "region", "country", "size_band"].join(sep)
+                + "\n"
+                + &[
+                    "rw6",
+                    "Trust; Comma, and all",
+                    "acute",
+                    "London",
+                    "England",
+                    "large",
+                ]
+                .join(sep)
+                + "\n";
+            let csv = csv.replace("Trust; Comma, and all", "\"Trust; Comma, and all\"");
+            let read = parse_csv(&csv).unwrap();
+            assert_eq!(read.delimiter, delimiter);
+            assert_eq!(read.rows[0].1.name, "Trust; Comma, and all");
+        }
+    }
+
+    #[test]
+    fn an_excel_byte_order_mark_is_not_part_of_the_first_column() {
+        let csv = "\u{feff}code;name;kind;region;country;size_band\nRW6;T;acute;L;England;large\n";
+        assert_eq!(parse_csv(csv).unwrap().rows[0].1.code, "RW6");
     }
 }

@@ -7,6 +7,7 @@
 //! is removed when it is dropped; [`PgCluster::remove_when_process_exits`] covers clusters kept in
 //! a static, which Rust never drops.
 
+use super::run;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -157,7 +158,7 @@ impl PgCluster {
             Command::new(&exe)
         };
         cmd.args(args).current_dir(&self.root);
-        run(&mut cmd)
+        run(&mut cmd).map(drop)
     }
 
     fn command_line(&self, program: &str, args: &[&str]) -> String {
@@ -223,21 +224,4 @@ fn free_port() -> Result<u16, String> {
 fn path_str(path: &Path) -> Result<&str, String> {
     path.to_str()
         .ok_or_else(|| format!("path is not UTF-8: {}", path.display()))
-}
-
-fn run(cmd: &mut Command) -> Result<(), String> {
-    let output = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{cmd:?} failed ({}):\n{}\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
 }

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::json;
 use soundings::domain::role::Role;
 use soundings::store::api_keys;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Who is calling. Admin comes last, so that the one request per route that changes something
 /// runs after the refused ones.
@@ -295,16 +295,18 @@ async fn fixture(backend: Backend) -> (TestApp, Credentials, i64) {
     (app, credentials, spare)
 }
 
-/// The documented operations, as `METHOD /api/v1/path`.
-fn documented_operations() -> BTreeSet<String> {
+/// The documented operations, as `METHOD /api/v1/path`, with the statuses each lists.
+fn documented_operations() -> BTreeMap<String, BTreeSet<u16>> {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
             .unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let mut ops = BTreeSet::new();
+    let mut ops = BTreeMap::new();
     for (path, methods) in doc["paths"].as_object().unwrap() {
-        for method in methods.as_object().unwrap().keys() {
-            ops.insert(format!("{} /api/v1{path}", method.to_uppercase()));
+        for (method, op) in methods.as_object().unwrap() {
+            let statuses = op["responses"].as_object().unwrap();
+            let statuses = statuses.keys().map(|s| s.parse().unwrap()).collect();
+            ops.insert(format!("{} /api/v1{path}", method.to_uppercase()), statuses);
         }
     }
     ops
@@ -320,7 +322,8 @@ async fn every_route_answers_every_caller_as_documented(backend: Backend) {
         .filter(|r| r.template.starts_with("/api/"))
         .map(|r| format!("{} {}", r.method, r.template))
         .collect();
-    let documented = documented_operations();
+    let statuses = documented_operations();
+    let documented: BTreeSet<String> = statuses.keys().cloned().collect();
     let missing: Vec<_> = documented.difference(&covered).collect();
     let undocumented: Vec<_> = covered.difference(&documented).collect();
     assert!(
@@ -354,6 +357,15 @@ async fn every_route_answers_every_caller_as_documented(backend: Backend) {
                 .to_owned();
             let text = resp.text().await.unwrap_or_default();
             checked += 1;
+            let operation = format!("{} {}", r.method, r.template);
+            if statuses
+                .get(&operation)
+                .is_some_and(|listed| !listed.contains(&status))
+            {
+                failures.push(format!(
+                    "{operation} as {who:?}: {status}, which it does not list"
+                ));
+            }
             let expected = r.access.expected(who);
             if status != expected {
                 failures.push(format!(

@@ -130,3 +130,36 @@ fn a_port_in_use_and_a_bad_database_url_are_explained() {
     assert!(err.contains("DATABASE_URL"), "{err}");
     assert!(!err.contains("secret"), "the password was printed: {err}");
 }
+
+#[test]
+fn importing_organisations_prints_the_separator_it_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("trusts.csv");
+    std::fs::write(
+        &file,
+        "code;name;kind;region;country;size_band\nRW6;Pennine Acute;acute;North West;England;large\n",
+    )
+    .unwrap();
+    let out = Command::new(EXE)
+        .args(["import", "organisations"])
+        .arg(&file)
+        .env(
+            "DATABASE_URL",
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("s.sqlite").display()
+            ),
+        )
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Imported 1 organisations (semicolon-separated)."),
+        "{stdout}"
+    );
+}

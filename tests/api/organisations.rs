@@ -104,6 +104,7 @@ async fn a_csv_import_is_all_or_nothing_and_names_every_bad_line(backend: Backen
     assert_eq!(resp.status(), 200);
     let summary: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(summary["created"], 2);
+    assert_eq!(summary["delimiter"], "comma");
 
     let bad = "code,name,kind,region,country,size_band\n\
                BB1,Fine Trust,acute,London,England,large\n\
@@ -151,8 +152,91 @@ async fn a_csv_import_is_all_or_nothing_and_names_every_bad_line(backend: Backen
     assert_eq!(wrong_type.status(), 415);
 }
 
+async fn import(app: &crate::helpers::TestApp, csv: &str) -> reqwest::Response {
+    app.admin_text(
+        Method::POST,
+        "/api/v1/organisations/import",
+        "text/csv",
+        csv,
+    )
+    .await
+}
+
+async fn a_csv_saved_with_commas_semicolons_or_tabs_is_imported_and_the_answer_names_the_separator(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    // What Excel writes in a French or German locale: semicolons, a byte-order mark, CRLF.
+    let files = [
+        ("comma", "code,name,kind,region,country,size_band\nCM1,\"Comma, Trust\",acute,London,England,large\n".to_owned()),
+        ("semicolon", "\u{feff}code;name;kind;region;country;size_band\r\nSC1;Semi; Colon Trust;acute;London;England;large\r\n".replace("Semi; Colon Trust", "\"Semi; Colon Trust\"")),
+        ("tab", "code\tname\tkind\tregion\tcountry\tsize_band\nTB1\tTab, Trust\tacute\tLondon\tEngland\tlarge\n".to_owned()),
+    ];
+    for (delimiter, csv) in &files {
+        let resp = import(&app, csv).await;
+        assert_eq!(
+            resp.status(),
+            200,
+            "{delimiter}: {}",
+            resp.text().await.unwrap()
+        );
+        let summary: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(summary["created"], 1);
+        assert_eq!(summary["delimiter"], *delimiter);
+    }
+    for (code, name) in [
+        ("CM1", "Comma, Trust"),
+        ("SC1", "Semi; Colon Trust"),
+        ("TB1", "Tab, Trust"),
+    ] {
+        let org = app
+            .admin_get_json(&format!("/api/v1/organisations/{code}"))
+            .await;
+        assert_eq!(org["name"], name);
+        assert_eq!(
+            org["size_band"], "large",
+            "the last column of {code} was read whole"
+        );
+    }
+}
+
+async fn a_csv_whose_header_fits_no_separator_gets_one_problem_naming_the_columns(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let resp = import(
+        &app,
+        "code|name|kind|region|country|size_band\nAA1|A|acute|L|England|large\n",
+    )
+    .await;
+    assert_eq!(resp.status(), 422);
+    let body = problem(resp).await;
+    assert_eq!(body["type"], "/problems/validation-failed");
+    assert_eq!(
+        error_paths(&body),
+        ["line 1"],
+        "one problem, not one per column"
+    );
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    for column in [
+        "`code`",
+        "`name`",
+        "`kind`",
+        "`region`",
+        "`country`",
+        "`size_band`",
+    ] {
+        assert!(message.contains(column), "{message} names {column}");
+    }
+    assert!(message.contains("commas, semicolons or tabs"), "{message}");
+    let all = app.admin_get_json("/api/v1/organisations").await;
+    assert_eq!(all["total"], 0);
+}
+
 crate::on_both_backends!(
     an_admin_creates_gets_updates_and_lists_organisations,
     invalid_or_duplicate_organisations_are_refused,
     a_csv_import_is_all_or_nothing_and_names_every_bad_line,
+    a_csv_saved_with_commas_semicolons_or_tabs_is_imported_and_the_answer_names_the_separator,
+    a_csv_whose_header_fits_no_separator_gets_one_problem_naming_the_columns,
 );

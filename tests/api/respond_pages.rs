@@ -37,7 +37,7 @@ async fn stored_answers(app: &TestApp) -> soundings::domain::answers::Answers {
 }
 
 /// Fills every section with the most mature answers through the forms; returns the last redirect.
-async fn fill_every_section(app: &TestApp, link: &str, def: &Definition) {
+pub(crate) async fn fill_every_section(app: &TestApp, link: &str, def: &Definition) {
     for section in &def.sections {
         let path = format!("{link}/sections/{}", section.key);
         let form = app.form(&path).await;
@@ -151,16 +151,7 @@ async fn a_comms_lead_fills_in_every_section_reviews_and_submits(backend: Backen
         )
         .await;
     assert_eq!(changed.status(), 303);
-    let review = app.form(&format!("{link}/review")).await;
-    let again = app
-        .post_form(
-            &format!("{link}/submit"),
-            &[
-                ("csrf".into(), review.csrf),
-                ("revision".into(), review.revision),
-            ],
-        )
-        .await;
+    let again = app.submit_from_review(&link).await;
     assert_eq!(again.status(), 303);
     let amended = entity::response::Entity::find()
         .one(&app.db.conn)

@@ -5,7 +5,7 @@ use super::super::ApiTags;
 use super::super::auth::ApiKeyAuth;
 use super::super::pagination::Paging;
 use super::super::payloads::{CsvRow, Table, table, to_csv, wants_csv};
-use super::super::problem::ApiResult;
+use super::super::problem::{Answer, status::*};
 use super::super::rounds::find_round;
 use super::export_rows::{AnswerPage, AnswerRow, ScoreRow, answer_text};
 use crate::benchmarks::{Published, published, round_data};
@@ -83,7 +83,7 @@ impl ResearchExportsApi {
         auth: ApiKeyAuth,
         state: Data<&AppState>,
         code: Path<String>,
-    ) -> ApiResult<Json<DisclosureSummary>> {
+    ) -> Answer<Json<DisclosureSummary>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let round = find_round(&state, &code.0).await?;
         let data = round_data(&state, &round).await?;
@@ -135,7 +135,7 @@ impl ResearchExportsApi {
         state: Data<&AppState>,
         req: &Request,
         code: Path<String>,
-    ) -> ApiResult<Table<Vec<ScoreRow>>> {
+    ) -> Answer<Table<Vec<ScoreRow>>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let round = find_round(&state, &code.0).await?;
         let data = round_data(&state, &round).await?;
@@ -192,7 +192,7 @@ impl ResearchExportsApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "10000")))] per_page: Query<
             Option<u64>,
         >,
-    ) -> ApiResult<Table<AnswerPage>> {
+    ) -> Answer<Table<AnswerPage>, { ROLE | BAD_REQUEST | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let identified = identified.0.unwrap_or(false);
         let include_text = include_text.0.unwrap_or(false);

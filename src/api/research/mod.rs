@@ -7,7 +7,7 @@
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::payloads::{Table, table};
-use super::problem::{ApiError, ApiResult, FieldError};
+use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use super::rounds::find_round;
 use crate::benchmarks::{published, round_data, threshold};
 use crate::domain::benchmark;
@@ -67,7 +67,7 @@ impl ResearchApi {
         code: Path<String>,
         /// Attributes to group by, e.g. `kind` or `kind,region`; default: all organisations.
         group_by: Query<Option<String>>,
-    ) -> ApiResult<Table<Vec<ProgressRow>>> {
+    ) -> Answer<Table<Vec<ProgressRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
@@ -134,7 +134,7 @@ impl ResearchApi {
         code: Path<String>,
         /// Attributes to group by, e.g. `kind` or `kind,region`; default: all organisations.
         group_by: Query<Option<String>>,
-    ) -> ApiResult<Table<Vec<StatisticsRow>>> {
+    ) -> Answer<Table<Vec<StatisticsRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
@@ -169,7 +169,7 @@ impl ResearchApi {
         code: Path<String>,
         /// Attributes to group by; default: all organisations.
         group_by: Query<Option<String>>,
-    ) -> ApiResult<Table<Vec<DistributionRow>>> {
+    ) -> Answer<Table<Vec<DistributionRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
@@ -233,7 +233,7 @@ impl ResearchApi {
         slug: Path<String>,
         /// Attributes to group by; default: all organisations.
         group_by: Query<Option<String>>,
-    ) -> ApiResult<Table<Vec<TrendRow>>> {
+    ) -> Answer<Table<Vec<TrendRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
         let survey = surveys::find(&state.db.conn, &slug.0)

@@ -1,6 +1,7 @@
 //! A headless Chromium driven over the WebDriver protocol (chromedriver), for tests that must use
 //! the pages as a person with a keyboard would. Requires Debian's `chromium` and `chromium-driver`.
 
+use base64::Engine;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use serde_json::{Value, json};
@@ -24,10 +25,10 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium. Fails, never skips, when they are missing.
     pub async fn start() -> Browser {
         let driver_path = which("chromedriver").unwrap_or_else(|| {
-            panic!("chromedriver is not installed: run `apt-get install -y chromium chromium-driver` (.ci/run does)")
+            panic!("chromedriver is not installed: run `apt-get install -y chromium chromium-driver` (.ci/test, the README's test command, does)")
         });
         let chromium = which("chromium").or_else(|| which("chromium-browser")).unwrap_or_else(|| {
-            panic!("Chromium is not installed: run `apt-get install -y chromium chromium-driver` (.ci/run does)")
+            panic!("Chromium is not installed: run `apt-get install -y chromium chromium-driver` (.ci/test, the README's test command, does)")
         });
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -183,6 +184,54 @@ impl Browser {
 }
 
 impl Browser {
+    /// Runs a Chrome DevTools command in the page (chromedriver's `goog/cdp/execute`).
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": cmd, "params": params })),
+        )
+        .await
+    }
+
+    /// Makes the page `width` CSS pixels wide (and `height` high), as a screen of that size
+    /// would: the window itself cannot be made as narrow as a phone.
+    pub async fn viewport(&self, width: u32, height: u32) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
+        )
+        .await;
+    }
+
+    /// Sends these headers with every request from now on (e.g. an API key for an HTML route).
+    pub async fn send_headers(&self, headers: Value) {
+        self.cdp("Network.enable", json!({})).await;
+        self.cdp("Network.setExtraHTTPHeaders", json!({ "headers": headers }))
+            .await;
+    }
+
+    /// Runs a script in the page and returns what it returns.
+    pub async fn script(&self, body: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": body, "args": [] })),
+        )
+        .await
+    }
+
+    /// A PNG of what the viewport shows.
+    pub async fn screenshot(&self) -> Vec<u8> {
+        let shot = self
+            .cdp("Page.captureScreenshot", json!({ "format": "png" }))
+            .await;
+        let data = shot["data"].as_str().expect("screenshot data");
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .expect("screenshot is base64")
+    }
+
     /// Ends the session, which closes Chromium.
     pub async fn quit(&self) {
         let url = format!("{}/session/{}", self.base, self.session);

@@ -77,6 +77,19 @@ impl TestApp {
         link.strip_prefix(&self.address).unwrap_or(&link).to_owned()
     }
 
+    /// Submits the response from its review page's form, as the button there does.
+    pub async fn submit_from_review(&self, link: &str) -> reqwest::Response {
+        let review = self.form(&format!("{link}/review")).await;
+        self.post_form(
+            &format!("{link}/submit"),
+            &[
+                ("csrf".into(), review.csrf),
+                ("revision".into(), review.revision),
+            ],
+        )
+        .await
+    }
+
     /// GETs a page with a form and reads its CSRF token and revision.
     pub async fn form(&self, path: &str) -> PageForm {
         let resp = self.get(path).await;
