@@ -8,9 +8,9 @@
 //! worked out from the data (peer groups, their figures and option counts) is kept with it, so a
 //! bulk run of reports does each group's work once.
 
+use crate::app::state::AppState;
 use crate::domain::benchmark::{OrgBenchmark, QuestionComparison, assemble, mark_chosen_in};
 use crate::domain::peers::{Grouping, Threshold};
-use crate::state::AppState;
 use crate::store::DbError;
 use crate::store::benchmarks;
 use entity::round;

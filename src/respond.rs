@@ -1,12 +1,12 @@
 //! What a respondent can do through an invitation link, shared by the HTML pages (`web::respond`)
 //! and the JSON API (`api::respond`) so that both validate and store answers the same way.
 
+use crate::app::state::AppState;
 use crate::domain::answers::{AnswerError, AnswerValue, Answers, check_complete, prune_hidden};
 use crate::domain::definition::Definition;
 use crate::domain::round::accepting_responses;
 use crate::domain::scoring;
 use crate::domain::secret::{hash_secret, keyed_hash};
-use crate::state::AppState;
 use crate::store::responses::{self, Write};
 use crate::store::{DbError, audit, invitations};
 use chrono::Utc;

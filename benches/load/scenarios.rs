@@ -10,8 +10,8 @@ use entity::{answer, response};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde_json::{Value, json};
+use soundings::app::config::Settings;
 use soundings::benchmarks::organisation_report;
-use soundings::config::Settings;
 use soundings::demo::seed::{CLOSED_ROUND, OPEN_ROUND};
 use soundings::store::{Database, organisations, rounds};
 
@@ -363,7 +363,8 @@ impl Reader {
 /// this process, after one untimed render (which parses the fonts, once per process), and
 /// returns the render times, sorted.
 pub async fn pdf_renders(url: &str, count: usize) -> anyhow::Result<Vec<Duration>> {
-    let state = soundings::startup::app_state(Settings::for_database(url), String::new()).await?;
+    let state =
+        soundings::app::startup::app_state(Settings::for_database(url), String::new()).await?;
     let round = rounds::find(&state.db.conn, CLOSED_ROUND)
         .await?
         .context("the closed round is missing")?;

@@ -13,7 +13,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, Database as SeaDatabase, DbBackend, EntityTrait, QueryFilter,
     QuerySelect, Set,
 };
-use soundings::config::DatabaseSettings;
+use soundings::app::config::DatabaseSettings;
 use soundings::demo::seed::{DemoOptions, OPEN_ROUND, invitation_secret, seed};
 use soundings::demo::{organisations, responses};
 use soundings::domain::answers::Answers;

@@ -1,8 +1,8 @@
 //! Who is calling the API: bearer API keys, checked against their stored hashes.
 
 use super::problem::ApiError;
+use crate::app::state::AppState;
 use crate::domain::{role::Role, secret::hash_secret};
-use crate::state::AppState;
 use crate::store::{DbError, api_keys};
 use chrono::{Duration, Utc};
 use poem::{Request, http::StatusCode};

@@ -59,6 +59,11 @@ pub type Apis = (
     reports::ReportsApi,
 );
 
+/// The OpenAPI document as served, pretty-printed; `soundings openapi` writes it to `openapi/`.
+pub fn openapi_document() -> String {
+    api_service().spec()
+}
+
 /// The OpenAPI service with every resource. The document it produces is checked in as
 /// `openapi/openapi.json`; a test fails when the two drift apart.
 pub fn api_service() -> OpenApiService<Apis, ()> {

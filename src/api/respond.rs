@@ -4,9 +4,9 @@
 
 use super::ApiTags;
 use super::problem::{Answer, ApiError, ApiResult, FieldError, Problem, kind, status::*};
+use crate::app::state::AppState;
 use crate::domain::answers::{AnswerValue, Answers, parse_answer, visible_questions};
 use crate::respond::{self, Access, Context, Refusal};
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::param::Path;

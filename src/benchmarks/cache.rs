@@ -5,8 +5,8 @@
 //! previous entry.
 
 use super::{Marks, RoundData};
+use crate::app::state::AppState;
 use crate::domain::definition::Definition;
-use crate::state::AppState;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Fingerprint, Submitted};
 use entity::round;

@@ -8,11 +8,11 @@
 //! data, or an earlier round's (a re-opened round), changes.
 
 use super::RoundData;
+use crate::app::state::AppState;
 use crate::domain::benchmark::{GroupDimension, QuestionComparison, count_marked};
 use crate::domain::choices::ChoiceMarks;
 use crate::domain::disclosure::{Respondent, Snapshot};
 use crate::domain::peers::{Choice, GroupKey, Grouping, fallback_chain};
-use crate::state::AppState;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Fingerprint};
 use crate::store::respondents;
@@ -26,7 +26,11 @@ pub struct Published {
     earlier: Vec<(i32, Fingerprint)>,
     statistics: Mutex<HashMap<Grouping, Arc<Vec<GroupDimension>>>>,
     options: Mutex<HashMap<GroupKey, Arc<Vec<QuestionComparison>>>>,
+    distributions: Mutex<HashMap<Grouping, Distributions>>,
 }
+
+/// Every group of a grouping with its option counts (empty counts where withheld).
+pub type Distributions = Arc<Vec<(GroupKey, Vec<QuestionComparison>)>>;
 
 /// The round's snapshot: the one kept with `data` if the earlier rounds have not changed since it
 /// was made, otherwise made now (and kept).
@@ -75,6 +79,7 @@ pub async fn published(state: &AppState, data: &Arc<RoundData>) -> Result<Arc<Pu
         earlier,
         statistics: Mutex::default(),
         options: Mutex::default(),
+        distributions: Mutex::default(),
     });
     if let Ok(mut slot) = data.published.lock() {
         *slot = Some(made.clone());
@@ -110,6 +115,45 @@ impl Published {
             m.insert(grouping.clone(), figures.clone());
         }
         figures
+    }
+
+    /// The option counts of every group of `grouping`, worked out once (a withheld group counts
+    /// nobody, whatever its members answered).
+    pub async fn distributions(
+        &self,
+        state: &AppState,
+        data: &RoundData,
+        grouping: &Grouping,
+    ) -> Result<Distributions, DbError> {
+        if let Some(found) = self
+            .distributions
+            .lock()
+            .ok()
+            .and_then(|m| m.get(grouping).cloned())
+        {
+            return Ok(found);
+        }
+        let marks = data.marks(state).await?;
+        let k = self.snapshot.threshold();
+        let empty = ChoiceMarks::default();
+        let mut out = Vec::new();
+        for (key, cell) in self.snapshot.cells(grouping) {
+            let group: Vec<&ChoiceMarks> = if cell.verdict.is_published() {
+                cell.members
+                    .iter()
+                    .map(|&i| marks.get(&data.submitted[i].response_id).unwrap_or(&empty))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let counted = count_marked(&data.definition, &data.layout, &group, cell.verdict, k);
+            out.push((key.clone(), counted));
+        }
+        let out = Arc::new(out);
+        if let Ok(mut m) = self.distributions.lock() {
+            m.insert(grouping.clone(), out.clone());
+        }
+        Ok(out)
     }
 
     /// A group's option counts for every choice question, worked out once.

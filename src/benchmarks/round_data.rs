@@ -2,11 +2,11 @@
 //! demand (peer groups, their figures, option counts, statistics), kept so each is done once.
 
 use super::published::Published;
+use crate::app::state::AppState;
 use crate::domain::benchmark::{GroupFigures, Member};
 use crate::domain::choices::{ChoiceLayout, ChoiceMarks};
 use crate::domain::definition::Definition;
 use crate::domain::peers::{Choice, GroupKey};
-use crate::state::AppState;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Submitted};
 use entity::round;

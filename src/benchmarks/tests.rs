@@ -2,7 +2,7 @@
 //! it holds equals what a fresh read of the database gives.
 
 use super::*;
-use crate::config::Settings;
+use crate::app::config::Settings;
 use crate::demo::seed::{DemoOptions, OPEN_ROUND, invitation_secret, seed};
 use crate::domain::answers::AnswerValue;
 use crate::domain::choices::{ChoiceLayout, ChoiceMarks};
@@ -21,7 +21,7 @@ async fn demo() -> (tempfile::TempDir, AppState, round::Model) {
         "sqlite://{}?mode=rwc",
         dir.path().join("cache.sqlite").display()
     );
-    let state = crate::startup::app_state(Settings::for_database(&url), String::new())
+    let state = crate::app::startup::app_state(Settings::for_database(&url), String::new())
         .await
         .unwrap();
     let options = DemoOptions {

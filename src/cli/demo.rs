@@ -2,9 +2,9 @@
 //! (see [`crate::demo::seed`]), prints what to open, then serves it like `soundings serve`.
 
 use super::ServeArgs;
-use crate::config::Settings;
+use crate::app::config::Settings;
+use crate::app::startup::{Application, redact_url, shutdown_signal};
 use crate::demo::seed::{DemoOptions, DemoSummary, Progress, seed};
-use crate::startup::{Application, redact_url, shutdown_signal};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Instant;

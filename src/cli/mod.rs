@@ -4,16 +4,16 @@ mod demo;
 pub(crate) mod import;
 mod report;
 
-use crate::config::{
+use crate::app::config::{
     ClientLimits, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT_SECS,
     DEFAULT_DATABASE_URL, DEFAULT_DISCLOSURE_THRESHOLD, DEFAULT_FAILED_ATTEMPTS_WINDOW_SECS,
     DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_MAX_FAILED_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_SECS,
     LogFormat, Settings,
 };
+use crate::app::startup::{Application, redact_url, shutdown_signal};
+use crate::app::telemetry;
 use crate::domain::role::Role;
-use crate::startup::{Application, redact_url, shutdown_signal};
 use crate::store::{Database, api_keys};
-use crate::telemetry;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -240,7 +240,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::one(&database_url, args).await,
         Command::Reports(args) => report::all(&database_url, args).await,
         Command::Openapi { output } => {
-            std::fs::write(&output, crate::startup::openapi_document() + "\n")?;
+            std::fs::write(&output, crate::api::openapi_document() + "\n")?;
             println!("Wrote {}", output.display());
             Ok(())
         }
@@ -249,7 +249,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
 
 /// Opens and migrates the database for a one-off command.
 async fn open(url: &str) -> anyhow::Result<Database> {
-    let db = Database::connect(&crate::config::DatabaseSettings::new(url))
+    let db = Database::connect(&crate::app::config::DatabaseSettings::new(url))
         .await
         .map_err(|e| {
             anyhow::anyhow!(

@@ -1,10 +1,10 @@
 //! `soundings report` and `soundings reports`: board reports as PDF files, one or a whole round.
 
 use crate::api::reports::report_html;
+use crate::app::config::Settings;
+use crate::app::startup::app_state;
+use crate::app::state::AppState;
 use crate::benchmarks::{Missing, bulk_round_context, organisation_report, report_in};
-use crate::config::Settings;
-use crate::startup::app_state;
-use crate::state::AppState;
 use crate::store::{organisations, rounds};
 use anyhow::{Context, bail};
 use clap::Args;

@@ -3,8 +3,8 @@
 //! passes through the group's [`Verdict`] from the round's disclosure snapshot, so nothing is
 //! published about a group that disclosure control withholds.
 
-use super::choices::{ChoiceLayout, ChoiceMarks};
-use super::definition::{Definition, Question, QuestionKind};
+use super::choices::{ChoiceLayout, ChoiceMarks, choice_options};
+use super::definition::{Definition, Question};
 use super::disclosure::{Snapshot, Verdict};
 use super::peers::{Choice, Disclosed, GroupKey, Grouping, OrgAttributes, Threshold};
 use super::stats::{Summary, percentile_rank, quartile_of, summarise};
@@ -231,33 +231,6 @@ pub struct QuestionComparison {
     /// Some option was chosen by every peer who answered: published, and flagged, since it
     /// tells each of them what the others answered (see the README on what is not promised).
     pub unanimous: bool,
-}
-
-/// The values and labels of a choice-like question, or `None` for numbers and text.
-pub fn choice_options(q: &Question) -> Option<Vec<(String, String)>> {
-    match &q.kind {
-        QuestionKind::SingleChoice { options } | QuestionKind::MultiChoice { options, .. } => Some(
-            options
-                .iter()
-                .map(|o| (o.value.clone(), o.label.clone()))
-                .collect(),
-        ),
-        QuestionKind::YesNo { .. } => Some(vec![
-            ("yes".into(), "Yes".into()),
-            ("no".into(), "No".into()),
-        ]),
-        QuestionKind::Scale { points, labels } => Some(
-            (1..=*points)
-                .map(|n| {
-                    (
-                        n.to_string(),
-                        labels.get(n as usize - 1).cloned().unwrap_or_default(),
-                    )
-                })
-                .collect(),
-        ),
-        _ => None,
-    }
 }
 
 /// Counts of each option among a group given as [`ChoiceMarks`] under `layout` (which must be

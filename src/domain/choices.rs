@@ -5,8 +5,7 @@
 //! memory (issue 8's memory target), and counting a group's options is a pass over bits.
 
 use super::answers::{AnswerValue, Answers, controllers, visible_flags};
-use super::benchmark::choice_options;
-use super::definition::Definition;
+use super::definition::{Definition, Question, QuestionKind};
 
 /// Where each choice-like question's bits lie in a [`ChoiceMarks`], worked out once per
 /// definition. A question's span starts with one bit saying it was asked and answered, followed
@@ -113,6 +112,33 @@ fn chosen(answer: &AnswerValue) -> Vec<String> {
         AnswerValue::Text(t) => vec![t.clone()],
         AnswerValue::Integer(n) => vec![n.to_string()],
         AnswerValue::Number(x) => vec![x.to_string()],
+    }
+}
+
+/// The values and labels of a choice-like question, or `None` for numbers and text.
+pub fn choice_options(q: &Question) -> Option<Vec<(String, String)>> {
+    match &q.kind {
+        QuestionKind::SingleChoice { options } | QuestionKind::MultiChoice { options, .. } => Some(
+            options
+                .iter()
+                .map(|o| (o.value.clone(), o.label.clone()))
+                .collect(),
+        ),
+        QuestionKind::YesNo { .. } => Some(vec![
+            ("yes".into(), "Yes".into()),
+            ("no".into(), "No".into()),
+        ]),
+        QuestionKind::Scale { points, labels } => Some(
+            (1..=*points)
+                .map(|n| {
+                    (
+                        n.to_string(),
+                        labels.get(n as usize - 1).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        ),
+        _ => None,
     }
 }
 

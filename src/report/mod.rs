@@ -1,6 +1,7 @@
 //! The benchmark report: a pure model ([`model::Report`]) rendered as HTML and as PDF.
 
 pub mod build;
+#[cfg(any(test, feature = "testing"))]
 pub mod fixtures;
 pub mod model;
 pub mod pdf;

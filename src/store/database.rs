@@ -1,6 +1,5 @@
 //! Connecting, migrating and checking the database, for PostgreSQL and the embedded SQLite default.
 
-use crate::config::DatabaseSettings;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     AccessMode, ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
@@ -9,6 +8,25 @@ use sea_orm::{
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Where the database is and how many connections to keep (part of the server's settings).
+#[derive(Clone, Debug)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub max_connections: u32,
+    /// How long a request waits for a connection before the server answers 503.
+    pub acquire_timeout: Duration,
+}
+
+impl DatabaseSettings {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(3),
+        }
+    }
+}
 
 /// A failure to reach or use the database, told apart so callers can answer 503 rather than 500.
 #[derive(Debug, thiserror::Error)]

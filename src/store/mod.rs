@@ -14,7 +14,7 @@ pub mod rounds;
 pub mod shares;
 pub mod surveys;
 
-pub use database::{Database, DbError, WriteTransaction};
+pub use database::{Database, DatabaseSettings, DbError, WriteTransaction};
 
 /// The row a query on a unique key finds. sea-orm's `one` adds `LIMIT ?`, and SQLite compiles a
 /// statement whose LIMIT is a bound parameter afresh every time it runs (the value could change

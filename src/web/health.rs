@@ -1,7 +1,7 @@
 //! Liveness and readiness, for load balancers and orchestrators. Public: they reveal nothing.
 
 use crate::api::problem::{Problem, kind, problem_response};
-use crate::state::AppState;
+use crate::app::state::AppState;
 use poem::web::{Data, Json};
 use poem::{IntoResponse, Response, handler};
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! Public pages.
 
-use crate::state::AppState;
+use crate::app::state::AppState;
 use poem::web::Data;
 use poem::{Response, handler};
 use serde_json::json;

@@ -3,10 +3,10 @@
 //! same page as a link that never existed).
 
 use crate::api::reports::{pdf_file_name, report_html, report_pdf};
+use crate::app::state::AppState;
 use crate::benchmarks::{Missing, organisation_report};
 use crate::domain::secret::hash_secret;
 use crate::report::model::Report;
-use crate::state::AppState;
 use crate::store::{DbError, organisations, rounds, shares};
 use chrono::Utc;
 use poem::http::{StatusCode, header};

@@ -4,7 +4,7 @@
 use crate::helpers::{Backend, TestDatabase, spawn_app_on};
 use entity::{organisation, response, score};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use soundings::config::DatabaseSettings;
+use soundings::app::config::DatabaseSettings;
 use soundings::demo::seed::{CLOSED_ROUND, DemoOptions, DemoSummary, OPEN_ROUND, seed};
 use soundings::domain::role::Role;
 use soundings::domain::secret::hash_secret;

@@ -6,7 +6,7 @@ use crate::helpers::respondent::shipped_definition;
 use crate::helpers::{Backend, TestDatabase, spawn_app_on};
 use crate::respond_pages::fill_every_section;
 use serde_json::json;
-use soundings::config::DatabaseSettings;
+use soundings::app::config::DatabaseSettings;
 use soundings::demo::seed::{CLOSED_ROUND, DemoOptions, OPEN_ROUND, seed};
 use soundings::store::Database;
 use std::path::Path;

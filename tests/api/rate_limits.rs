@@ -7,7 +7,7 @@ use crate::helpers::{Backend, TestApp, problem, spawn_app_with};
 use crate::respond_api::tiny_round;
 use reqwest::Method;
 use serde_json::json;
-use soundings::config::{ClientLimits, DEFAULT_MAX_FAILED_ATTEMPTS};
+use soundings::app::config::{ClientLimits, DEFAULT_MAX_FAILED_ATTEMPTS};
 use std::net::IpAddr;
 use std::time::Duration;
 

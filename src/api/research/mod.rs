@@ -9,12 +9,10 @@ use super::auth::ApiKeyAuth;
 use super::payloads::{Table, table};
 use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use super::rounds::find_round;
+use crate::app::state::AppState;
 use crate::benchmarks::{published, round_data, threshold};
-use crate::domain::benchmark;
-use crate::domain::choices::ChoiceMarks;
 use crate::domain::peers::{Grouping, OrgAttributes};
 use crate::domain::role::Role;
-use crate::state::AppState;
 use crate::store::{benchmarks as store, rounds, surveys};
 use poem::Request;
 use poem::web::Data;
@@ -174,32 +172,22 @@ impl ResearchApi {
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
         let data = round_data(&state, &round).await?;
-        let marks = data.marks(&state).await?;
         let published = published(&state, &data).await?;
-        let k = published.snapshot.threshold();
-        let empty = Default::default();
         let mut rows = Vec::new();
-        for (key, cell) in published.snapshot.cells(&grouping) {
-            // A withheld group shows nothing, whatever its members answered.
-            let group: Vec<&ChoiceMarks> = if cell.verdict.is_published() {
-                cell.members
-                    .iter()
-                    .map(|&i| marks.get(&data.submitted[i].response_id).unwrap_or(&empty))
-                    .collect()
-            } else {
-                vec![]
-            };
-            let counted =
-                benchmark::count_marked(&data.definition, &data.layout, &group, cell.verdict, k);
+        for (key, counted) in published
+            .distributions(&state, &data, &grouping)
+            .await?
+            .iter()
+        {
             for q in counted {
                 let answered = q.answered.value;
-                for o in q.options {
+                for o in &q.options {
                     rows.push(DistributionRow {
                         group: GroupColumns::of(key),
                         question: q.key.clone(),
                         dimension: q.dimension.clone(),
-                        option: o.value,
-                        option_label: o.label,
+                        option: o.value.clone(),
+                        option_label: o.label.clone(),
                         answered: answered.map(|n| n as u64),
                         unanimous: answered.is_some_and(|n| n > 0 && o.count == Some(n)),
                         count: o.count.map(|c| c as u64),

@@ -1,7 +1,7 @@
 //! The blocks of a round's respondents (see the module above for why they protect every
 //! published figure), and each group's verdict given the blocks.
 
-use super::{Generalised, Respondent, Rules, Suppression, Verdict, ids_in};
+use super::{Generalised, Respondent, Rules, Suppression, Verdict};
 use crate::domain::peers::{Attribute, GroupKey, Grouping, OrgAttributes, Threshold};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -152,9 +152,28 @@ fn changed_by_few(
     partitions: &[(Grouping, BTreeMap<GroupKey, Vec<usize>>)],
     k: Threshold,
 ) -> Vec<Vec<bool>> {
+    let earlier_attributes: Vec<Vec<OrgAttributes>> = earlier
+        .iter()
+        .map(|round| round.iter().map(|r| r.attributes.clone()).collect())
+        .collect();
     partitions
         .iter()
-        .map(|(_, parts)| {
+        .map(|(grouping, parts)| {
+            // Each earlier round's groups of this grouping, by organisation id.
+            let before: Vec<HashMap<GroupKey, HashSet<i32>>> = earlier
+                .iter()
+                .zip(&earlier_attributes)
+                .map(|(round, attributes)| {
+                    grouping
+                        .partition(attributes)
+                        .into_iter()
+                        .map(|(key, members)| {
+                            let ids = members.iter().map(|&i| round[i].organisation_id);
+                            (key, ids.collect())
+                        })
+                        .collect()
+                })
+                .collect();
             parts
                 .iter()
                 .map(|(key, members)| {
@@ -162,9 +181,11 @@ fn changed_by_few(
                         .iter()
                         .map(|&i| respondents[i].organisation_id)
                         .collect();
-                    earlier.iter().any(|round| {
-                        let then = ids_in(round, key);
-                        let changed = now.symmetric_difference(&then).count();
+                    before.iter().any(|round| {
+                        let changed = match round.get(key) {
+                            Some(then) => now.symmetric_difference(then).count(),
+                            None => now.len(),
+                        };
                         changed > 0 && changed < k.0
                     })
                 })

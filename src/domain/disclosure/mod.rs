@@ -36,7 +36,7 @@ mod tests;
 pub use super::peers::Suppression;
 use super::peers::{Attribute, Choice, Disclosed, GroupKey, Grouping, OrgAttributes, Threshold};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// Whether a group's figures are published.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -336,13 +336,4 @@ fn skipped_phrase(why: Suppression, k: Threshold) -> String {
         Suppression::Primary => format!("fewer than {} organisations", k.0),
         Suppression::Secondary => "withheld by secondary suppression".to_owned(),
     }
-}
-
-/// The organisations of `respondents` that are in `key`'s group, by id (used across rounds).
-fn ids_in(respondents: &[Respondent], key: &GroupKey) -> HashSet<i32> {
-    respondents
-        .iter()
-        .filter(|r| key.matches(&r.attributes))
-        .map(|r| r.organisation_id)
-        .collect()
 }

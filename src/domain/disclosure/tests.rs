@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::HashSet;
 
 fn org(kind: &str, region: &str, country: &str, size_band: &str) -> OrgAttributes {
     OrgAttributes {

@@ -1,9 +1,9 @@
 //! Whether a posted form may be accepted: its size, its CSRF token, and where it came from.
 
 use super::pages::page;
+use crate::app::state::AppState;
 use crate::domain::secret::same_secret;
 use crate::respond::Context;
-use crate::state::AppState;
 use poem::Response;
 use poem::http::{HeaderMap, StatusCode};
 use serde_json::json;

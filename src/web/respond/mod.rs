@@ -11,9 +11,9 @@ use forms::{field, refuse_form};
 use pages::{closed, common, context, merge, not_found, page, unavailable};
 use review::{review_page, submit, submitted};
 
+use crate::app::state::AppState;
 use crate::domain::answers::{AnswerValue, parse_form_answer};
 use crate::respond::{self, Context, Refusal};
-use crate::state::AppState;
 use poem::http::{HeaderMap, StatusCode};
 use poem::web::{Data, Form, Path, Query, Redirect};
 use poem::{IntoResponse, Response, Route, get, handler, post};

@@ -1,8 +1,8 @@
 //! What every respondent page shares: the frame (no caching under a secret URL), the values
 //! each page shows, and the pages that say why a link cannot be used.
 
+use crate::app::state::AppState;
 use crate::respond::{self, Access, Context};
-use crate::state::AppState;
 use crate::store::DbError;
 use poem::Response;
 use poem::http::{StatusCode, header};

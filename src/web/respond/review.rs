@@ -3,8 +3,8 @@
 use super::forms::{field, refuse_form};
 use super::pages::{closed, common, context, merge, page, unavailable};
 use super::view::{field_id, review};
+use crate::app::state::AppState;
 use crate::respond::{self, Context, Refusal};
-use crate::state::AppState;
 use poem::http::{HeaderMap, StatusCode};
 use poem::web::{Data, Form, Path, Redirect};
 use poem::{IntoResponse, Response, handler};

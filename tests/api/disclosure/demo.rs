@@ -2,7 +2,7 @@
 
 use super::{K, attack, observe, shown, smallest_export_class};
 use crate::helpers::{Backend, TestApp, TestDatabase, spawn_app_on};
-use soundings::config::DatabaseSettings;
+use soundings::app::config::DatabaseSettings;
 use soundings::demo::seed::{CLOSED_ROUND, DemoOptions, OPEN_ROUND, seed};
 use soundings::domain::disclosure::Rules;
 use soundings::domain::peers::OrgAttributes;

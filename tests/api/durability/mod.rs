@@ -254,7 +254,7 @@ async fn assert_no_half_submissions(db: &Database) {
 
 /// Checks every acknowledged outcome; returns how many were verified.
 async fn verify_acknowledged(fixture: &Fixture, told: &[Told]) -> (usize, usize) {
-    let db = Database::connect(&soundings::config::DatabaseSettings::new(
+    let db = Database::connect(&soundings::app::config::DatabaseSettings::new(
         fixture.cluster.admin_url(),
     ))
     .await

@@ -8,9 +8,9 @@ pub mod server_process;
 pub use postgres::PgCluster;
 
 use sea_orm::{ConnectionTrait, Database as SeaDatabase};
-use soundings::config::Settings;
+use soundings::app::config::Settings;
+use soundings::app::startup::Application;
 use soundings::domain::role::Role;
-use soundings::startup::Application;
 use soundings::store::{Database, api_keys};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -183,7 +183,7 @@ async fn migrated_template(cluster: &PgCluster) {
                 &format!("CREATE DATABASE \"{TEMPLATE}\""),
             )
             .await;
-            let settings = soundings::config::DatabaseSettings::new(cluster.url_for(TEMPLATE));
+            let settings = soundings::app::config::DatabaseSettings::new(cluster.url_for(TEMPLATE));
             let db = Database::connect(&settings)
                 .await
                 .expect("connect to template");
@@ -451,7 +451,7 @@ pub const SHIPPED: &str =
 /// Logs from the app under test are off unless `TEST_LOG` is set.
 fn init_test_logging() {
     if std::env::var_os("TEST_LOG").is_some() {
-        soundings::telemetry::init(soundings::config::LogFormat::Human, "info");
+        soundings::app::telemetry::init(soundings::app::config::LogFormat::Human, "info");
     }
 }
 

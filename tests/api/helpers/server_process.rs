@@ -2,7 +2,7 @@
 //! database under it, or read its logs. Its stderr (JSON logs) goes to a file the test reads.
 
 use super::{TestApp, TestDatabase};
-use soundings::config::DatabaseSettings;
+use soundings::app::config::DatabaseSettings;
 use soundings::domain::role::Role;
 use soundings::store::{Database, api_keys};
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! problem+json.
 
 use crate::api::problem::{Problem, error_response, kind, problem_response};
-use crate::state::AppState;
+use crate::app::state::AppState;
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use std::time::{Duration, Instant};
@@ -257,8 +257,8 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
         let method_not_allowed = resp.status() == poem::http::StatusCode::METHOD_NOT_ALLOWED;
         let headers = resp.headers_mut();
         if method_not_allowed
-            && let Some(allow) =
-                crate::allowed::allowed_methods(&path).and_then(|a| HeaderValue::from_str(&a).ok())
+            && let Some(allow) = crate::app::allowed::allowed_methods(&path)
+                .and_then(|a| HeaderValue::from_str(&a).ok())
         {
             headers.insert(header::ALLOW, allow);
         }

@@ -9,9 +9,9 @@
 //! secret hopeless. This module must not decide who may do what; it only counts refusals.
 
 use crate::api::problem::{Problem, kind};
-use crate::config::ClientLimits;
-use crate::middleware::refuse;
-use crate::state::AppState;
+use crate::app::config::ClientLimits;
+use crate::app::middleware::refuse;
+use crate::app::state::AppState;
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{Addr, Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use std::collections::{HashMap, VecDeque};

@@ -2,11 +2,11 @@
 //! the server through [`Application`], so tests exercise exactly what runs in production.
 
 use crate::api::{API_PREFIX, api_service};
-use crate::config::Settings;
-use crate::listener::HeaderDeadlineAcceptor;
-use crate::middleware::{BodyLimit, RequestTimeout, RequestTrace, SecurityHeaders};
-use crate::rate_limit::FailedAttemptLimit;
-use crate::state::{AppState, DefinitionCache, ServerKeys};
+use crate::app::config::Settings;
+use crate::app::listener::HeaderDeadlineAcceptor;
+use crate::app::middleware::{BodyLimit, RequestTimeout, RequestTrace, SecurityHeaders};
+use crate::app::rate_limit::FailedAttemptLimit;
+use crate::app::state::{AppState, DefinitionCache, ServerKeys};
 use crate::store::{Database, DbError, app_secrets};
 use crate::web::{self, templates::Templates};
 use poem::listener::TcpAcceptor;
@@ -143,11 +143,6 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .with(SecurityHeaders)
         .data(state)
         .with(RequestTrace)
-}
-
-/// The OpenAPI document as served, pretty-printed; `soundings openapi` writes it to `openapi/`.
-pub fn openapi_document() -> String {
-    api_service().spec()
 }
 
 /// A database URL without its password, safe to print.

@@ -23,7 +23,7 @@ static ROUTES: LazyLock<Vec<(Vec<String>, Vec<String>)>> = LazyLock::new(|| {
         ("/share/{s}/report.pdf".into(), vec!["GET".into()]),
     ];
     let spec: serde_json::Value =
-        serde_json::from_str(&crate::startup::openapi_document()).unwrap_or_default();
+        serde_json::from_str(&crate::api::openapi_document()).unwrap_or_default();
     if let Some(paths) = spec["paths"].as_object() {
         for (path, operations) in paths {
             let methods = operations

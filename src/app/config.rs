@@ -42,7 +42,7 @@ pub struct Settings {
     /// [`Rules::Full`]: crate::domain::disclosure::Rules::Full
     pub disclosure_rules: crate::domain::disclosure::Rules,
     /// Set by `soundings demo`: the landing page then shows the demo's links and keys.
-    pub demo: Option<crate::demo::seed::DemoLinks>,
+    pub demo: Option<DemoLinks>,
     /// Limits on what one client may do: failed attempts, slow requests.
     pub client_limits: ClientLimits,
 }
@@ -83,23 +83,7 @@ impl Default for ClientLimits {
     }
 }
 
-#[derive(Clone, Debug)]
-pub struct DatabaseSettings {
-    pub url: String,
-    pub max_connections: u32,
-    /// How long a request waits for a connection before the server answers 503.
-    pub acquire_timeout: Duration,
-}
-
-impl DatabaseSettings {
-    pub fn new(url: impl Into<String>) -> Self {
-        Self {
-            url: url.into(),
-            max_connections: 16,
-            acquire_timeout: Duration::from_secs(3),
-        }
-    }
-}
+pub use crate::store::DatabaseSettings;
 
 impl Settings {
     /// Settings for `url` with every other value at its default.
@@ -125,4 +109,29 @@ pub enum LogFormat {
     Human,
     /// One JSON object per line, for log collectors.
     Json,
+}
+
+/// What the landing page and the command line show of a demo (`soundings demo` fills it in;
+/// it is here, not in `demo`, so that settings import nothing above them). The keys and links are public by
+/// design (anyone can derive them from the seed), so they may be shown. Paths are relative to
+/// the server's address.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DemoLinks {
+    /// The organisation the links are for: half way through the open round.
+    pub organisation_name: String,
+    pub organisation_code: String,
+    /// The round the respondent link belongs to, and the closed round the reports cover.
+    pub open_round: String,
+    pub closed_round: String,
+    /// `/respond/{secret}`.
+    pub respondent_path: String,
+    /// The organisation's benchmark report in the closed round, as HTML and as PDF, through a
+    /// share link (no key needed): `/share/{secret}` and `/share/{secret}/report.pdf`.
+    pub share_path: String,
+    pub share_pdf_path: String,
+    /// The same report through the API (with the admin key).
+    pub report_path: String,
+    pub report_pdf_path: String,
+    pub admin_key: String,
+    pub researcher_key: String,
 }

@@ -1,6 +1,6 @@
 //! Tracing set-up, done once per process. `RUST_LOG` chooses what is logged (default `info`).
 
-use crate::config::LogFormat;
+use crate::app::config::LogFormat;
 use tracing_subscriber::{EnvFilter, fmt};
 
 /// Installs the global subscriber. Calling it twice is harmless (the second call does nothing),

@@ -1,7 +1,7 @@
 //! What every request handler can reach: the database pool, the settings, the templates, the
 //! server's keys, and caches of things that never change once written.
 
-use crate::config::Settings;
+use crate::app::config::Settings;
 use crate::domain::definition::Definition;
 use crate::store::{Database, DbError, surveys};
 use crate::web::templates::Templates;
