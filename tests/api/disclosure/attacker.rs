@@ -98,6 +98,15 @@ impl Knowledge {
         let residual = self.reduce(indicator(self.n, target));
         let small = |size: usize| size >= 1 && size < k;
         let mut out = Vec::new();
+        // What reader `r` learns about the others in the set.
+        let without = |r: usize| {
+            let mut rest = target.clone();
+            rest.remove(&r);
+            small(rest.len()).then_some(Breach {
+                set: rest,
+                reader: Some(r),
+            })
+        };
         match normalised(&residual) {
             // Determined outright: by anyone, and by each member about the others.
             None => {
@@ -107,29 +116,12 @@ impl Knowledge {
                         reader: None,
                     });
                 }
-                for &r in target {
-                    let mut rest = target.clone();
-                    rest.remove(&r);
-                    if small(rest.len()) {
-                        out.push(Breach {
-                            set: rest,
-                            reader: Some(r),
-                        });
-                    }
-                }
+                out.extend(target.iter().filter_map(|&r| without(r)));
             }
             // Determined once some reader's own values are added.
             Some(key) => {
-                for &r in self.insiders.get(&key).into_iter().flatten() {
-                    let mut rest = target.clone();
-                    rest.remove(&r);
-                    if small(rest.len()) {
-                        out.push(Breach {
-                            set: rest,
-                            reader: Some(r),
-                        });
-                    }
-                }
+                let readers = self.insiders.get(&key).into_iter().flatten();
+                out.extend(readers.filter_map(|&r| without(r)));
             }
         }
         out
