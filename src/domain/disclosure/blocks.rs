@@ -152,28 +152,33 @@ fn changed_by_few(
     partitions: &[(Grouping, BTreeMap<GroupKey, Vec<usize>>)],
     k: Threshold,
 ) -> Vec<Vec<bool>> {
-    let earlier_attributes: Vec<Vec<OrgAttributes>> = earlier
+    let groupings: Vec<Grouping> = partitions.iter().map(|(g, _)| g.clone()).collect();
+    // Each earlier round's groups of every grouping, by organisation id.
+    let before: Vec<Vec<HashMap<GroupKey, HashSet<i32>>>> = earlier
         .iter()
-        .map(|round| round.iter().map(|r| r.attributes.clone()).collect())
-        .collect();
-    partitions
-        .iter()
-        .map(|(grouping, parts)| {
-            // Each earlier round's groups of this grouping, by organisation id.
-            let before: Vec<HashMap<GroupKey, HashSet<i32>>> = earlier
-                .iter()
-                .zip(&earlier_attributes)
-                .map(|(round, attributes)| {
-                    grouping
-                        .partition(attributes)
+        .map(|round| {
+            let attributes: Vec<OrgAttributes> =
+                round.iter().map(|r| r.attributes.clone()).collect();
+            super::groups::partitions(&groupings, &attributes)
+                .into_iter()
+                .map(|(_, groups)| {
+                    groups
                         .into_iter()
                         .map(|(key, members)| {
-                            let ids = members.iter().map(|&i| round[i].organisation_id);
-                            (key, ids.collect())
+                            (
+                                key,
+                                members.iter().map(|&i| round[i].organisation_id).collect(),
+                            )
                         })
                         .collect()
                 })
-                .collect();
+                .collect()
+        })
+        .collect();
+    partitions
+        .iter()
+        .enumerate()
+        .map(|(g, (_, parts))| {
             parts
                 .iter()
                 .map(|(key, members)| {
@@ -182,7 +187,7 @@ fn changed_by_few(
                         .map(|&i| respondents[i].organisation_id)
                         .collect();
                     before.iter().any(|round| {
-                        let changed = match round.get(key) {
+                        let changed = match round[g].get(key) {
                             Some(then) => now.symmetric_difference(then).count(),
                             None => now.len(),
                         };

@@ -30,6 +30,7 @@
 //! answers of the few organisations that joined or left. Blocks are pooled until that holds.
 
 mod blocks;
+mod groups;
 #[cfg(test)]
 mod tests;
 
@@ -188,10 +189,7 @@ impl Snapshot {
         let attributes: Vec<OrgAttributes> =
             respondents.iter().map(|r| r.attributes.clone()).collect();
         let groupings = every_grouping();
-        let partitions: Vec<(Grouping, BTreeMap<GroupKey, Vec<usize>>)> = groupings
-            .iter()
-            .map(|g| (g.clone(), g.partition(&attributes)))
-            .collect();
+        let partitions = groups::partitions(&groupings, &attributes);
         let protection = match rules {
             Rules::Full => blocks::protected(respondents, earlier, &partitions, k),
             // Every organisation on its own: the attributes are shown as they are.
