@@ -6,6 +6,7 @@ use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::problem::{Answer, ApiError, status::*};
 use super::rounds::find_round;
+use super::withheld::Withheld;
 use crate::app::state::AppState;
 use crate::benchmarks::{Missing, organisation_benchmark};
 use crate::domain::benchmark::Position;
@@ -56,12 +57,8 @@ pub struct PositionView {
     pub previous_score: Option<f64>,
     #[oai(nullable)]
     pub change: Option<f64>,
-    pub suppressed: bool,
-    #[oai(nullable)]
-    pub suppression_reason: Option<String>,
-    /// `primary` or `secondary` (see the round's disclosure); null when published.
-    #[oai(nullable)]
-    pub suppression: Option<String>,
+    #[oai(flatten)]
+    pub withheld: Withheld,
 }
 
 impl From<Position> for PositionView {
@@ -83,9 +80,7 @@ impl From<Position> for PositionView {
             difference_from_median: p.difference_from_median.value,
             previous_score: p.previous_score,
             change: p.change,
-            suppressed: p.peers.suppressed,
-            suppression_reason: p.peers.reason,
-            suppression: p.peers.suppression.map(|s| s.as_str().to_owned()),
+            withheld: Withheld::of(&p.peers),
         }
     }
 }
@@ -99,12 +94,8 @@ pub struct PeerGroupView {
     pub n: Option<u64>,
     /// Narrower groups passed over because disclosure control withholds them.
     pub skipped: Vec<String>,
-    pub suppressed: bool,
-    #[oai(nullable)]
-    pub suppression_reason: Option<String>,
-    /// `primary` or `secondary` (see the round's disclosure); null when published.
-    #[oai(nullable)]
-    pub suppression: Option<String>,
+    #[oai(flatten)]
+    pub withheld: Withheld,
 }
 
 #[derive(Object)]
@@ -130,12 +121,8 @@ pub struct QuestionView {
     #[oai(nullable)]
     pub answered: Option<u64>,
     pub options: Vec<OptionShareView>,
-    pub suppressed: bool,
-    #[oai(nullable)]
-    pub suppression_reason: Option<String>,
-    /// `primary` or `secondary` (see the round's disclosure); null when published.
-    #[oai(nullable)]
-    pub suppression: Option<String>,
+    #[oai(flatten)]
+    pub withheld: Withheld,
 }
 
 #[derive(Object)]
@@ -204,9 +191,7 @@ impl BenchmarksApi {
                 label: b.peer_group.label,
                 n: b.peer_group.n.value.map(|n| n as u64),
                 skipped: b.peer_group.skipped,
-                suppressed: b.peer_group.n.suppressed,
-                suppression_reason: b.peer_group.n.reason,
-                suppression: b.peer_group.n.suppression.map(|s| s.as_str().to_owned()),
+                withheld: Withheld::of(&b.peer_group.n),
             },
             overall: b.overall.into(),
             dimensions: b.dimensions.into_iter().map(Into::into).collect(),
@@ -229,9 +214,7 @@ impl BenchmarksApi {
                             chosen: o.chosen,
                         })
                         .collect(),
-                    suppressed: q.suppressed,
-                    suppression_reason: q.reason,
-                    suppression: q.suppression.map(|s| s.as_str().to_owned()),
+                    withheld: Withheld::of(&q.answered),
                 })
                 .collect(),
         }))

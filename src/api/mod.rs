@@ -17,6 +17,7 @@ mod research;
 mod respond;
 mod rounds;
 mod surveys;
+pub mod withheld;
 
 use poem_openapi::{OpenApiService, Tags};
 

@@ -9,6 +9,7 @@ use super::auth::ApiKeyAuth;
 use super::payloads::{Table, table};
 use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use super::rounds::find_round;
+use super::withheld::Withheld;
 use crate::app::state::AppState;
 use crate::benchmarks::{published, round_data, threshold};
 use crate::domain::peers::{Grouping, OrgAttributes};
@@ -104,9 +105,7 @@ impl ResearchApi {
                     started: shown.value.map(|v| v.0 as u64),
                     submitted: shown.value.map(|v| v.1 as u64),
                     response_rate: shown.value.map(|v| v.1 as f64 / invited as f64),
-                    suppressed: shown.suppressed,
-                    suppression_reason: shown.reason,
-                    suppression: shown.suppression.map(|s| s.as_str().to_owned()),
+                    withheld: Withheld::of(&shown),
                 }
             })
             .collect();
@@ -192,9 +191,7 @@ impl ResearchApi {
                         unanimous: answered.is_some_and(|n| n > 0 && o.count == Some(n)),
                         count: o.count.map(|c| c as u64),
                         share: o.share,
-                        suppressed: q.suppressed,
-                        suppression_reason: q.reason.clone(),
-                        suppression: q.suppression.map(|s| s.as_str().to_owned()),
+                        withheld: Withheld::of(&q.answered),
                     });
                 }
             }
@@ -243,9 +240,7 @@ impl ResearchApi {
                     n: g.n.value.map(|n| n as u64),
                     mean: g.stats.value.as_ref().map(|s| s.mean),
                     median: g.stats.value.as_ref().map(|s| s.median),
-                    suppressed: g.stats.suppressed,
-                    suppression_reason: g.stats.reason,
-                    suppression: g.stats.suppression.map(|s| s.as_str().to_owned()),
+                    withheld: Withheld::of(&g.stats),
                 });
             }
         }

@@ -2,6 +2,7 @@
 //! its CSV columns, so the two formats cannot drift apart.
 
 use super::super::payloads::CsvRow;
+use super::super::withheld::Withheld;
 use crate::domain::benchmark::GroupDimension;
 use crate::domain::peers::{Attribute, GroupKey};
 use poem_openapi::Object;
@@ -73,13 +74,8 @@ pub struct ProgressRow {
     /// submitted / invited, 0 to 1.
     #[oai(nullable)]
     pub response_rate: Option<f64>,
-    pub suppressed: bool,
-    #[oai(nullable)]
-    pub suppression_reason: Option<String>,
-    /// `primary` (fewer than k organisations responded in the group) or `secondary` (withheld
-    /// so that it cannot be worked out from other published figures); null when published.
-    #[oai(nullable)]
-    pub suppression: Option<String>,
+    #[oai(flatten)]
+    pub withheld: Withheld,
 }
 
 /// One group's statistics for one dimension (`overall` for the overall score).
@@ -103,13 +99,8 @@ pub struct StatisticsRow {
     pub median: Option<f64>,
     #[oai(nullable)]
     pub q3: Option<f64>,
-    pub suppressed: bool,
-    #[oai(nullable)]
-    pub suppression_reason: Option<String>,
-    /// `primary` (fewer than k organisations responded in the group) or `secondary` (withheld
-    /// so that it cannot be worked out from other published figures); null when published.
-    #[oai(nullable)]
-    pub suppression: Option<String>,
+    #[oai(flatten)]
+    pub withheld: Withheld,
 }
 
 /// How many organisations of a group chose one option of one question.
@@ -133,13 +124,8 @@ pub struct DistributionRow {
     /// Every organisation of the group that answered chose this option. Published (the README
     /// says why), and flagged: it tells each of them what all the others answered.
     pub unanimous: bool,
-    pub suppressed: bool,
-    #[oai(nullable)]
-    pub suppression_reason: Option<String>,
-    /// `primary` (fewer than k organisations responded in the group) or `secondary` (withheld
-    /// so that it cannot be worked out from other published figures); null when published.
-    #[oai(nullable)]
-    pub suppression: Option<String>,
+    #[oai(flatten)]
+    pub withheld: Withheld,
 }
 
 /// One group's scores in one round, for trends across rounds.
@@ -157,27 +143,15 @@ pub struct TrendRow {
     pub mean: Option<f64>,
     #[oai(nullable)]
     pub median: Option<f64>,
-    pub suppressed: bool,
-    #[oai(nullable)]
-    pub suppression_reason: Option<String>,
-    /// `primary` (fewer than k organisations responded in the group) or `secondary` (withheld
-    /// so that it cannot be worked out from other published figures); null when published.
-    #[oai(nullable)]
-    pub suppression: Option<String>,
+    #[oai(flatten)]
+    pub withheld: Withheld,
 }
 
 impl CsvRow for ProgressRow {
     fn header() -> Vec<&'static str> {
         let mut h = GROUP_HEADER.to_vec();
-        h.extend([
-            "invited",
-            "started",
-            "submitted",
-            "response_rate",
-            "suppressed",
-            "suppression_reason",
-            "suppression",
-        ]);
+        h.extend(["invited", "started", "submitted", "response_rate"]);
+        h.extend(Withheld::HEADER);
         h
     }
 
@@ -188,10 +162,8 @@ impl CsvRow for ProgressRow {
             int(self.started),
             int(self.submitted),
             num(self.response_rate),
-            self.suppressed.to_string(),
-            self.suppression_reason.clone().unwrap_or_default(),
-            self.suppression.clone().unwrap_or_default(),
         ]);
+        row.extend(self.withheld.cells());
         row
     }
 }
@@ -199,18 +171,8 @@ impl CsvRow for ProgressRow {
 impl CsvRow for StatisticsRow {
     fn header() -> Vec<&'static str> {
         let mut h = GROUP_HEADER.to_vec();
-        h.extend([
-            "dimension",
-            "n",
-            "mean",
-            "sd",
-            "q1",
-            "median",
-            "q3",
-            "suppressed",
-            "suppression_reason",
-            "suppression",
-        ]);
+        h.extend(["dimension", "n", "mean", "sd", "q1", "median", "q3"]);
+        h.extend(Withheld::HEADER);
         h
     }
 
@@ -224,10 +186,8 @@ impl CsvRow for StatisticsRow {
             num(self.q1),
             num(self.median),
             num(self.q3),
-            self.suppressed.to_string(),
-            self.suppression_reason.clone().unwrap_or_default(),
-            self.suppression.clone().unwrap_or_default(),
         ]);
+        row.extend(self.withheld.cells());
         row
     }
 }
@@ -244,10 +204,8 @@ impl CsvRow for DistributionRow {
             "count",
             "share",
             "unanimous",
-            "suppressed",
-            "suppression_reason",
-            "suppression",
         ]);
+        h.extend(Withheld::HEADER);
         h
     }
 
@@ -262,10 +220,8 @@ impl CsvRow for DistributionRow {
             int(self.count),
             num(self.share),
             self.unanimous.to_string(),
-            self.suppressed.to_string(),
-            self.suppression_reason.clone().unwrap_or_default(),
-            self.suppression.clone().unwrap_or_default(),
         ]);
+        row.extend(self.withheld.cells());
         row
     }
 }
@@ -274,15 +230,8 @@ impl CsvRow for TrendRow {
     fn header() -> Vec<&'static str> {
         let mut h = vec!["round", "round_name", "opens_at"];
         h.extend(GROUP_HEADER);
-        h.extend([
-            "dimension",
-            "n",
-            "mean",
-            "median",
-            "suppressed",
-            "suppression_reason",
-            "suppression",
-        ]);
+        h.extend(["dimension", "n", "mean", "median"]);
+        h.extend(Withheld::HEADER);
         h
     }
 
@@ -298,10 +247,8 @@ impl CsvRow for TrendRow {
             int(self.n),
             num(self.mean),
             num(self.median),
-            self.suppressed.to_string(),
-            self.suppression_reason.clone().unwrap_or_default(),
-            self.suppression.clone().unwrap_or_default(),
         ]);
+        row.extend(self.withheld.cells());
         row
     }
 }
@@ -317,8 +264,6 @@ pub(super) fn statistics_row(g: GroupDimension) -> StatisticsRow {
         q1: s.map(|s| s.q1),
         median: s.map(|s| s.median),
         q3: s.map(|s| s.q3),
-        suppressed: g.stats.suppressed,
-        suppression_reason: g.stats.reason,
-        suppression: g.stats.suppression.map(|s| s.as_str().to_owned()),
+        withheld: Withheld::of(&g.stats),
     }
 }
