@@ -245,17 +245,7 @@ async fn fixture(backend: Backend) -> (TestApp, Credentials, i64) {
             json!({ "has_plan": "no", "wte": 0, "notes": "B1's own words" }),
         ),
     ] {
-        let link = app.invite("t1", org).await;
-        assert_eq!(put_answers(&app, &link, 0, answers).await.status(), 200);
-        let submitted = app
-            .send(
-                Method::POST,
-                None,
-                &format!("/api/v1{link}/submit"),
-                Some(json!({ "revision": 1 })),
-            )
-            .await;
-        assert_eq!(submitted.status(), 200);
+        let link = app.submits("t1", org, answers).await;
         links.push(link.trim_start_matches("/respond/").to_owned());
     }
     let now = chrono::Utc::now();

@@ -2,7 +2,7 @@
 //! byte-for-byte reproducible, and share links open them until revoked or expired.
 
 use crate::helpers::{Backend, TestApp, spawn_app};
-use crate::respond_api::{put_answers, tiny_round_named};
+use crate::respond_api::tiny_round_named;
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
@@ -67,17 +67,7 @@ async fn seeded(backend: Backend) -> TestApp {
         answers.push((code, json!({ "has_plan": "no", "wte": i })));
     }
     for (org, given) in answers {
-        let link = app.invite("t1", org).await;
-        assert_eq!(put_answers(&app, &link, 0, given).await.status(), 200);
-        let submit = app
-            .send(
-                Method::POST,
-                None,
-                &format!("/api/v1{link}/submit"),
-                Some(json!({ "revision": 1 })),
-            )
-            .await;
-        assert_eq!(submit.status(), 200);
+        app.submits("t1", org, given).await;
     }
     app
 }
@@ -206,16 +196,7 @@ async fn a_welsh_name_renders_and_a_group_too_small_falls_back_with_a_note(backe
     small.create_organisations(&["S1", "S2"]).await;
     tiny_round_named(&small, "t1", 1).await;
     for org in ["S1", "S2"] {
-        let link = small.invite("t1", org).await;
-        put_answers(&small, &link, 0, json!({ "has_plan": "no" })).await;
-        small
-            .send(
-                Method::POST,
-                None,
-                &format!("/api/v1{link}/submit"),
-                Some(json!({ "revision": 1 })),
-            )
-            .await;
+        small.submits("t1", org, json!({ "has_plan": "no" })).await;
     }
     let text = pdf_text(&pdf_as_admin(&small, "S1").await);
     assert!(

@@ -3,7 +3,6 @@
 
 use crate::helpers::{Backend, TestApp, error_paths, problem, spawn_app};
 use crate::respond_api::{put_answers, tiny_round_named};
-use reqwest::Method;
 use serde_json::{Value, json};
 
 /// (code, kind, answers) of a tiny-survey response and the overall score it earns:
@@ -66,18 +65,7 @@ fn people() -> Vec<(&'static str, &'static str, Value)> {
 /// Everyone in `people()` submits in round `code`.
 async fn everyone_submits(app: &TestApp, code: &str) {
     for (org, _, answers) in people() {
-        let link = app.invite(code, org).await;
-        let saved = put_answers(app, &link, 0, answers).await;
-        assert_eq!(saved.status(), 200);
-        let submit = app
-            .send(
-                Method::POST,
-                None,
-                &format!("/api/v1{link}/submit"),
-                Some(json!({ "revision": 1 })),
-            )
-            .await;
-        assert_eq!(submit.status(), 200, "{org}");
+        app.submits(code, org, answers).await;
     }
 }
 
@@ -338,16 +326,7 @@ async fn every_aggregate_suppresses_groups_below_the_threshold_in_json_and_csv(b
     small.create_organisations(&["S1", "S2"]).await;
     tiny_round_named(&small, "t1", 1).await;
     for org in ["S1", "S2"] {
-        let link = small.invite("t1", org).await;
-        put_answers(&small, &link, 0, json!({ "has_plan": "no" })).await;
-        small
-            .send(
-                Method::POST,
-                None,
-                &format!("/api/v1{link}/submit"),
-                Some(json!({ "revision": 1 })),
-            )
-            .await;
+        small.submits("t1", org, json!({ "has_plan": "no" })).await;
     }
     let stats: Value = small
         .get_as(&small.researcher_key, "/api/v1/rounds/t1/statistics")
@@ -396,15 +375,7 @@ async fn trends_span_rounds_and_benchmarks_show_the_change(backend: Backend) {
         } else {
             answers
         };
-        let link = app.invite("t1", org).await;
-        put_answers(&app, &link, 0, answers).await;
-        app.send(
-            Method::POST,
-            None,
-            &format!("/api/v1{link}/submit"),
-            Some(json!({ "revision": 1 })),
-        )
-        .await;
+        app.submits("t1", org, answers).await;
     }
     let trends: Value = app
         .get_as(
@@ -590,21 +561,9 @@ async fn a_new_submission_or_an_amendment_shows_at_once_in_cached_statistics(bac
     assert_eq!(overall(&before)["n"], 12);
     // A thirteenth organisation submits: the cached round data must not be served.
     app.create_organisations(&["N9"]).await;
-    let link = app.invite("t1", "N9").await;
-    put_answers(
-        &app,
-        &link,
-        0,
-        json!({ "has_plan": "yes", "plan_stage": "approved", "channels": ["a", "c"], "wte": 2 }),
-    )
-    .await;
-    app.send(
-        Method::POST,
-        None,
-        &format!("/api/v1{link}/submit"),
-        Some(json!({ "revision": 1 })),
-    )
-    .await;
+    let answers =
+        json!({ "has_plan": "yes", "plan_stage": "approved", "channels": ["a", "c"], "wte": 2 });
+    let link = app.submits("t1", "N9", answers).await;
     let after: Value = app
         .get_as(&app.researcher_key, "/api/v1/rounds/t1/statistics")
         .await

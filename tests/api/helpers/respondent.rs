@@ -90,6 +90,38 @@ impl TestApp {
         .await
     }
 
+    /// Invites `organisation` to `round`, saves `answers` and submits them, as the pages do (two
+    /// requests); each must succeed. The link's path.
+    pub async fn submits(
+        &self,
+        round: &str,
+        organisation: &str,
+        answers: serde_json::Value,
+    ) -> String {
+        let link = self.invite(round, organisation).await;
+        let body = serde_json::json!({ "revision": 0, "answers": answers });
+        let saved = self
+            .send(
+                reqwest::Method::PUT,
+                None,
+                &format!("/api/v1{link}/answers"),
+                Some(body),
+            )
+            .await;
+        assert_eq!(saved.status(), 200, "saving for {organisation}");
+        let submit = serde_json::json!({ "revision": 1 });
+        let submitted = self
+            .send(
+                reqwest::Method::POST,
+                None,
+                &format!("/api/v1{link}/submit"),
+                Some(submit),
+            )
+            .await;
+        assert_eq!(submitted.status(), 200, "submitting for {organisation}");
+        link
+    }
+
     /// GETs a page with a form and reads its CSRF token and revision.
     pub async fn form(&self, path: &str) -> PageForm {
         let resp = self.get(path).await;
