@@ -16,6 +16,7 @@ mod summary;
 mod table;
 #[cfg(test)]
 mod tests;
+mod tiles;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};

@@ -3,22 +3,17 @@
 
 use crate::report::model::{Disclosed, Report};
 
-use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, Style, WHITE, WIDTH};
+use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, Style, WIDTH};
 use super::fonts::Face;
 use super::format::{Footnotes, one_decimal, ordinal, quartile_phrase, signed};
+use super::tiles::{Layout, Tile, panel};
 
 const KICKER: Style = Style::new(Face::Bold, 9.0, MUTED);
 const NAME: Style = Style::new(Face::Bold, 20.0, NAVY);
 const DETAIL: Style = Style::new(Face::Regular, 9.0, MUTED);
-const TILE_LABEL: Style = Style::new(Face::Bold, 7.5, MUTED);
-const TILE_VALUE: Style = Style::new(Face::Bold, 20.0, NAVY);
-const TILE_WITHHELD: Style = Style::new(Face::Bold, 10.5, MUTED);
-const TILE_NOTE: Style = Style::new(Face::Regular, 7.5, MUTED);
 const NOTICE: Style = Style::new(Face::Regular, 8.5, INK);
 
-const PANEL: Colour = Colour(0.945, 0.955, 0.975);
 const NOTICE_BAR: Colour = Colour(0.93, 0.62, 0.16);
-const PANEL_H: f32 = 92.0;
 
 pub(super) fn title(canvas: &mut Canvas<'_>, report: &Report) {
     let kicker = format!("Board benchmark report · {}", report.round.name);
@@ -48,12 +43,6 @@ pub(super) fn title(canvas: &mut Canvas<'_>, report: &Report) {
         report.survey.title, round.name, round.opens_on, round.closes_on, report.as_at
     );
     canvas.paragraph(LEFT, WIDTH, &survey, DETAIL, 14.0);
-}
-
-struct Tile {
-    label: &'static str,
-    value: Result<String, String>,
-    note: String,
 }
 
 pub(super) fn headline(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
@@ -99,40 +88,16 @@ pub(super) fn headline(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Foo
         },
     ];
 
-    canvas.ensure(PANEL_H + 12.0);
-    let top = canvas.y;
-    canvas.rect(LEFT, top, WIDTH, PANEL_H, PANEL);
-    let tile_w = WIDTH / tiles.len() as f32;
-    for (i, tile) in tiles.iter().enumerate() {
-        let x = LEFT + i as f32 * tile_w;
-        if i > 0 {
-            canvas.line((x, top + 10.0), (x, top + PANEL_H - 10.0), 1.5, WHITE);
-        }
-        let inner = tile_w - 20.0;
-        canvas.wrapped(
-            x + 10.0,
-            top + 8.0,
-            inner,
-            tile.label,
-            TILE_LABEL,
-            Align::Left,
-        );
-        match &tile.value {
-            Ok(value) => canvas.text(x + 10.0, top + 46.0, value, TILE_VALUE, Align::Left),
-            Err(withheld) => {
-                canvas.text(x + 10.0, top + 42.0, withheld, TILE_WITHHELD, Align::Left)
-            }
-        }
-        canvas.wrapped(
-            x + 10.0,
-            top + 54.0,
-            inner,
-            &tile.note,
-            TILE_NOTE,
-            Align::Left,
-        );
-    }
-    canvas.y = top + PANEL_H + 12.0;
+    let layout = Layout {
+        width: WIDTH,
+        height: 92.0,
+        padding: 10.0,
+        value_y: 46.0,
+        withheld_y: 42.0,
+        note_y: 54.0,
+        after: 12.0,
+    };
+    panel(canvas, &tiles, &layout);
 }
 
 /// The figure as text, or `Err("suppressed¹")` with its reason filed as a note.

@@ -12,9 +12,10 @@ use crate::report::summary::SummaryReport;
 
 use super::PdfError;
 use super::back::key_values;
-use super::canvas::{Align, Canvas, Colour, LEFT, MUTED, NAVY, Orientation, Style, WHITE};
+use super::canvas::{Canvas, LEFT, MUTED, NAVY, Orientation, Style};
 use super::fonts::{Face, Faces};
 use super::format::one_decimal;
+use super::tiles::{Layout, Tile, panel};
 
 const ORIENTATION: Orientation = Orientation::Landscape;
 /// The same words as the summary's HTML page and the board report's method.
@@ -23,13 +24,6 @@ const QUANTILE_RULE: &str = "Quartiles and medians by linear interpolation betwe
 
 const TITLE: Style = Style::new(Face::Bold, 20.0, NAVY);
 const DETAIL: Style = Style::new(Face::Regular, 9.0, MUTED);
-const TILE_LABEL: Style = Style::new(Face::Bold, 7.5, MUTED);
-const TILE_VALUE: Style = Style::new(Face::Bold, 20.0, NAVY);
-const TILE_WITHHELD: Style = Style::new(Face::Bold, 10.5, MUTED);
-const TILE_NOTE: Style = Style::new(Face::Regular, 7.5, MUTED);
-
-const PANEL: Colour = Colour(0.945, 0.955, 0.975);
-const PANEL_H: f32 = 76.0;
 
 /// Renders the national summary as a landscape A4 PDF. Same summary, same bytes.
 pub fn render_summary_pdf(summary: &SummaryReport) -> Result<Vec<u8>, PdfError> {
@@ -90,13 +84,6 @@ fn title(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
     canvas.paragraph(LEFT, width, &details, DETAIL, 12.0);
 }
 
-struct Tile {
-    label: &'static str,
-    /// The figure, or the word that stands for a withheld one.
-    value: Result<String, &'static str>,
-    note: String,
-}
-
 /// The headline panel: how many responded, the national median, how many groups are shown.
 fn counts(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
     let k = summary.k;
@@ -119,7 +106,7 @@ fn counts(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
         },
         None => Tile {
             label: "NATIONAL MEDIAN",
-            value: Err("suppressed"),
+            value: Err("suppressed".to_owned()),
             note: all
                 .and_then(|row| row.suppressed_reason.clone())
                 .unwrap_or_else(|| "no organisation has an overall score".to_owned()),
@@ -150,39 +137,16 @@ fn counts(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
         },
     ];
 
-    let width = canvas.width();
-    canvas.ensure(PANEL_H + 14.0);
-    let top = canvas.y;
-    canvas.rect(LEFT, top, width, PANEL_H, PANEL);
-    let tile_w = width / tiles.len() as f32;
-    for (i, tile) in tiles.iter().enumerate() {
-        let x = LEFT + i as f32 * tile_w;
-        if i > 0 {
-            canvas.line((x, top + 10.0), (x, top + PANEL_H - 10.0), 1.5, WHITE);
-        }
-        let inner = tile_w - 24.0;
-        canvas.wrapped(
-            x + 12.0,
-            top + 8.0,
-            inner,
-            tile.label,
-            TILE_LABEL,
-            Align::Left,
-        );
-        match &tile.value {
-            Ok(value) => canvas.text(x + 12.0, top + 42.0, value, TILE_VALUE, Align::Left),
-            Err(word) => canvas.text(x + 12.0, top + 39.0, word, TILE_WITHHELD, Align::Left),
-        }
-        canvas.wrapped(
-            x + 12.0,
-            top + 50.0,
-            inner,
-            &tile.note,
-            TILE_NOTE,
-            Align::Left,
-        );
-    }
-    canvas.y = top + PANEL_H + 14.0;
+    let layout = Layout {
+        width: canvas.width(),
+        height: 76.0,
+        padding: 12.0,
+        value_y: 42.0,
+        withheld_y: 39.0,
+        note_y: 50.0,
+        after: 14.0,
+    };
+    panel(canvas, &tiles, &layout);
 }
 
 fn method(summary: &SummaryReport) -> Vec<(&'static str, String)> {
