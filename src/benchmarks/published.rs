@@ -22,11 +22,20 @@ use std::sync::{Arc, Mutex};
 /// What may be published about a round as it stands, and the tables worked out under it.
 pub struct Published {
     pub snapshot: Snapshot,
-    /// The earlier rounds' fingerprints the snapshot was made with.
-    earlier: Vec<(i32, Fingerprint)>,
+    /// The earlier rounds' states the snapshot was made with.
+    earlier: Vec<(i32, Earlier)>,
     statistics: Mutex<HashMap<Grouping, Arc<Vec<GroupDimension>>>>,
     options: Mutex<HashMap<GroupKey, Arc<Vec<QuestionComparison>>>>,
     distributions: Mutex<HashMap<Grouping, Distributions>>,
+}
+
+/// What an earlier round's respondents depend on. A closed round takes no submissions, so while
+/// it stays closed its status and time of closing say enough, and reading them costs nothing
+/// more than the list of rounds; an open one is fingerprinted like any round.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Earlier {
+    Closed(chrono::DateTime<chrono::Utc>),
+    Open(Fingerprint),
 }
 
 /// Every group of a grouping with its option counts (empty counts where withheld).
@@ -39,7 +48,12 @@ pub async fn published(state: &AppState, data: &Arc<RoundData>) -> Result<Arc<Pu
     let rounds = respondents::earlier_rounds(conn, &data.round).await?;
     let mut earlier = Vec::with_capacity(rounds.len());
     for round in &rounds {
-        earlier.push((round.id, benchmarks::fingerprint(conn, round.id).await?));
+        let state = if round.status == "closed" {
+            Earlier::Closed(round.updated_at)
+        } else {
+            Earlier::Open(benchmarks::fingerprint(conn, round.id).await?)
+        };
+        earlier.push((round.id, state));
     }
     let kept = data
         .published
