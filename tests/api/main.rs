@@ -24,6 +24,7 @@ mod python_client;
 mod rate_limits;
 mod reports;
 mod research;
+mod research_rounds;
 mod respond_api;
 mod respond_pages;
 mod rounds;
