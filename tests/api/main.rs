@@ -9,6 +9,7 @@ mod access_matrix;
 mod browser;
 mod cli;
 mod demo;
+mod demo_default;
 mod disclosure;
 mod durability;
 mod errors;
