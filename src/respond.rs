@@ -3,12 +3,13 @@
 
 use crate::domain::answers::{AnswerError, AnswerValue, Answers, check_complete, prune_hidden};
 use crate::domain::definition::Definition;
-use crate::domain::round::accepting_responses;
+use crate::domain::response::Progress;
+use crate::domain::round::{RoundStatus, accepting_responses};
 use crate::domain::scoring;
 use crate::domain::secret::{hash_secret, keyed_hash};
 use crate::state::AppState;
 use crate::store::responses::{self, Write};
-use crate::store::{DbError, audit, invitations};
+use crate::store::{DbError, audit, invitations, rounds};
 use chrono::Utc;
 use entity::{invitation, organisation, response, round};
 use serde_json::json;
@@ -22,23 +23,32 @@ pub struct Context {
     pub definition: Arc<Definition>,
     pub response: Option<response::Model>,
     pub answers: Answers,
+    /// `round.status` and `response.status`, parsed when the link was opened; write a new
+    /// response through [`Context::replace_response`] so that the two stay in step.
+    pub round_status: RoundStatus,
+    pub progress: Progress,
 }
 
 impl Context {
+    /// Puts a response just written in place of the one read, keeping `progress` in step.
+    pub fn replace_response(&mut self, response: response::Model) -> Result<(), DbError> {
+        self.progress = Progress::of(Some(responses::status(&response)?));
+        self.response = Some(response);
+        Ok(())
+    }
+
     /// 0 until the first save.
     pub fn revision(&self) -> i32 {
         self.response.as_ref().map_or(0, |r| r.revision)
     }
 
     pub fn is_submitted(&self) -> bool {
-        self.response
-            .as_ref()
-            .is_some_and(|r| r.status == "submitted")
+        self.progress == Progress::Submitted
     }
 
     pub fn accepting(&self) -> bool {
         let r = &self.round;
-        accepting_responses(&r.status, r.opens_at, r.closes_at, Utc::now())
+        accepting_responses(self.round_status, r.opens_at, r.closes_at, Utc::now())
     }
 
     /// How the respondent is named in the audit trail.
@@ -81,7 +91,10 @@ pub async fn open(state: &AppState, secret: &str) -> Result<Access, DbError> {
         .get(&state.db, round.survey_version_id)
         .await?;
     let (response, answers) = responses::find_with_answers(db, round.id, organisation.id).await?;
+    let progress = Progress::of(response.as_ref().map(responses::status).transpose()?);
     Ok(Access::Found(Box::new(Context {
+        round_status: rounds::status(&round)?,
+        progress,
         invitation,
         round,
         organisation,

@@ -9,7 +9,7 @@ use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use super::rounds::find_round;
 use crate::domain::role::Role;
 use crate::state::AppState;
-use crate::store::{DbError, invitations, organisations};
+use crate::store::{DbError, invitations, organisations, rounds};
 use chrono::{DateTime, Utc};
 use poem::Request;
 use poem::web::Data;
@@ -94,13 +94,7 @@ impl InvitationsApi {
     ) -> Answer<Table<InvitationBatch>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let round = find_round(&state, &code.0).await?;
-        if round.status == "closed" {
-            return Err(ApiError::conflict(format!(
-                "Round {} is closed; reopen it to invite more organisations.",
-                round.code
-            ))
-            .into());
-        }
+        takes_invitations(&round)?;
         let targets = match body.0.organisations {
             None => organisations::all(&state.db.conn).await?,
             Some(codes) => {
@@ -200,7 +194,7 @@ impl InvitationsApi {
                 organisation_name: s.organisation.name,
                 active: s.active,
                 issued_at: s.issued_at,
-                response_status: s.response_status.to_owned(),
+                response_status: s.response_status.as_str().to_owned(),
             })
             .collect();
         Ok(if wants_csv(req) {
@@ -304,6 +298,13 @@ impl InvitationsApi {
             organisation_name: org.name,
         })))
     }
+}
+
+/// 409 unless the round may take invitations; not once it has closed.
+fn takes_invitations(round: &entity::round::Model) -> ApiResult<()> {
+    rounds::status(round)?
+        .takes_invitations()
+        .map_err(|refused| ApiError::conflict(refused.about(&format!("Round {}", round.code))))
 }
 
 /// The respondent's link for a secret.

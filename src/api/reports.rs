@@ -9,6 +9,7 @@ use super::payloads::PdfResponse;
 use super::problem::{Answer, ApiError, ApiResult, status::*};
 use super::rounds::find_round;
 use crate::benchmarks::{Missing, organisation_report};
+use crate::domain::links::ShareStatus;
 use crate::domain::role::Role;
 use crate::report::model::Report;
 use crate::report::summary::SummaryReport;
@@ -109,14 +110,10 @@ pub fn pdf_file_name(report: &Report) -> String {
     )
 }
 
-fn share_status(share: &entity::report_share::Model, now: DateTime<Utc>) -> &'static str {
-    if share.revoked_at.is_some() {
-        "revoked"
-    } else if share.expires_at <= now {
-        "expired"
-    } else {
-        "active"
-    }
+fn share_status(share: &entity::report_share::Model, now: DateTime<Utc>) -> String {
+    ShareStatus::of(share.revoked_at, share.expires_at, now)
+        .as_str()
+        .to_owned()
 }
 
 #[OpenApi(tag = "ApiTags::Reports")]
@@ -209,7 +206,7 @@ impl ReportsApi {
             created_at: share.created_at,
             expires_at: share.expires_at,
             revoked_at: None,
-            status: "active".into(),
+            status: ShareStatus::Active.as_str().to_owned(),
         })))
     }
 
@@ -298,7 +295,7 @@ impl ReportsApi {
                 created_at: share.created_at,
                 expires_at: share.expires_at,
                 revoked_at: share.revoked_at,
-                status: share_status(&share, now).into(),
+                status: share_status(&share, now),
             });
         }
         Ok(Json(out))
@@ -349,7 +346,7 @@ impl ReportsApi {
             created_at: revoked.created_at,
             expires_at: revoked.expires_at,
             revoked_at: revoked.revoked_at,
-            status: share_status(&revoked, Utc::now()).into(),
+            status: share_status(&revoked, Utc::now()),
         }))
     }
 }

@@ -385,13 +385,10 @@ impl SurveysApi {
     ) -> Answer<Json<SurveyVersion>, { ROLE | BAD_REQUEST | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let (survey, model) = find_version(&state, &slug.0, version.0).await?;
-        if model.status != "draft" {
-            return Err(ApiError::conflict(format!(
-                "Version {} of {} is already {}.",
-                model.version, survey.slug, model.status
-            ))
-            .into());
-        }
+        let subject = format!("Version {} of {}", model.version, survey.slug);
+        surveys::status(&model)?
+            .publish()
+            .map_err(|refused| ApiError::conflict(refused.about(&subject)))?;
         let definition = surveys::definition_of(&model)?;
         let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
         let published = surveys::publish(&tx, model).await?;

@@ -1,6 +1,7 @@
 //! Invitations: an organisation's secret link to one round. Only the secret's hash is stored.
 
 use super::DbError;
+use crate::domain::response::{Progress, ResponseStatus};
 use crate::domain::secret::Secret;
 use chrono::{DateTime, Utc};
 use entity::{invitation, organisation, response, round};
@@ -118,8 +119,7 @@ pub struct InvitationStatus {
     /// When the current (or, if all are revoked, the latest) invitation was issued.
     pub issued_at: Option<DateTime<Utc>>,
     pub active: bool,
-    /// `not_started`, `in_progress` or `submitted`.
-    pub response_status: &'static str,
+    pub response_status: Progress,
 }
 
 /// Every organisation invited to the round (active or revoked), in code order.
@@ -144,14 +144,15 @@ pub async fn statuses(
             entry.0 = inv.created_at;
         }
     }
-    let responses: HashMap<i32, String> = response::Entity::find()
+    let mut responses: HashMap<i32, ResponseStatus> = HashMap::new();
+    for r in response::Entity::find()
         .filter(response::Column::RoundId.eq(round_id))
         .all(db)
         .await
         .map_err(DbError::classify)?
-        .into_iter()
-        .map(|r| (r.organisation_id, r.status))
-        .collect();
+    {
+        responses.insert(r.organisation_id, ResponseStatus::parse(&r.status)?);
+    }
     let ids: Vec<i32> = latest.keys().copied().collect();
     let mut organisations = Vec::new();
     for chunk in ids.chunks(500) {
@@ -171,11 +172,7 @@ pub async fn statuses(
                 .get(&org.id)
                 .copied()
                 .map_or((None, false), |(at, a)| (Some(at), a));
-            let response_status = match responses.get(&org.id).map(String::as_str) {
-                Some("submitted") => "submitted",
-                Some(_) => "in_progress",
-                None => "not_started",
-            };
+            let response_status = Progress::of(responses.get(&org.id).copied());
             InvitationStatus {
                 organisation: org,
                 issued_at,

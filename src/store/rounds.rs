@@ -1,6 +1,7 @@
 //! Rounds: one fielding of one published survey version over a time window.
 
 use super::DbError;
+use crate::domain::round::RoundStatus;
 use chrono::{DateTime, Utc};
 use entity::round;
 use sea_orm::{
@@ -25,7 +26,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewRound<'_>) -> Result<roun
         name: Set(new.name.to_owned()),
         opens_at: Set(new.opens_at),
         closes_at: Set(new.closes_at),
-        status: Set("draft".to_owned()),
+        status: Set(RoundStatus::Draft.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -65,6 +66,11 @@ pub async fn list(
         .all(db)
         .await
         .map_err(DbError::classify)
+}
+
+/// The round's status as stored.
+pub fn status(round: &round::Model) -> Result<RoundStatus, DbError> {
+    Ok(RoundStatus::parse(&round.status)?)
 }
 
 /// Saves a round's changed fields (status, name, window), stamping `updated_at`.

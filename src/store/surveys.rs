@@ -2,6 +2,7 @@
 
 use super::DbError;
 use crate::domain::definition::{Definition, Format};
+use crate::domain::survey_version::VersionStatus;
 use chrono::Utc;
 use entity::{survey, survey_version};
 use sea_orm::{
@@ -102,6 +103,11 @@ pub enum DraftOutcome {
     Immutable(survey_version::Model),
 }
 
+/// The version's status as stored.
+pub fn status(version: &survey_version::Model) -> Result<VersionStatus, DbError> {
+    Ok(VersionStatus::parse(&version.status)?)
+}
+
 /// Creates the draft version the definition names, or replaces it if it is still a draft.
 pub async fn save_draft(
     db: &impl ConnectionTrait,
@@ -111,7 +117,9 @@ pub async fn save_draft(
     let version = i32::try_from(definition.version).unwrap_or(i32::MAX);
     let now = Utc::now();
     match find_version(db, survey_id, version).await? {
-        Some(existing) if existing.status != "draft" => Ok(DraftOutcome::Immutable(existing)),
+        Some(existing) if status(&existing)?.replaceable().is_err() => {
+            Ok(DraftOutcome::Immutable(existing))
+        }
         Some(existing) => {
             let mut active: survey_version::ActiveModel = existing.into();
             active.definition = Set(definition.to_canonical_json());
@@ -125,7 +133,7 @@ pub async fn save_draft(
             let created = survey_version::ActiveModel {
                 survey_id: Set(survey_id),
                 version: Set(version),
-                status: Set("draft".to_owned()),
+                status: Set(VersionStatus::Draft.as_str().to_owned()),
                 definition: Set(definition.to_canonical_json()),
                 sha256: Set(definition.sha256()),
                 created_at: Set(now),
@@ -148,7 +156,7 @@ pub async fn publish(
 ) -> Result<survey_version::Model, DbError> {
     let now = Utc::now();
     let mut active: survey_version::ActiveModel = draft.into();
-    active.status = Set("published".to_owned());
+    active.status = Set(VersionStatus::Published.as_str().to_owned());
     active.published_at = Set(Some(now));
     active.updated_at = Set(now);
     active.update(db).await.map_err(DbError::classify)
