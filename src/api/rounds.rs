@@ -312,6 +312,9 @@ impl RoundsApi {
     }
 }
 
+/// Applies `action` to the round if its state allows it. The status is read, the domain decides,
+/// and the store writes only if the status is still the one read; if another request moved the
+/// round in between, this one answers 409 naming the state the round is in now.
 async fn transition(
     auth: &ApiKeyAuth,
     state: &AppState,
@@ -321,23 +324,29 @@ async fn transition(
     auth.0.require(Role::Admin)?;
     let found = find_round(state, code).await?;
     let from = rounds::status(&found)?;
+    let subject = format!("Round {}", found.code);
     let to = from
         .apply(action, found.closes_at, Utc::now())
-        .map_err(|refused| ApiError::conflict(refused.about(&format!("Round {}", found.code))))?;
-    let round_code = found.code.clone();
-    let mut active: round::ActiveModel = found.into();
-    active.status = Set(to.as_str().to_owned());
-    let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-    let saved = rounds::save(&tx, active).await?;
+        .map_err(|refused| ApiError::conflict(refused.about(&subject)))?;
+    let tx = state.db.begin_write().await?;
+    let Some(saved) = rounds::transition(&*tx, found.id, from, to).await? else {
+        drop(tx);
+        let now = find_round(state, code).await?;
+        return Err(ApiError::conflict(format!(
+            "{subject} was {from} when this request read it, but another request moved it \
+             first (it is now {}); nothing was done.",
+            now.status
+        )));
+    };
     record(
-        &tx,
+        &*tx,
         &auth.0,
         &format!("round.{}", action.as_str()),
-        Some(round_code),
+        Some(saved.code.clone()),
         json!({ "from": from.as_str(), "to": to.as_str() }),
     )
     .await?;
-    tx.commit().await.map_err(DbError::classify)?;
+    tx.commit().await?;
     Ok(Json(describe(&state.db.conn, saved).await?))
 }
 

@@ -4,6 +4,7 @@ use super::DbError;
 use crate::domain::round::RoundStatus;
 use chrono::{DateTime, Utc};
 use entity::round;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -73,7 +74,28 @@ pub fn status(round: &round::Model) -> Result<RoundStatus, DbError> {
     Ok(RoundStatus::parse(&round.status)?)
 }
 
-/// Saves a round's changed fields (status, name, window), stamping `updated_at`.
+/// Moves round `id` from `from` to `to` if it is still `from`, in one statement
+/// (`UPDATE rounds SET status = to ... WHERE id = ? AND status = from`), and returns the round as
+/// changed; `None` if another writer moved it first. Reading the status and writing it in two
+/// statements would let two operators both see `draft` and both "open" the round.
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    id: i32,
+    from: RoundStatus,
+    to: RoundStatus,
+) -> Result<Option<round::Model>, DbError> {
+    let changed = round::Entity::update_many()
+        .col_expr(round::Column::Status, Expr::value(to.as_str()))
+        .col_expr(round::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(round::Column::Id.eq(id))
+        .filter(round::Column::Status.eq(from.as_str()))
+        .exec_with_returning(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(changed.into_iter().next())
+}
+
+/// Saves a round's changed fields (name, window), stamping `updated_at`.
 pub async fn save(
     db: &impl ConnectionTrait,
     mut active: round::ActiveModel,

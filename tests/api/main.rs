@@ -8,6 +8,7 @@ mod access;
 mod access_matrix;
 mod browser;
 mod cli;
+mod concurrency;
 mod demo;
 mod disclosure;
 mod durability;
