@@ -2,7 +2,7 @@
 //! database decides: every success is a real step of one serial history, with one audit event
 //! each, and every other request is a 409 problem, never a lost update, a 200 or a 500.
 
-use crate::helpers::{Backend, SURVEY, TestApp, problem, spawn_app};
+use crate::helpers::{Backend, SHIPPED, SURVEY, TestApp, problem, spawn_app};
 use chrono::{Duration, Utc};
 use futures_util::future::join_all;
 use sea_orm::{ConnectionTrait, TransactionTrait};
@@ -173,6 +173,22 @@ async fn concurrent_closes_and_reopens_follow_one_serial_history(backend: Backen
     );
 }
 
+/// Sends `request` (as the admin) while another connection holds `rival_write` uncommitted, and
+/// commits it once the request has had time to read: the request reads the state from before the
+/// rival's change, then has to wait for the row (PostgreSQL) or the write lock (SQLite) to write.
+async fn overtaken(
+    app: &TestApp,
+    rival_write: &str,
+    request: reqwest::RequestBuilder,
+) -> reqwest::Response {
+    let rival = app.db.conn.begin().await.unwrap();
+    rival.execute_unprepared(rival_write).await.unwrap();
+    let sent = tokio::spawn(request.bearer_auth(&app.admin_key).send());
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    rival.commit().await.unwrap();
+    sent.await.unwrap().unwrap()
+}
+
 /// The request reads the round as a draft, then another writer opens it before the request's
 /// write: the request must not overwrite that (a read-then-write would answer 200 and record a
 /// second opening), and answers 409 saying what happened.
@@ -180,33 +196,16 @@ async fn a_request_that_loses_the_race_answers_409_and_changes_nothing(backend: 
     let app = spawn_app(backend).await;
     create_draft_round(&app, "r1").await;
 
-    // The other writer: it has changed the round but not committed, so the request still reads
-    // `draft` and then waits for the row (PostgreSQL) or the write lock (SQLite).
-    let rival = app.db.conn.begin().await.unwrap();
-    rival
-        .execute_unprepared("UPDATE rounds SET status = 'open' WHERE code = 'r1'")
-        .await
-        .unwrap();
-    let request = tokio::spawn({
-        let (client, url, key) = (
-            app.client.clone(),
-            app.url("/api/v1/rounds/r1/open"),
-            app.admin_key.clone(),
-        );
-        async move {
-            client
-                .post(url)
-                .bearer_auth(key)
-                .json(&json!({}))
-                .send()
-                .await
-                .unwrap()
-        }
-    });
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    rival.commit().await.unwrap();
-
-    let resp = request.await.unwrap();
+    let post = app
+        .client
+        .post(app.url("/api/v1/rounds/r1/open"))
+        .json(&json!({}));
+    let resp = overtaken(
+        &app,
+        "UPDATE rounds SET status = 'open' WHERE code = 'r1'",
+        post,
+    )
+    .await;
     assert_eq!(resp.status(), 409);
     let body = problem(resp).await;
     assert_eq!(body["type"], "/problems/conflict");
@@ -219,8 +218,83 @@ async fn a_request_that_loses_the_race_answers_409_and_changes_nothing(backend: 
     assert!(transitions(&app).await.is_empty(), "nothing was recorded");
 }
 
+/// How many audit events of `action` there are.
+async fn events(app: &TestApp, action: &str) -> u64 {
+    app.admin_get_json(&format!("/api/v1/audit-events?action={action}"))
+        .await["total"]
+        .as_u64()
+        .unwrap()
+}
+
+/// Uploads the shipped instrument as draft version 1 and answers the version's path.
+async fn upload_draft(app: &TestApp) -> String {
+    let made = app
+        .admin_post("/api/v1/surveys", json!({ "slug": SURVEY, "title": "SMM" }))
+        .await;
+    assert_eq!(made.status(), 201);
+    let path = format!("/api/v1/surveys/{SURVEY}/versions/1");
+    let draft = app
+        .admin_text(reqwest::Method::PUT, &path, "application/yaml", SHIPPED)
+        .await;
+    assert_eq!(draft.status(), 201);
+    path
+}
+
+async fn concurrent_publishes_of_a_draft_version_let_exactly_one_succeed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let path = upload_draft(&app).await;
+
+    let publish = format!("{path}/publish");
+    let outcomes = race(
+        &app,
+        (0..RACERS).map(|_| ("publish", publish.clone())).collect(),
+    )
+    .await;
+    let wins = outcomes.iter().filter(|(_, s, _)| *s == 200).count();
+    assert_eq!(wins, 1, "exactly one publish wins: {outcomes:?}");
+    for (_, status, body) in &outcomes {
+        if *status != 200 {
+            assert_eq!(
+                (*status, &body["type"]),
+                (409, &json!("/problems/conflict"))
+            );
+        }
+    }
+    assert_eq!(events(&app, "survey_version.publish").await, 1);
+}
+
+/// A draft replaced while another request publishes it: the published definition must stay as
+/// it was published, so the replacement answers 409.
+async fn a_draft_published_meanwhile_is_not_replaced(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let path = upload_draft(&app).await;
+    let sha256 = app.admin_get_json(&path).await["sha256"].clone();
+
+    let changed = SHIPPED.replacen("title: ", "title: Changed ", 1);
+    let put = app
+        .client
+        .put(app.url(&path))
+        .header("content-type", "application/yaml")
+        .body(changed);
+    let resp = overtaken(
+        &app,
+        "UPDATE survey_versions SET status = 'published' WHERE version = 1",
+        put,
+    )
+    .await;
+    assert_eq!(resp.status(), 409);
+    assert_eq!(problem(resp).await["type"], "/problems/conflict");
+    let now = app.admin_get_json(&path).await;
+    assert_eq!(
+        (&now["status"], &now["sha256"]),
+        (&json!("published"), &sha256)
+    );
+}
+
 crate::on_both_backends!(
+    a_draft_published_meanwhile_is_not_replaced,
     concurrent_opens_of_a_draft_round_let_exactly_one_succeed,
     concurrent_closes_and_reopens_follow_one_serial_history,
     a_request_that_loses_the_race_answers_409_and_changes_nothing,
+    concurrent_publishes_of_a_draft_version_let_exactly_one_succeed,
 );
