@@ -9,7 +9,7 @@ use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use super::rounds::find_round;
 use crate::domain::role::Role;
 use crate::state::AppState;
-use crate::store::{DbError, invitations, organisations, rounds};
+use crate::store::{DbError, WriteTransaction, invitations, organisations, rounds};
 use chrono::{DateTime, Utc};
 use poem::Request;
 use poem::web::Data;
@@ -128,8 +128,12 @@ impl InvitationsApi {
                 found
             }
         };
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let already = invitations::active_organisation_ids(&tx, round.id).await?;
+        let tx = state.db.begin_write().await?;
+        // Checked again with the round held: a close that committed after the first read must
+        // not be followed by new links.
+        let round = lock_round(&tx, &round).await?;
+        takes_invitations(&round)?;
+        let already = invitations::active_organisation_ids(&*tx, round.id).await?;
         let mut batch = InvitationBatch {
             created: Vec::new(),
             skipped: Vec::new(),
@@ -139,7 +143,7 @@ impl InvitationsApi {
                 batch.skipped.push(org.code);
                 continue;
             }
-            let (_, secret) = invitations::create(&tx, round.id, org.id).await?;
+            let (_, secret) = invitations::create(&*tx, round.id, org.id).await?;
             batch.created.push(InvitationLink {
                 link: respond_link(&state, secret.expose()),
                 organisation: org.code,
@@ -147,14 +151,14 @@ impl InvitationsApi {
             });
         }
         record(
-            &tx,
+            &*tx,
             &auth.0,
             "invitation.create",
             Some(round.code.clone()),
             json!({ "created": batch.created.len(), "skipped": batch.skipped.len() }),
         )
         .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        tx.commit().await?;
         Ok(if wants_csv(req) {
             Table::Csv(to_csv(
                 &["organisation", "organisation_name", "link"],
@@ -280,18 +284,21 @@ impl InvitationsApi {
         auth.0.require(Role::Admin)?;
         let round = find_round(&state, &code.0).await?;
         let org = find_organisation(&state, &organisation.0).await?;
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let revoked = invitations::revoke(&tx, round.id, org.id).await?;
-        let (_, secret) = invitations::create(&tx, round.id, org.id).await?;
+        // With the round held, two reissues for one organisation run one after the other: the
+        // second revokes the link the first made, rather than both leaving a working link.
+        let tx = state.db.begin_write().await?;
+        let round = lock_round(&tx, &round).await?;
+        let revoked = invitations::revoke(&*tx, round.id, org.id).await?;
+        let (_, secret) = invitations::create(&*tx, round.id, org.id).await?;
         record(
-            &tx,
+            &*tx,
             &auth.0,
             "invitation.reissue",
             Some(format!("{}/{}", round.code, org.code)),
             json!({ "revoked": revoked }),
         )
         .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        tx.commit().await?;
         Ok(Reissued::Created(Json(InvitationLink {
             link: respond_link(&state, secret.expose()),
             organisation: org.code,
@@ -300,11 +307,21 @@ impl InvitationsApi {
     }
 }
 
-/// 409 unless the round may take invitations; not once it has closed.
+/// 409 unless the round (as read) may take invitations; not once it has closed.
 fn takes_invitations(round: &entity::round::Model) -> ApiResult<()> {
     rounds::status(round)?
         .takes_invitations()
         .map_err(|refused| ApiError::conflict(refused.about(&format!("Round {}", round.code))))
+}
+
+/// The round as it is now, held for the rest of `tx` (see [`rounds::lock`]).
+async fn lock_round(
+    tx: &WriteTransaction,
+    round: &entity::round::Model,
+) -> ApiResult<entity::round::Model> {
+    rounds::lock(&**tx, round.id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("There is no round {}.", round.code)))
 }
 
 /// The respondent's link for a secret.

@@ -319,17 +319,29 @@ impl ReportsApi {
         let share = shares::find(&state.db.conn, id.0)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("There is no share {}.", id.0)))?;
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let revoked = shares::revoke(&tx, share).await?;
-        record(
-            &tx,
-            &auth.0,
-            "report_share.revoke",
-            Some(revoked.id.to_string()),
-            json!({}),
-        )
-        .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        let tx = state.db.begin_write().await?;
+        // Revoking is idempotent: a share already revoked (before, or by a request racing this
+        // one) is answered as it stands, and only the revocation that happened is recorded.
+        let revoked = match shares::revoke(&*tx, share.id).await? {
+            Some(revoked) => {
+                record(
+                    &*tx,
+                    &auth.0,
+                    "report_share.revoke",
+                    Some(revoked.id.to_string()),
+                    json!({}),
+                )
+                .await?;
+                tx.commit().await?;
+                revoked
+            }
+            None => {
+                drop(tx);
+                shares::find(&state.db.conn, share.id)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found(format!("There is no share {}.", id.0)))?
+            }
+        };
         let round = crate::store::rounds::find_by_id(&state.db.conn, revoked.round_id)
             .await?
             .map(|r| r.code)

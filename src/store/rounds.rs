@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use entity::round;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 pub struct NewRound<'a> {
@@ -50,6 +51,14 @@ pub async fn find_by_id(
     id: i32,
 ) -> Result<Option<round::Model>, DbError> {
     super::unique(round::Entity::find_by_id(id), db).await
+}
+
+/// The round as it is now, held against other writers until the caller's transaction ends: on
+/// PostgreSQL `SELECT ... FOR UPDATE` (a transition of the round waits for it); on SQLite the
+/// write transaction already holds the database's only write lock. For changes that depend on
+/// the round's status without changing it, such as inviting organisations.
+pub async fn lock(db: &impl ConnectionTrait, id: i32) -> Result<Option<round::Model>, DbError> {
+    super::unique(round::Entity::find_by_id(id).lock_exclusive(), db).await
 }
 
 /// Rounds in the order they opened, optionally of one survey only.

@@ -5,8 +5,9 @@
 use crate::helpers::{Backend, SHIPPED, SURVEY, TestApp, problem, spawn_app};
 use chrono::{Duration, Utc};
 use futures_util::future::join_all;
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 use serde_json::{Value, json};
+use soundings::store::{organisations, rounds, shares};
 
 /// How many requests race for one round.
 const RACERS: usize = 12;
@@ -32,7 +33,7 @@ async fn race(
     join_all(requests.into_iter().map(|(verb, path)| async move {
         let resp = app.admin_post(&path, json!({})).await;
         let status = resp.status().as_u16();
-        let body = if status == 200 {
+        let body = if resp.status().is_success() {
             resp.json().await.unwrap()
         } else {
             problem(resp).await
@@ -291,7 +292,76 @@ async fn a_draft_published_meanwhile_is_not_replaced(backend: Backend) {
     );
 }
 
+async fn concurrent_revokes_of_a_share_record_one_revocation(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_organisations(&["AA1"]).await;
+    create_draft_round(&app, "r1").await;
+    let round = rounds::find(&app.db.conn, "r1").await.unwrap().unwrap();
+    let org = organisations::find_by_code(&app.db.conn, "AA1")
+        .await
+        .unwrap()
+        .unwrap();
+    let expires = Utc::now() + Duration::days(7);
+    let (share, _) = shares::create(&app.db.conn, round.id, org.id, "test", expires)
+        .await
+        .unwrap();
+
+    let revoke = format!("/api/v1/shares/{}/revoke", share.id);
+    let outcomes = race(
+        &app,
+        (0..RACERS).map(|_| ("revoke", revoke.clone())).collect(),
+    )
+    .await;
+    // Revoking is idempotent: every request hears that the share is revoked, at one moment.
+    let first = &outcomes[0].2;
+    for (_, status, body) in &outcomes {
+        assert_eq!(*status, 200, "{body}");
+        assert_eq!(body["status"], "revoked");
+        assert_eq!(body["revoked_at"], first["revoked_at"], "revoked once");
+    }
+    assert_eq!(events(&app, "report_share.revoke").await, 1);
+}
+
+async fn concurrent_reissues_leave_one_working_link(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_organisations(&["AA1"]).await;
+    create_draft_round(&app, "r1").await;
+    let invited = app
+        .admin_post(
+            "/api/v1/rounds/r1/invitations",
+            json!({ "organisations": ["AA1"] }),
+        )
+        .await;
+    assert_eq!(invited.status(), 200);
+
+    let reissue = "/api/v1/rounds/r1/invitations/AA1/reissue".to_owned();
+    let outcomes = race(
+        &app,
+        (0..RACERS).map(|_| ("reissue", reissue.clone())).collect(),
+    )
+    .await;
+    for (_, status, body) in &outcomes {
+        assert_eq!(*status, 201, "{body}");
+    }
+    // Each reissue revoked the link before it, so only the last one made still works.
+    let active = app
+        .db
+        .conn
+        .query_one_raw(Statement::from_string(
+            app.db.backend(),
+            "SELECT COUNT(*) AS n FROM invitations WHERE revoked_at IS NULL",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(active, 1);
+}
+
 crate::on_both_backends!(
+    concurrent_revokes_of_a_share_record_one_revocation,
+    concurrent_reissues_leave_one_working_link,
     a_draft_published_meanwhile_is_not_replaced,
     concurrent_opens_of_a_draft_round_let_exactly_one_succeed,
     concurrent_closes_and_reopens_follow_one_serial_history,
