@@ -319,10 +319,15 @@ impl ReportsApi {
         let share = shares::find(&state.db.conn, id.0)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("There is no share {}.", id.0)))?;
-        let tx = state.db.begin_write().await?;
         // Revoking is idempotent: a share already revoked (before, or by a request racing this
         // one) is answered as it stands, and only the revocation that happened is recorded.
-        let revoked = match shares::revoke(&*tx, share.id).await? {
+        let status = ShareStatus::of(share.revoked_at, share.expires_at, Utc::now());
+        let tx = state.db.begin_write().await?;
+        let changed = match status.revoke() {
+            Ok(_) => shares::revoke(&*tx, share.id).await?,
+            Err(_already) => None,
+        };
+        let revoked = match changed {
             Some(revoked) => {
                 record(
                     &*tx,

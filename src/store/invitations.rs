@@ -1,6 +1,7 @@
 //! Invitations: an organisation's secret link to one round. Only the secret's hash is stored.
 
 use super::DbError;
+use crate::domain::links::InvitationState;
 use crate::domain::response::{Progress, ResponseStatus};
 use crate::domain::secret::Secret;
 use chrono::{DateTime, Utc};
@@ -138,7 +139,7 @@ pub async fn statuses(
         let entry = latest
             .entry(inv.organisation_id)
             .or_insert((inv.created_at, false));
-        if inv.revoked_at.is_none() {
+        if InvitationState::of(inv.revoked_at) == InvitationState::Active {
             *entry = (inv.created_at, true);
         } else if !entry.1 {
             entry.0 = inv.created_at;
