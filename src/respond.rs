@@ -147,6 +147,7 @@ pub async fn save(
         None
     };
     let tx = state.db.begin_write().await?;
+    still_accepting(&*tx, ctx).await?;
     let saved = save_in(&*tx, ctx, expected_revision, &merged).await?;
     if let Some(card) = &card {
         responses::replace_scores(&*tx, &saved, &ctx.definition, card).await?;
@@ -208,6 +209,7 @@ pub async fn save_and_submit(
     }
     let card = scoring::score(&ctx.definition, &merged);
     let tx = state.db.begin_write().await?;
+    still_accepting(&*tx, ctx).await?;
     let saved = save_in(&*tx, ctx, expected_revision, &merged).await?;
     // The save holds the write lock (SQLite) or the row (PostgreSQL) until commit, so the
     // revision it wrote is still current.
@@ -238,9 +240,26 @@ pub async fn submit(
     }
     let card = scoring::score(&ctx.definition, &ctx.answers);
     let tx = state.db.begin_write().await?;
+    still_accepting(&*tx, ctx).await?;
     let submitted = submit_in(&*tx, ctx, expected_revision, &card, &ctx.answers).await?;
     tx.commit().await?;
     Ok(submitted)
+}
+
+/// Within the caller's write transaction: whether the round still accepts responses. The round
+/// is held until the transaction ends (`FOR SHARE` on PostgreSQL; SQLite's write transaction
+/// already serialises writers), so a close that committed since the link was opened is seen
+/// here, and a close that comes later waits for this write: nothing is saved after a close.
+async fn still_accepting(db: &impl sea_orm::ConnectionTrait, ctx: &Context) -> Result<(), Refusal> {
+    let round = rounds::hold(db, ctx.round.id)
+        .await?
+        .ok_or(Refusal::Closed)?;
+    let status = rounds::status(&round)?;
+    if accepting_responses(status, round.opens_at, round.closes_at, Utc::now()) {
+        Ok(())
+    } else {
+        Err(Refusal::Closed)
+    }
 }
 
 /// Within the caller's transaction: writes `merged` over the stored answers if the response is

@@ -61,6 +61,13 @@ pub async fn lock(db: &impl ConnectionTrait, id: i32) -> Result<Option<round::Mo
     super::unique(round::Entity::find_by_id(id).lock_exclusive(), db).await
 }
 
+/// The round as it is now, kept from changing until the caller's transaction ends (`SELECT ...
+/// FOR SHARE` on PostgreSQL: a transition waits, other holders do not), for writes that are
+/// allowed only in some states of the round, such as saving answers.
+pub async fn hold(db: &impl ConnectionTrait, id: i32) -> Result<Option<round::Model>, DbError> {
+    super::unique(round::Entity::find_by_id(id).lock_shared(), db).await
+}
+
 /// Rounds in the order they opened, optionally of one survey only.
 pub async fn list(
     db: &impl ConnectionTrait,

@@ -3,6 +3,7 @@
 //! each, and every other request is a 409 problem, never a lost update, a 200 or a 500.
 
 use crate::helpers::{Backend, SHIPPED, SURVEY, TestApp, problem, spawn_app};
+use crate::respond_api::tiny_round;
 use chrono::{Duration, Utc};
 use futures_util::future::join_all;
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
@@ -219,6 +220,19 @@ async fn a_request_that_loses_the_race_answers_409_and_changes_nothing(backend: 
     assert!(transitions(&app).await.is_empty(), "nothing was recorded");
 }
 
+/// How many rows `from` (a table and an optional `WHERE`) holds.
+async fn count(app: &TestApp, from: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) AS n FROM {from}");
+    let row = app
+        .db
+        .conn
+        .query_one_raw(Statement::from_string(app.db.backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
 /// How many audit events of `action` there are.
 async fn events(app: &TestApp, action: &str) -> u64 {
     app.admin_get_json(&format!("/api/v1/audit-events?action={action}"))
@@ -344,22 +358,34 @@ async fn concurrent_reissues_leave_one_working_link(backend: Backend) {
         assert_eq!(*status, 201, "{body}");
     }
     // Each reissue revoked the link before it, so only the last one made still works.
-    let active = app
-        .db
-        .conn
-        .query_one_raw(Statement::from_string(
-            app.db.backend(),
-            "SELECT COUNT(*) AS n FROM invitations WHERE revoked_at IS NULL",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get::<i64>("", "n")
-        .unwrap();
+    let active = count(&app, "invitations WHERE revoked_at IS NULL").await;
     assert_eq!(active, 1);
 }
 
+/// A respondent saves while an operator closes the round: the close commits after the link was
+/// read, and the save must not land in the closed round.
+async fn a_save_overtaken_by_a_close_is_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_organisations(&["AA1"]).await;
+    tiny_round(&app).await;
+    let link = app.invite("t1", "AA1").await;
+    let put = app
+        .client
+        .put(app.url(&format!("/api/v1{link}/answers")))
+        .json(&json!({ "revision": 0, "answers": { "wte": 3 } }));
+    let resp = overtaken(
+        &app,
+        "UPDATE rounds SET status = 'closed' WHERE code = 't1'",
+        put,
+    )
+    .await;
+    assert_eq!(resp.status(), 410);
+    let saved = count(&app, "responses").await;
+    assert_eq!(saved, 0, "nothing was saved");
+}
+
 crate::on_both_backends!(
+    a_save_overtaken_by_a_close_is_refused,
     concurrent_revokes_of_a_share_record_one_revocation,
     concurrent_reissues_leave_one_working_link,
     a_draft_published_meanwhile_is_not_replaced,
