@@ -4,11 +4,12 @@
 use crate::app::state::AppState;
 use crate::domain::answers::{AnswerError, AnswerValue, Answers, check_complete, prune_hidden};
 use crate::domain::definition::Definition;
-use crate::domain::round::accepting_responses;
+use crate::domain::response::Progress;
+use crate::domain::round::{RoundStatus, accepting_responses};
 use crate::domain::scoring;
 use crate::domain::secret::{hash_secret, keyed_hash};
 use crate::store::responses::{self, Write};
-use crate::store::{DbError, audit, invitations};
+use crate::store::{DbError, audit, invitations, rounds};
 use chrono::Utc;
 use entity::{invitation, organisation, response, round};
 use serde_json::json;
@@ -22,23 +23,32 @@ pub struct Context {
     pub definition: Arc<Definition>,
     pub response: Option<response::Model>,
     pub answers: Answers,
+    /// `round.status` and `response.status`, parsed when the link was opened; write a new
+    /// response through [`Context::replace_response`] so that the two stay in step.
+    pub round_status: RoundStatus,
+    pub progress: Progress,
 }
 
 impl Context {
+    /// Puts a response just written in place of the one read, keeping `progress` in step.
+    pub fn replace_response(&mut self, response: response::Model) -> Result<(), DbError> {
+        self.progress = Progress::of(Some(responses::status(&response)?));
+        self.response = Some(response);
+        Ok(())
+    }
+
     /// 0 until the first save.
     pub fn revision(&self) -> i32 {
         self.response.as_ref().map_or(0, |r| r.revision)
     }
 
     pub fn is_submitted(&self) -> bool {
-        self.response
-            .as_ref()
-            .is_some_and(|r| r.status == "submitted")
+        self.progress == Progress::Submitted
     }
 
     pub fn accepting(&self) -> bool {
         let r = &self.round;
-        accepting_responses(&r.status, r.opens_at, r.closes_at, Utc::now())
+        accepting_responses(self.round_status, r.opens_at, r.closes_at, Utc::now())
     }
 
     /// How the respondent is named in the audit trail.
@@ -81,7 +91,10 @@ pub async fn open(state: &AppState, secret: &str) -> Result<Access, DbError> {
         .get(&state.db, round.survey_version_id)
         .await?;
     let (response, answers) = responses::find_with_answers(db, round.id, organisation.id).await?;
+    let progress = Progress::of(response.as_ref().map(responses::status).transpose()?);
     Ok(Access::Found(Box::new(Context {
+        round_status: rounds::status(&round)?,
+        progress,
         invitation,
         round,
         organisation,
@@ -134,6 +147,7 @@ pub async fn save(
         None
     };
     let tx = state.db.begin_write().await?;
+    still_accepting(&*tx, ctx).await?;
     let saved = save_in(&*tx, ctx, expected_revision, &merged).await?;
     if let Some(card) = &card {
         responses::replace_scores(&*tx, &saved, &ctx.definition, card).await?;
@@ -195,6 +209,7 @@ pub async fn save_and_submit(
     }
     let card = scoring::score(&ctx.definition, &merged);
     let tx = state.db.begin_write().await?;
+    still_accepting(&*tx, ctx).await?;
     let saved = save_in(&*tx, ctx, expected_revision, &merged).await?;
     // The save holds the write lock (SQLite) or the row (PostgreSQL) until commit, so the
     // revision it wrote is still current.
@@ -225,9 +240,26 @@ pub async fn submit(
     }
     let card = scoring::score(&ctx.definition, &ctx.answers);
     let tx = state.db.begin_write().await?;
+    still_accepting(&*tx, ctx).await?;
     let submitted = submit_in(&*tx, ctx, expected_revision, &card, &ctx.answers).await?;
     tx.commit().await?;
     Ok(submitted)
+}
+
+/// Within the caller's write transaction: whether the round still accepts responses. The round
+/// is held until the transaction ends (`FOR SHARE` on PostgreSQL; SQLite's write transaction
+/// already serialises writers), so a close that committed since the link was opened is seen
+/// here, and a close that comes later waits for this write: nothing is saved after a close.
+async fn still_accepting(db: &impl sea_orm::ConnectionTrait, ctx: &Context) -> Result<(), Refusal> {
+    let round = rounds::hold(db, ctx.round.id)
+        .await?
+        .ok_or(Refusal::Closed)?;
+    let status = rounds::status(&round)?;
+    if accepting_responses(status, round.opens_at, round.closes_at, Utc::now()) {
+        Ok(())
+    } else {
+        Err(Refusal::Closed)
+    }
 }
 
 /// Within the caller's transaction: writes `merged` over the stored answers if the response is

@@ -9,7 +9,7 @@ use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use super::rounds::find_round;
 use crate::app::state::AppState;
 use crate::domain::role::Role;
-use crate::store::{DbError, invitations, organisations};
+use crate::store::{DbError, WriteTransaction, invitations, organisations, rounds};
 use chrono::{DateTime, Utc};
 use poem::Request;
 use poem::web::Data;
@@ -94,13 +94,7 @@ impl InvitationsApi {
     ) -> Answer<Table<InvitationBatch>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let round = find_round(&state, &code.0).await?;
-        if round.status == "closed" {
-            return Err(ApiError::conflict(format!(
-                "Round {} is closed; reopen it to invite more organisations.",
-                round.code
-            ))
-            .into());
-        }
+        takes_invitations(&round)?;
         let targets = match body.0.organisations {
             None => organisations::all(&state.db.conn).await?,
             Some(codes) => {
@@ -134,8 +128,12 @@ impl InvitationsApi {
                 found
             }
         };
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let already = invitations::active_organisation_ids(&tx, round.id).await?;
+        let tx = state.db.begin_write().await?;
+        // Checked again with the round held: a close that committed after the first read must
+        // not be followed by new links.
+        let round = lock_round(&tx, &round).await?;
+        takes_invitations(&round)?;
+        let already = invitations::active_organisation_ids(&*tx, round.id).await?;
         let mut batch = InvitationBatch {
             created: Vec::new(),
             skipped: Vec::new(),
@@ -145,7 +143,7 @@ impl InvitationsApi {
                 batch.skipped.push(org.code);
                 continue;
             }
-            let (_, secret) = invitations::create(&tx, round.id, org.id).await?;
+            let (_, secret) = invitations::create(&*tx, round.id, org.id).await?;
             batch.created.push(InvitationLink {
                 link: respond_link(&state, secret.expose()),
                 organisation: org.code,
@@ -153,14 +151,14 @@ impl InvitationsApi {
             });
         }
         record(
-            &tx,
+            &*tx,
             &auth.0,
             "invitation.create",
             Some(round.code.clone()),
             json!({ "created": batch.created.len(), "skipped": batch.skipped.len() }),
         )
         .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        tx.commit().await?;
         Ok(if wants_csv(req) {
             Table::Csv(to_csv(
                 &["organisation", "organisation_name", "link"],
@@ -200,7 +198,7 @@ impl InvitationsApi {
                 organisation_name: s.organisation.name,
                 active: s.active,
                 issued_at: s.issued_at,
-                response_status: s.response_status.to_owned(),
+                response_status: s.response_status.as_str().to_owned(),
             })
             .collect();
         Ok(if wants_csv(req) {
@@ -286,24 +284,44 @@ impl InvitationsApi {
         auth.0.require(Role::Admin)?;
         let round = find_round(&state, &code.0).await?;
         let org = find_organisation(&state, &organisation.0).await?;
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let revoked = invitations::revoke(&tx, round.id, org.id).await?;
-        let (_, secret) = invitations::create(&tx, round.id, org.id).await?;
+        // With the round held, two reissues for one organisation run one after the other: the
+        // second revokes the link the first made, rather than both leaving a working link.
+        let tx = state.db.begin_write().await?;
+        let round = lock_round(&tx, &round).await?;
+        let revoked = invitations::revoke(&*tx, round.id, org.id).await?;
+        let (_, secret) = invitations::create(&*tx, round.id, org.id).await?;
         record(
-            &tx,
+            &*tx,
             &auth.0,
             "invitation.reissue",
             Some(format!("{}/{}", round.code, org.code)),
             json!({ "revoked": revoked }),
         )
         .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        tx.commit().await?;
         Ok(Reissued::Created(Json(InvitationLink {
             link: respond_link(&state, secret.expose()),
             organisation: org.code,
             organisation_name: org.name,
         })))
     }
+}
+
+/// 409 unless the round (as read) may take invitations; not once it has closed.
+fn takes_invitations(round: &entity::round::Model) -> ApiResult<()> {
+    rounds::status(round)?
+        .takes_invitations()
+        .map_err(|refused| ApiError::conflict(refused.about(&format!("Round {}", round.code))))
+}
+
+/// The round as it is now, held for the rest of `tx` (see [`rounds::lock`]).
+async fn lock_round(
+    tx: &WriteTransaction,
+    round: &entity::round::Model,
+) -> ApiResult<entity::round::Model> {
+    rounds::lock(&**tx, round.id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("There is no round {}.", round.code)))
 }
 
 /// The respondent's link for a secret.

@@ -10,6 +10,7 @@ use super::problem::{Answer, ApiError, ApiResult, status::*};
 use super::rounds::find_round;
 use crate::app::state::AppState;
 use crate::benchmarks::{Missing, organisation_report};
+use crate::domain::links::ShareStatus;
 use crate::domain::role::Role;
 use crate::report::model::Report;
 use crate::report::summary::SummaryReport;
@@ -109,14 +110,10 @@ pub fn pdf_file_name(report: &Report) -> String {
     )
 }
 
-fn share_status(share: &entity::report_share::Model, now: DateTime<Utc>) -> &'static str {
-    if share.revoked_at.is_some() {
-        "revoked"
-    } else if share.expires_at <= now {
-        "expired"
-    } else {
-        "active"
-    }
+fn share_status(share: &entity::report_share::Model, now: DateTime<Utc>) -> String {
+    ShareStatus::of(share.revoked_at, share.expires_at, now)
+        .as_str()
+        .to_owned()
 }
 
 #[OpenApi(tag = "ApiTags::Reports")]
@@ -209,7 +206,7 @@ impl ReportsApi {
             created_at: share.created_at,
             expires_at: share.expires_at,
             revoked_at: None,
-            status: "active".into(),
+            status: ShareStatus::Active.as_str().to_owned(),
         })))
     }
 
@@ -298,7 +295,7 @@ impl ReportsApi {
                 created_at: share.created_at,
                 expires_at: share.expires_at,
                 revoked_at: share.revoked_at,
-                status: share_status(&share, now).into(),
+                status: share_status(&share, now),
             });
         }
         Ok(Json(out))
@@ -322,17 +319,34 @@ impl ReportsApi {
         let share = shares::find(&state.db.conn, id.0)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("There is no share {}.", id.0)))?;
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let revoked = shares::revoke(&tx, share).await?;
-        record(
-            &tx,
-            &auth.0,
-            "report_share.revoke",
-            Some(revoked.id.to_string()),
-            json!({}),
-        )
-        .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        // Revoking is idempotent: a share already revoked (before, or by a request racing this
+        // one) is answered as it stands, and only the revocation that happened is recorded.
+        let status = ShareStatus::of(share.revoked_at, share.expires_at, Utc::now());
+        let tx = state.db.begin_write().await?;
+        let changed = match status.revoke() {
+            Ok(_) => shares::revoke(&*tx, share.id).await?,
+            Err(_already) => None,
+        };
+        let revoked = match changed {
+            Some(revoked) => {
+                record(
+                    &*tx,
+                    &auth.0,
+                    "report_share.revoke",
+                    Some(revoked.id.to_string()),
+                    json!({}),
+                )
+                .await?;
+                tx.commit().await?;
+                revoked
+            }
+            None => {
+                drop(tx);
+                shares::find(&state.db.conn, share.id)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found(format!("There is no share {}.", id.0)))?
+            }
+        };
         let round = crate::store::rounds::find_by_id(&state.db.conn, revoked.round_id)
             .await?
             .map(|r| r.code)
@@ -349,7 +363,7 @@ impl ReportsApi {
             created_at: revoked.created_at,
             expires_at: revoked.expires_at,
             revoked_at: revoked.revoked_at,
-            status: share_status(&revoked, Utc::now()).into(),
+            status: share_status(&revoked, Utc::now()),
         }))
     }
 }

@@ -129,7 +129,7 @@ impl RespondApi {
         };
         let (saved, answers) = saved.map_err(refusal)?;
         let mut fresh = ctx;
-        fresh.response = Some(saved);
+        fresh.replace_response(saved)?;
         fresh.answers = answers;
         Ok(Json(describe(&fresh)))
     }
@@ -155,7 +155,7 @@ impl RespondApi {
             .await
             .map_err(refusal)?;
         let mut fresh = ctx;
-        fresh.response = Some(submitted);
+        fresh.replace_response(submitted)?;
         Ok(Json(describe(&fresh)))
     }
 }
@@ -199,10 +199,7 @@ fn describe(ctx: &Context) -> ResponseState {
         round: ctx.round.code.clone(),
         survey: ctx.definition.slug.clone(),
         closes_at: ctx.round.closes_at,
-        status: ctx
-            .response
-            .as_ref()
-            .map_or_else(|| "not_started".to_owned(), |r| r.status.clone()),
+        status: ctx.progress.as_str().to_owned(),
         revision: ctx.revision(),
         submitted_at: ctx.response.as_ref().and_then(|r| r.submitted_at),
         answers: answers

@@ -7,7 +7,7 @@ use super::auth::ApiKeyAuth;
 use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
 use crate::app::state::AppState;
 use crate::domain::role::Role;
-use crate::domain::round::accepting_responses;
+use crate::domain::round::{RoundAction, accepting_responses};
 use crate::store::{DbError, rounds, surveys};
 use chrono::{DateTime, Utc};
 use entity::round;
@@ -115,11 +115,11 @@ impl RoundsApi {
             }
         };
         match &version {
-            Some(v) if v.status != "published" => {
-                errors.push(FieldError::new(
-                    "version",
-                    format!("version {} is {}; publish it first", v.version, v.status),
-                ));
+            Some(v) => {
+                if let Err(refused) = surveys::status(v)?.fieldable() {
+                    let sentence = refused.about(&format!("version {}", v.version));
+                    errors.push(FieldError::new("version", sentence.trim_end_matches('.')));
+                }
             }
             None if survey.is_some() => errors.push(FieldError::new(
                 "version",
@@ -274,7 +274,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         code: Path<String>,
     ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
-        Ok(transition(&auth, &state, &code.0, "open", &["draft"], "open").await?)
+        Ok(transition(&auth, &state, &code.0, RoundAction::Open).await?)
     }
 
     /// Close a round
@@ -291,7 +291,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         code: Path<String>,
     ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
-        Ok(transition(&auth, &state, &code.0, "close", &["open"], "closed").await?)
+        Ok(transition(&auth, &state, &code.0, RoundAction::Close).await?)
     }
 
     /// Reopen a round
@@ -308,49 +308,45 @@ impl RoundsApi {
         state: Data<&AppState>,
         code: Path<String>,
     ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
-        Ok(transition(&auth, &state, &code.0, "reopen", &["closed"], "open").await?)
+        Ok(transition(&auth, &state, &code.0, RoundAction::Reopen).await?)
     }
 }
 
+/// Applies `action` to the round if its state allows it. The status is read, the domain decides,
+/// and the store writes only if the status is still the one read; if another request moved the
+/// round in between, this one answers 409 naming the state the round is in now.
 async fn transition(
     auth: &ApiKeyAuth,
     state: &AppState,
     code: &str,
-    verb: &str,
-    from: &[&str],
-    to: &str,
+    action: RoundAction,
 ) -> ApiResult<Json<Round>> {
     auth.0.require(Role::Admin)?;
     let found = find_round(state, code).await?;
-    if !from.contains(&found.status.as_str()) {
+    let from = rounds::status(&found)?;
+    let subject = format!("Round {}", found.code);
+    let to = from
+        .apply(action, found.closes_at, Utc::now())
+        .map_err(|refused| ApiError::conflict(refused.about(&subject)))?;
+    let tx = state.db.begin_write().await?;
+    let Some(saved) = rounds::transition(&*tx, found.id, from, to).await? else {
+        drop(tx);
+        let now = find_round(state, code).await?;
         return Err(ApiError::conflict(format!(
-            "Round {} is {}; only a round that is {} can be {verb}ed.",
-            found.code,
-            found.status,
-            from.join(" or ")
+            "{subject} was {from} when this request read it, but another request moved it \
+             first (it is now {}); nothing was done.",
+            now.status
         )));
-    }
-    if to == "open" && found.closes_at <= Utc::now() {
-        return Err(ApiError::conflict(format!(
-            "Round {} closed at {}; move closes_at later (PATCH the round) before opening it.",
-            found.code, found.closes_at
-        )));
-    }
-    let round_code = found.code.clone();
-    let previous = found.status.clone();
-    let mut active: round::ActiveModel = found.into();
-    active.status = Set(to.to_owned());
-    let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-    let saved = rounds::save(&tx, active).await?;
+    };
     record(
-        &tx,
+        &*tx,
         &auth.0,
-        &format!("round.{verb}"),
-        Some(round_code),
-        json!({ "from": previous, "to": to }),
+        &format!("round.{}", action.as_str()),
+        Some(saved.code.clone()),
+        json!({ "from": from.as_str(), "to": to.as_str() }),
     )
     .await?;
-    tx.commit().await.map_err(DbError::classify)?;
+    tx.commit().await?;
     Ok(Json(describe(&state.db.conn, saved).await?))
 }
 
@@ -379,7 +375,12 @@ async fn describe(db: &impl ConnectionTrait, r: round::Model) -> ApiResult<Round
         .map(|v| v.version)
         .unwrap_or_default();
     Ok(Round {
-        accepting_responses: accepting_responses(&r.status, r.opens_at, r.closes_at, Utc::now()),
+        accepting_responses: accepting_responses(
+            rounds::status(&r)?,
+            r.opens_at,
+            r.closes_at,
+            Utc::now(),
+        ),
         code: r.code,
         name: r.name,
         survey,

@@ -285,8 +285,10 @@ impl SurveysApi {
                 sha256: definition.sha256(),
             })));
         }
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let outcome = surveys::save_draft(&tx, survey.id, &definition).await?;
+        // A write transaction from the start: on SQLite, one that read the version first could
+        // not take the write lock after a concurrent publish and would fail.
+        let tx = state.db.begin_write().await?;
+        let outcome = surveys::save_draft(&*tx, survey.id, &definition).await?;
         let (model, replaced) = match outcome {
             DraftOutcome::Created(m) => (m, false),
             DraftOutcome::Replaced(m) => (m, true),
@@ -304,14 +306,14 @@ impl SurveysApi {
             "survey_version.create"
         };
         record(
-            &tx,
+            &*tx,
             &auth.0,
             action,
             Some(format!("{}/{}", survey.slug, model.version)),
             json!({ "sha256": model.sha256 }),
         )
         .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        tx.commit().await?;
         let out = Json(version_summary(&model, &definition));
         Ok(if replaced {
             DraftSaved::Replaced(out)
@@ -385,25 +387,27 @@ impl SurveysApi {
     ) -> Answer<Json<SurveyVersion>, { ROLE | BAD_REQUEST | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let (survey, model) = find_version(&state, &slug.0, version.0).await?;
-        if model.status != "draft" {
+        let subject = format!("Version {} of {}", model.version, survey.slug);
+        surveys::status(&model)?
+            .publish()
+            .map_err(|refused| ApiError::conflict(refused.about(&subject)))?;
+        let definition = surveys::definition_of(&model)?;
+        let tx = state.db.begin_write().await?;
+        let Some(published) = surveys::publish(&*tx, model.id).await? else {
             return Err(ApiError::conflict(format!(
-                "Version {} of {} is already {}.",
-                model.version, survey.slug, model.status
+                "{subject} was published by another request while this one ran."
             ))
             .into());
-        }
-        let definition = surveys::definition_of(&model)?;
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let published = surveys::publish(&tx, model).await?;
+        };
         record(
-            &tx,
+            &*tx,
             &auth.0,
             "survey_version.publish",
             Some(format!("{}/{}", survey.slug, published.version)),
             json!({ "sha256": published.sha256 }),
         )
         .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        tx.commit().await?;
         Ok(Json(version_summary(&published, &definition)))
     }
 }

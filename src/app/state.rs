@@ -47,7 +47,8 @@ impl DefinitionCache {
         }
         let version = surveys::existing_version(&db.conn, version_id).await?;
         let definition = Arc::new(surveys::definition_of(&version)?);
-        if version.status != "draft"
+        // A draft can still be replaced, so only a published (or retired) version is kept.
+        if surveys::status(&version)? != crate::domain::survey_version::VersionStatus::Draft
             && let Ok(mut map) = self.0.write()
         {
             map.insert(version_id, definition.clone());

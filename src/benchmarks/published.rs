@@ -48,7 +48,9 @@ pub async fn published(state: &AppState, data: &Arc<RoundData>) -> Result<Arc<Pu
     let rounds = respondents::earlier_rounds(conn, &data.round).await?;
     let mut earlier = Vec::with_capacity(rounds.len());
     for round in &rounds {
-        let state = if round.status == "closed" {
+        let closed =
+            crate::store::rounds::status(round)? == crate::domain::round::RoundStatus::Closed;
+        let state = if closed {
             Earlier::Closed(round.updated_at)
         } else {
             Earlier::Open(benchmarks::fingerprint(conn, round.id).await?)

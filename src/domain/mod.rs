@@ -1,17 +1,22 @@
-//! Pure logic with no I/O: roles and secrets, and (as the platform grows) survey definitions,
-//! answer validation, scoring and statistics. Nothing here imports `store`, `api` or `web`.
+//! Pure logic with no I/O: roles and secrets, survey definitions, answer validation, scoring,
+//! statistics, and the state machines of rounds, versions, responses and links. Nothing here
+//! imports `store`, `api` or `web`.
 
 pub mod answers;
 pub mod benchmark;
 pub mod choices;
 pub mod definition;
 pub mod disclosure;
+pub mod links;
 pub mod organisation;
 pub mod peers;
+pub mod response;
 mod robustness;
 pub mod role;
 pub mod round;
 pub mod scoring;
 pub mod secret;
+pub mod state;
 pub mod stats;
+pub mod survey_version;
 pub mod validation;

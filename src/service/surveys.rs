@@ -75,7 +75,11 @@ pub async fn import_definition(
         }
     };
     let status = if publish {
-        let published = surveys::publish(&tx, version).await?;
+        // In this transaction the version was just written as a draft; only a concurrent
+        // publish could have moved it since.
+        let Some(published) = surveys::publish(&tx, version.id).await? else {
+            bail!("{subject} was published by someone else meanwhile; nothing was changed");
+        };
         record(
             &tx,
             "cli",

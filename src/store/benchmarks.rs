@@ -4,6 +4,7 @@
 use super::DbError;
 use crate::domain::answers::{AnswerValue, Answers};
 use crate::domain::peers::OrgAttributes;
+use crate::domain::response::ResponseStatus;
 use entity::{answer, invitation, organisation, response, round, score};
 use futures_util::StreamExt;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SubQueryStatement};
@@ -60,7 +61,7 @@ pub async fn fingerprint(db: &impl ConnectionTrait, round_id: i32) -> Result<Fin
             "organisation_revisions",
         )
         .filter(response::Column::RoundId.eq(round_id))
-        .filter(response::Column::Status.eq("submitted"))
+        .filter(response::Column::Status.eq(SUBMITTED))
         .into_tuple()
         .all(db)
         .await
@@ -85,7 +86,7 @@ pub async fn submitted_revisions(
         .column(response::Column::Id)
         .column(response::Column::Revision)
         .filter(response::Column::RoundId.eq(round_id))
-        .filter(response::Column::Status.eq("submitted"))
+        .filter(response::Column::Status.eq(SUBMITTED))
         .into_tuple()
         .all(db)
         .await
@@ -99,7 +100,7 @@ pub async fn submitted(
 ) -> Result<Vec<Submitted>, DbError> {
     let rows = submitted_rows()
         .filter(response::Column::RoundId.eq(round_id))
-        .filter(response::Column::Status.eq("submitted"))
+        .filter(response::Column::Status.eq(SUBMITTED))
         .into_tuple()
         .all(db)
         .await
@@ -125,7 +126,7 @@ pub async fn submitted_among(
     for chunk in ids.chunks(CHUNK) {
         let rows = submitted_rows()
             .filter(response::Column::RoundId.eq(round_id))
-            .filter(response::Column::Status.eq("submitted"))
+            .filter(response::Column::Status.eq(SUBMITTED))
             .filter(response::Column::Id.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(db)
@@ -152,7 +153,7 @@ pub async fn submitted_scores(
     let Some(response) = super::responses::find(db, round_id, organisation_id).await? else {
         return Ok(None);
     };
-    if response.status != "submitted" {
+    if super::responses::status(&response)? != ResponseStatus::Submitted {
         return Ok(None);
     }
     let rows = super::responses::scores(db, response.id).await?;
@@ -163,6 +164,9 @@ pub async fn submitted_scores(
 
 /// Bound parameters per `IN (...)`: well within every backend's limit.
 const CHUNK: usize = 500;
+
+/// The stored status of a response that counts in the benchmarks.
+const SUBMITTED: &str = ResponseStatus::Submitted.as_str();
 
 /// A submitted response's row: response id, revision, and its organisation's id, code, name,
 /// kind, region, country and size band.
@@ -291,7 +295,7 @@ pub async fn submitted_answers_as<T: Default>(
         .select_only()
         .column(response::Column::Id)
         .filter(response::Column::RoundId.eq(round_id))
-        .filter(response::Column::Status.eq("submitted"))
+        .filter(response::Column::Status.eq(SUBMITTED))
         .into_tuple::<i32>()
         .all(db)
         .await
@@ -305,7 +309,7 @@ pub async fn submitted_answers_as<T: Default>(
     let mut rows = answers_by_response(db)
         .inner_join(response::Entity)
         .filter(response::Column::RoundId.eq(round_id))
-        .filter(response::Column::Status.eq("submitted"))
+        .filter(response::Column::Status.eq(SUBMITTED))
         .into_tuple::<(i32, String)>()
         .stream(db)
         .await
@@ -423,7 +427,7 @@ pub async fn progress(db: &impl ConnectionTrait, round_id: i32) -> Result<Progre
     let started = responses.iter().map(|(id, _)| *id).collect();
     let submitted = responses
         .iter()
-        .filter(|(_, s)| s == "submitted")
+        .filter(|(_, s)| s == SUBMITTED)
         .map(|(id, _)| *id)
         .collect();
     Ok(Progress {

@@ -1,6 +1,8 @@
 //! Invitations: an organisation's secret link to one round. Only the secret's hash is stored.
 
 use super::DbError;
+use crate::domain::links::InvitationState;
+use crate::domain::response::{Progress, ResponseStatus};
 use crate::domain::secret::Secret;
 use chrono::{DateTime, Utc};
 use entity::{invitation, organisation, response, round};
@@ -118,8 +120,7 @@ pub struct InvitationStatus {
     /// When the current (or, if all are revoked, the latest) invitation was issued.
     pub issued_at: Option<DateTime<Utc>>,
     pub active: bool,
-    /// `not_started`, `in_progress` or `submitted`.
-    pub response_status: &'static str,
+    pub response_status: Progress,
 }
 
 /// Every organisation invited to the round (active or revoked), in code order.
@@ -138,20 +139,21 @@ pub async fn statuses(
         let entry = latest
             .entry(inv.organisation_id)
             .or_insert((inv.created_at, false));
-        if inv.revoked_at.is_none() {
+        if InvitationState::of(inv.revoked_at) == InvitationState::Active {
             *entry = (inv.created_at, true);
         } else if !entry.1 {
             entry.0 = inv.created_at;
         }
     }
-    let responses: HashMap<i32, String> = response::Entity::find()
+    let mut responses: HashMap<i32, ResponseStatus> = HashMap::new();
+    for r in response::Entity::find()
         .filter(response::Column::RoundId.eq(round_id))
         .all(db)
         .await
         .map_err(DbError::classify)?
-        .into_iter()
-        .map(|r| (r.organisation_id, r.status))
-        .collect();
+    {
+        responses.insert(r.organisation_id, ResponseStatus::parse(&r.status)?);
+    }
     let ids: Vec<i32> = latest.keys().copied().collect();
     let mut organisations = Vec::new();
     for chunk in ids.chunks(500) {
@@ -171,11 +173,7 @@ pub async fn statuses(
                 .get(&org.id)
                 .copied()
                 .map_or((None, false), |(at, a)| (Some(at), a));
-            let response_status = match responses.get(&org.id).map(String::as_str) {
-                Some("submitted") => "submitted",
-                Some(_) => "in_progress",
-                None => "not_started",
-            };
+            let response_status = Progress::of(responses.get(&org.id).copied());
             InvitationStatus {
                 organisation: org,
                 issued_at,

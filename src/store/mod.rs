@@ -16,6 +16,14 @@ pub mod surveys;
 
 pub use database::{Database, DatabaseSettings, DbError, WriteTransaction};
 
+/// A status column holding a value the schema's CHECK constraint should have refused: the
+/// database was changed behind the application, which is an internal error.
+impl From<crate::domain::state::UnknownStatus> for DbError {
+    fn from(err: crate::domain::state::UnknownStatus) -> Self {
+        DbError::Other(sea_orm::DbErr::Custom(err.to_string()))
+    }
+}
+
 /// The row a query on a unique key finds. sea-orm's `one` adds `LIMIT ?`, and SQLite compiles a
 /// statement whose LIMIT is a bound parameter afresh every time it runs (the value could change
 /// the plan), which costs more than such a lookup itself; a unique key needs no limit.

@@ -4,6 +4,7 @@
 use super::DbError;
 use crate::domain::disclosure::Respondent;
 use crate::domain::peers::OrgAttributes;
+use crate::domain::response::ResponseStatus;
 use entity::{organisation, response, round};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -37,7 +38,7 @@ pub async fn submitted_in(
         .column(organisation::Column::SizeBand)
         .inner_join(organisation::Entity)
         .filter(response::Column::RoundId.eq(round_id))
-        .filter(response::Column::Status.eq("submitted"))
+        .filter(response::Column::Status.eq(ResponseStatus::Submitted.as_str()))
         .into_tuple()
         .all(db)
         .await

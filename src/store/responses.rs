@@ -4,6 +4,7 @@
 use super::DbError;
 use crate::domain::answers::{AnswerValue, Answers};
 use crate::domain::definition::Definition;
+use crate::domain::response::ResponseStatus;
 use crate::domain::scoring::ScoreCard;
 use chrono::{DateTime, Utc};
 use entity::{answer, response, score};
@@ -15,6 +16,11 @@ use sea_orm::{
 
 /// The key under which the overall score is stored beside the dimension scores.
 pub const OVERALL: &str = "overall";
+
+/// The response's status as stored.
+pub fn status(response: &response::Model) -> Result<ResponseStatus, DbError> {
+    Ok(ResponseStatus::parse(&response.status)?)
+}
 
 pub async fn find(
     db: &impl ConnectionTrait,
@@ -112,7 +118,7 @@ pub async fn save(
         let inserted = response::Entity::insert(response::ActiveModel {
             round_id: Set(round_id),
             organisation_id: Set(organisation_id),
-            status: Set("in_progress".to_owned()),
+            status: Set(ResponseStatus::InProgress.as_str().to_owned()),
             revision: Set(1),
             started_at: Set(now),
             updated_at: Set(now),
@@ -240,7 +246,10 @@ async fn bump(
         .filter(response::Column::Revision.eq(expected_revision));
     if let Some(who) = submitted_by {
         update = update
-            .col_expr(response::Column::Status, Expr::value("submitted"))
+            .col_expr(
+                response::Column::Status,
+                Expr::value(ResponseStatus::Submitted.as_str()),
+            )
             .col_expr(response::Column::SubmittedAt, Expr::value(now))
             .col_expr(response::Column::SubmittedBy, Expr::value(who));
     }

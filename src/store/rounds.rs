@@ -1,10 +1,13 @@
 //! Rounds: one fielding of one published survey version over a time window.
 
 use super::DbError;
+use crate::domain::round::RoundStatus;
 use chrono::{DateTime, Utc};
 use entity::round;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 pub struct NewRound<'a> {
@@ -25,7 +28,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewRound<'_>) -> Result<roun
         name: Set(new.name.to_owned()),
         opens_at: Set(new.opens_at),
         closes_at: Set(new.closes_at),
-        status: Set("draft".to_owned()),
+        status: Set(RoundStatus::Draft.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -50,6 +53,21 @@ pub async fn find_by_id(
     super::unique(round::Entity::find_by_id(id), db).await
 }
 
+/// The round as it is now, held against other writers until the caller's transaction ends: on
+/// PostgreSQL `SELECT ... FOR UPDATE` (a transition of the round waits for it); on SQLite the
+/// write transaction already holds the database's only write lock. For changes that depend on
+/// the round's status without changing it, such as inviting organisations.
+pub async fn lock(db: &impl ConnectionTrait, id: i32) -> Result<Option<round::Model>, DbError> {
+    super::unique(round::Entity::find_by_id(id).lock_exclusive(), db).await
+}
+
+/// The round as it is now, kept from changing until the caller's transaction ends (`SELECT ...
+/// FOR SHARE` on PostgreSQL: a transition waits, other holders do not), for writes that are
+/// allowed only in some states of the round, such as saving answers.
+pub async fn hold(db: &impl ConnectionTrait, id: i32) -> Result<Option<round::Model>, DbError> {
+    super::unique(round::Entity::find_by_id(id).lock_shared(), db).await
+}
+
 /// Rounds in the order they opened, optionally of one survey only.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -67,7 +85,33 @@ pub async fn list(
         .map_err(DbError::classify)
 }
 
-/// Saves a round's changed fields (status, name, window), stamping `updated_at`.
+/// The round's status as stored.
+pub fn status(round: &round::Model) -> Result<RoundStatus, DbError> {
+    Ok(RoundStatus::parse(&round.status)?)
+}
+
+/// Moves round `id` from `from` to `to` if it is still `from`, in one statement
+/// (`UPDATE rounds SET status = to ... WHERE id = ? AND status = from`), and returns the round as
+/// changed; `None` if another writer moved it first. Reading the status and writing it in two
+/// statements would let two operators both see `draft` and both "open" the round.
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    id: i32,
+    from: RoundStatus,
+    to: RoundStatus,
+) -> Result<Option<round::Model>, DbError> {
+    let changed = round::Entity::update_many()
+        .col_expr(round::Column::Status, Expr::value(to.as_str()))
+        .col_expr(round::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(round::Column::Id.eq(id))
+        .filter(round::Column::Status.eq(from.as_str()))
+        .exec_with_returning(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(changed.into_iter().next())
+}
+
+/// Saves a round's changed fields (name, window), stamping `updated_at`.
 pub async fn save(
     db: &impl ConnectionTrait,
     mut active: round::ActiveModel,

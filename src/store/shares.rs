@@ -5,6 +5,7 @@ use super::DbError;
 use crate::domain::secret::Secret;
 use chrono::{DateTime, Utc};
 use entity::report_share;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -67,15 +68,18 @@ pub async fn find(
         .map_err(DbError::classify)
 }
 
-/// Revokes a share; returns it as revoked (unchanged if it already was).
+/// Revokes share `id` if it is not revoked yet, in one statement (`... WHERE revoked_at IS
+/// NULL`), and returns it as revoked; `None` if it already was, by this request or another.
 pub async fn revoke(
     db: &impl ConnectionTrait,
-    share: report_share::Model,
-) -> Result<report_share::Model, DbError> {
-    if share.revoked_at.is_some() {
-        return Ok(share);
-    }
-    let mut active: report_share::ActiveModel = share.into();
-    active.revoked_at = Set(Some(Utc::now()));
-    active.update(db).await.map_err(DbError::classify)
+    id: i32,
+) -> Result<Option<report_share::Model>, DbError> {
+    let revoked = report_share::Entity::update_many()
+        .col_expr(report_share::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(report_share::Column::Id.eq(id))
+        .filter(report_share::Column::RevokedAt.is_null())
+        .exec_with_returning(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(revoked.into_iter().next())
 }

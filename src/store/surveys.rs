@@ -2,8 +2,10 @@
 
 use super::DbError;
 use crate::domain::definition::{Definition, Format};
+use crate::domain::survey_version::VersionStatus;
 use chrono::Utc;
 use entity::{survey, survey_version};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -102,7 +104,14 @@ pub enum DraftOutcome {
     Immutable(survey_version::Model),
 }
 
-/// Creates the draft version the definition names, or replaces it if it is still a draft.
+/// The version's status as stored.
+pub fn status(version: &survey_version::Model) -> Result<VersionStatus, DbError> {
+    Ok(VersionStatus::parse(&version.status)?)
+}
+
+/// Creates the draft version the definition names, or replaces it if it is still a draft. The
+/// replacement is conditional on the status (`... WHERE status = 'draft'`), so a publish that
+/// lands between the read and the write leaves the published definition as it was.
 pub async fn save_draft(
     db: &impl ConnectionTrait,
     survey_id: i32,
@@ -111,21 +120,35 @@ pub async fn save_draft(
     let version = i32::try_from(definition.version).unwrap_or(i32::MAX);
     let now = Utc::now();
     match find_version(db, survey_id, version).await? {
-        Some(existing) if existing.status != "draft" => Ok(DraftOutcome::Immutable(existing)),
+        Some(existing) if status(&existing)?.replaceable().is_err() => {
+            Ok(DraftOutcome::Immutable(existing))
+        }
         Some(existing) => {
-            let mut active: survey_version::ActiveModel = existing.into();
-            active.definition = Set(definition.to_canonical_json());
-            active.sha256 = Set(definition.sha256());
-            active.updated_at = Set(now);
-            Ok(DraftOutcome::Replaced(
-                active.update(db).await.map_err(DbError::classify)?,
-            ))
+            let replaced = survey_version::Entity::update_many()
+                .col_expr(
+                    survey_version::Column::Definition,
+                    Expr::value(definition.to_canonical_json()),
+                )
+                .col_expr(
+                    survey_version::Column::Sha256,
+                    Expr::value(definition.sha256()),
+                )
+                .col_expr(survey_version::Column::UpdatedAt, Expr::value(now))
+                .filter(survey_version::Column::Id.eq(existing.id))
+                .filter(survey_version::Column::Status.eq(VersionStatus::Draft.as_str()))
+                .exec_with_returning(db)
+                .await
+                .map_err(DbError::classify)?;
+            match replaced.into_iter().next() {
+                Some(model) => Ok(DraftOutcome::Replaced(model)),
+                None => immutable(db, survey_id, version).await,
+            }
         }
         None => {
             let created = survey_version::ActiveModel {
                 survey_id: Set(survey_id),
                 version: Set(version),
-                status: Set("draft".to_owned()),
+                status: Set(VersionStatus::Draft.as_str().to_owned()),
                 definition: Set(definition.to_canonical_json()),
                 sha256: Set(definition.sha256()),
                 created_at: Set(now),
@@ -141,17 +164,42 @@ pub async fn save_draft(
     }
 }
 
-/// Marks a draft published. From then on its definition and hash never change.
+/// The version as another writer left it, after a conditional write found it no longer a draft.
+async fn immutable(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    version: i32,
+) -> Result<DraftOutcome, DbError> {
+    find_version(db, survey_id, version)
+        .await?
+        .map(DraftOutcome::Immutable)
+        .ok_or_else(|| {
+            DbError::Other(sea_orm::DbErr::Custom(format!(
+                "survey version {version} disappeared while it was being saved"
+            )))
+        })
+}
+
+/// Marks version `id` published if it is still a draft, in one statement; `None` if another
+/// request published it first. From then on its definition and hash never change.
 pub async fn publish(
     db: &impl ConnectionTrait,
-    draft: survey_version::Model,
-) -> Result<survey_version::Model, DbError> {
+    id: i32,
+) -> Result<Option<survey_version::Model>, DbError> {
     let now = Utc::now();
-    let mut active: survey_version::ActiveModel = draft.into();
-    active.status = Set("published".to_owned());
-    active.published_at = Set(Some(now));
-    active.updated_at = Set(now);
-    active.update(db).await.map_err(DbError::classify)
+    let published = survey_version::Entity::update_many()
+        .col_expr(
+            survey_version::Column::Status,
+            Expr::value(VersionStatus::Published.as_str()),
+        )
+        .col_expr(survey_version::Column::PublishedAt, Expr::value(now))
+        .col_expr(survey_version::Column::UpdatedAt, Expr::value(now))
+        .filter(survey_version::Column::Id.eq(id))
+        .filter(survey_version::Column::Status.eq(VersionStatus::Draft.as_str()))
+        .exec_with_returning(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(published.into_iter().next())
 }
 
 /// The stored definition of a version. It was validated when saved, so failing to parse it

@@ -5,6 +5,7 @@
 use crate::api::reports::{pdf_file_name, report_html, report_pdf};
 use crate::app::state::AppState;
 use crate::benchmarks::{Missing, organisation_report};
+use crate::domain::links::ShareStatus;
 use crate::domain::secret::hash_secret;
 use crate::report::model::Report;
 use crate::store::{DbError, organisations, rounds, shares};
@@ -51,19 +52,21 @@ async fn shared_report(state: &AppState, secret: &str) -> Result<Report, Respons
     else {
         return Err(not_found(state));
     };
-    if share.revoked_at.is_some() {
-        return Err(not_found(state));
-    }
-    if share.expires_at <= Utc::now() {
-        return Err(problem(
-            state,
-            StatusCode::GONE,
-            "This report link has expired",
-            &format!(
-                "The link stopped working on {}. Ask whoever sent it for a new one.",
-                share.expires_at.format("%-d %B %Y")
-            ),
-        ));
+    match ShareStatus::of(share.revoked_at, share.expires_at, Utc::now()) {
+        ShareStatus::Active => {}
+        // A revoked link looks like one that never existed.
+        ShareStatus::Revoked => return Err(not_found(state)),
+        ShareStatus::Expired => {
+            return Err(problem(
+                state,
+                StatusCode::GONE,
+                "This report link has expired",
+                &format!(
+                    "The link stopped working on {}. Ask whoever sent it for a new one.",
+                    share.expires_at.format("%-d %B %Y")
+                ),
+            ));
+        }
     }
     let round = rounds::find_by_id(&state.db.conn, share.round_id)
         .await

@@ -8,6 +8,7 @@ mod access;
 mod access_matrix;
 mod browser;
 mod cli;
+mod concurrency;
 mod demo;
 mod demo_default;
 mod disclosure;

@@ -9,6 +9,8 @@
 //!
 //! `write` puts the data in on the first run; `access` makes the keys and links work on every run.
 
+use crate::domain::response::ResponseStatus;
+use crate::domain::round::RoundStatus;
 use anyhow::{Context, bail, ensure};
 use chrono::{DateTime, TimeZone, Utc};
 use entity::{answer, invitation, organisation, response, score};
@@ -249,7 +251,7 @@ struct RoundSpec {
     index: usize,
     opens: DateTime<Utc>,
     closes: DateTime<Utc>,
-    status: &'static str,
+    status: RoundStatus,
 }
 
 fn round_specs() -> anyhow::Result<[RoundSpec; 2]> {
@@ -265,7 +267,7 @@ fn round_specs() -> anyhow::Result<[RoundSpec; 2]> {
             index: 0,
             opens: at(2025, 1, 6, 9)?,
             closes: at(2025, 3, 31, 17)?,
-            status: "closed",
+            status: RoundStatus::Closed,
         },
         RoundSpec {
             code: OPEN_ROUND,
@@ -273,7 +275,7 @@ fn round_specs() -> anyhow::Result<[RoundSpec; 2]> {
             index: 1,
             opens: at(2026, 1, 5, 9)?,
             closes: at(2027, 3, 31, 17)?,
-            status: "open",
+            status: RoundStatus::Open,
         },
     ])
 }
@@ -325,14 +327,14 @@ async fn round_counts(db: &impl ConnectionTrait, code: &str) -> anyhow::Result<R
         .distinct()
         .count(db)
         .await?;
-    let with_status = |status: &'static str| {
+    let with_status = |status: ResponseStatus| {
         response::Entity::find()
             .filter(response::Column::RoundId.eq(found.id))
-            .filter(response::Column::Status.eq(status))
+            .filter(response::Column::Status.eq(status.as_str()))
             .count(db)
     };
-    let submitted = with_status("submitted").await?;
-    let in_progress = with_status("in_progress").await?;
+    let submitted = with_status(ResponseStatus::Submitted).await?;
+    let in_progress = with_status(ResponseStatus::InProgress).await?;
     let overall: Vec<f64> = score::Entity::find()
         .filter(score::Column::RoundId.eq(found.id))
         .filter(score::Column::Dimension.eq(OVERALL))

@@ -1,6 +1,8 @@
 //! Writing the demo: organisations, both rounds with their invitations, responses, answers and
 //! scores, in one transaction and in batches, so a failed run leaves nothing behind.
 
+use crate::domain::response::ResponseStatus;
+use crate::domain::round::RoundStatus;
 use std::collections::HashMap;
 
 use anyhow::{Context, ensure};
@@ -149,9 +151,9 @@ async fn create_round(
         name: Set(spec.name.to_owned()),
         opens_at: Set(spec.opens),
         closes_at: Set(spec.closes),
-        status: Set(spec.status.to_owned()),
+        status: Set(spec.status.as_str().to_owned()),
         created_at: Set(spec.opens - Duration::days(14)),
-        updated_at: Set(if spec.status == "closed" {
+        updated_at: Set(if spec.status == RoundStatus::Closed {
             spec.closes
         } else {
             spec.opens
@@ -266,10 +268,11 @@ async fn write_batch(
                 round_id: Set(round_id),
                 organisation_id: Set(w.organisation_id),
                 status: Set(if submitted {
-                    "submitted"
+                    ResponseStatus::Submitted
                 } else {
-                    "in_progress"
+                    ResponseStatus::InProgress
                 }
+                .as_str()
                 .to_owned()),
                 revision: Set(
                     i32::try_from(sections.max(1) + usize::from(submitted)).unwrap_or(i32::MAX)
