@@ -85,7 +85,7 @@ async fn context_of(
     read_previous: bool,
 ) -> Result<RoundContext, DbError> {
     let data = round_data(state, round).await?;
-    let previous_round = benchmarks::previous_round(&state.db.conn, round).await?;
+    let previous_round = crate::store::respondents::previous_round(&state.db.conn, round).await?;
     let previous = match &previous_round {
         Some(prev) if read_previous => Some(round_data(state, prev).await?),
         _ => None,
@@ -210,7 +210,7 @@ pub async fn round_summary(
         &data,
         &Grouping::of(&[crate::domain::peers::Attribute::Kind]),
     );
-    let progress = benchmarks::progress(&state.db.conn, round.id).await?;
+    let progress = crate::store::progress::progress(&state.db.conn, round.id).await?;
     let version =
         crate::store::surveys::existing_version(&state.db.conn, round.survey_version_id).await?;
     let inputs = crate::report::summary::SummaryInputs {

@@ -2,8 +2,8 @@
 
 use super::ApiTags;
 use super::auth::{ApiKeyAuth, Principal};
+use super::errors::{Answer, status::*};
 use super::pagination::{PageInfo, Paging};
-use super::problem::{Answer, status::*};
 use crate::app::state::AppState;
 use crate::domain::role::Role;
 use crate::store::{DbError, audit};

@@ -4,7 +4,8 @@
 
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
-use super::problem::{Answer, ApiError, status::*};
+use super::errors::{Answer, status::*};
+use super::problem::ApiError;
 use super::rounds::find_round;
 use super::withheld::Withheld;
 use crate::app::state::AppState;

@@ -4,8 +4,9 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
+use super::errors::{Answer, status::*};
 use super::payloads::{Table, to_csv, wants_csv};
-use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
+use super::problem::{ApiError, ApiResult, FieldError};
 use super::rounds::find_round;
 use crate::app::state::AppState;
 use crate::domain::role::Role;

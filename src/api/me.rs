@@ -2,7 +2,7 @@
 
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
-use super::problem::{Answer, status::*};
+use super::errors::{Answer, status::*};
 use poem_openapi::{Object, OpenApi, payload::Json};
 
 #[derive(Default)]

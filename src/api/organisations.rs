@@ -4,9 +4,10 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
+use super::errors::{Answer, status::*};
 use super::pagination::{MAX_PER_PAGE, PageInfo, Paging};
 use super::payloads::CsvBody;
-use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
+use super::problem::{ApiError, ApiResult, FieldError};
 use crate::app::state::AppState;
 use crate::domain::organisation::{self as domain, OrganisationInput, RawOrganisation};
 use crate::domain::role::Role;

@@ -3,7 +3,6 @@
 //! Every failure a handler can meet becomes an [`ApiError`] here and nowhere else. A 5xx body is
 //! generic; its real cause is logged once, where it is converted.
 
-pub use super::errors::{Answer, status};
 use crate::domain::validation::FieldIssue;
 use crate::store::DbError;
 use poem::http::StatusCode;

@@ -5,8 +5,9 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
+use super::errors::{Answer, status::*};
 use super::payloads::PdfResponse;
-use super::problem::{Answer, ApiError, ApiResult, status::*};
+use super::problem::{ApiError, ApiResult};
 use super::rounds::find_round;
 use crate::app::state::AppState;
 use crate::benchmarks::{Missing, organisation_report};

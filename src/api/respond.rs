@@ -3,7 +3,8 @@
 //! write, and submission only when complete. The invitation link's secret is the credential.
 
 use super::ApiTags;
-use super::problem::{Answer, ApiError, ApiResult, FieldError, Problem, kind, status::*};
+use super::errors::{Answer, status::*};
+use super::problem::{ApiError, ApiResult, FieldError, Problem, kind};
 use crate::app::state::AppState;
 use crate::domain::answers::{AnswerValue, Answers, parse_answer, visible_questions};
 use crate::respond::{self, Access, Context, Refusal};

@@ -4,7 +4,8 @@
 use super::ApiTags;
 use super::audit::record;
 use super::auth::ApiKeyAuth;
-use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
+use super::errors::{Answer, status::*};
+use super::problem::{ApiError, ApiResult, FieldError};
 use crate::app::state::AppState;
 use crate::domain::role::Role;
 use crate::domain::round::{RoundAction, accepting_responses};

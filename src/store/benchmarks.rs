@@ -5,13 +5,13 @@ use super::DbError;
 use crate::domain::answers::{AnswerValue, Answers};
 use crate::domain::peers::OrgAttributes;
 use crate::domain::response::ResponseStatus;
-use entity::{answer, invitation, organisation, response, round, score};
+use entity::{answer, organisation, response, score};
 use futures_util::StreamExt;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SubQueryStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, StreamTrait,
 };
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// One submitted response of a round, with what benchmarks need about its organisation.
 #[derive(Clone, Debug)]
@@ -166,7 +166,7 @@ pub async fn submitted_scores(
 const CHUNK: usize = 500;
 
 /// The stored status of a response that counts in the benchmarks.
-const SUBMITTED: &str = ResponseStatus::Submitted.as_str();
+pub(super) const SUBMITTED: &str = ResponseStatus::Submitted.as_str();
 
 /// A submitted response's row: response id, revision, and its organisation's id, code, name,
 /// kind, region, country and size band.
@@ -395,88 +395,4 @@ fn parse_answers(response_id: i32, object: &str) -> Result<Answers, DbError> {
         .into_iter()
         .filter_map(|(key, value)| Some((key, serde_json::from_value::<AnswerValue>(value).ok()?)))
         .collect())
-}
-
-/// How far a round has got: organisations invited (ever), started and submitted, by organisation.
-pub struct Progress {
-    pub invited: HashSet<i32>,
-    pub started: HashSet<i32>,
-    pub submitted: HashSet<i32>,
-}
-
-pub async fn progress(db: &impl ConnectionTrait, round_id: i32) -> Result<Progress, DbError> {
-    let invited = invitation::Entity::find()
-        .select_only()
-        .column(invitation::Column::OrganisationId)
-        .filter(invitation::Column::RoundId.eq(round_id))
-        .into_tuple::<i32>()
-        .all(db)
-        .await
-        .map_err(DbError::classify)?
-        .into_iter()
-        .collect();
-    let responses: Vec<(i32, String)> = response::Entity::find()
-        .select_only()
-        .column(response::Column::OrganisationId)
-        .column(response::Column::Status)
-        .filter(response::Column::RoundId.eq(round_id))
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(DbError::classify)?;
-    let started = responses.iter().map(|(id, _)| *id).collect();
-    let submitted = responses
-        .iter()
-        .filter(|(_, s)| s == SUBMITTED)
-        .map(|(id, _)| *id)
-        .collect();
-    Ok(Progress {
-        invited,
-        started,
-        submitted,
-    })
-}
-
-/// The round of the same survey that opened most recently before this one.
-pub async fn previous_round(
-    db: &impl ConnectionTrait,
-    current: &round::Model,
-) -> Result<Option<round::Model>, DbError> {
-    // The survey's earlier rounds are few; picking the latest here avoids `LIMIT ?` (see
-    // [`super::unique`]).
-    let earlier = round::Entity::find()
-        .filter(round::Column::SurveyId.eq(current.survey_id))
-        .filter(round::Column::OpensAt.lt(current.opens_at))
-        .all(db)
-        .await
-        .map_err(DbError::classify)?;
-    Ok(earlier.into_iter().max_by_key(|r| (r.opens_at, r.id)))
-}
-
-/// Attributes of the given organisations, by id.
-pub async fn attributes(
-    db: &impl ConnectionTrait,
-    ids: &HashSet<i32>,
-) -> Result<HashMap<i32, OrgAttributes>, DbError> {
-    let ids: Vec<i32> = ids.iter().copied().collect();
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let orgs = organisation::Entity::find()
-            .filter(organisation::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await
-            .map_err(DbError::classify)?;
-        for org in orgs {
-            out.insert(
-                org.id,
-                OrgAttributes {
-                    kind: org.kind,
-                    region: org.region,
-                    country: org.country,
-                    size_band: org.size_band,
-                },
-            );
-        }
-    }
-    Ok(out)
 }

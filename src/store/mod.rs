@@ -8,6 +8,7 @@ pub mod benchmarks;
 mod database;
 pub mod invitations;
 pub mod organisations;
+pub mod progress;
 pub mod respondents;
 pub mod responses;
 pub mod rounds;

@@ -1,5 +1,6 @@
-//! Who responded in a survey's rounds, as disclosure control needs it: each submitted
-//! response's organisation and that organisation's (current) peer attributes.
+//! A survey's earlier rounds and who responded in them, as disclosure control and the change
+//! since the last round need them: each submitted response's organisation and that
+//! organisation's (current) peer attributes.
 
 use super::DbError;
 use crate::domain::disclosure::Respondent;
@@ -57,4 +58,12 @@ pub async fn submitted_in(
         .collect();
     out.sort_by_key(|r| r.organisation_id);
     Ok(out)
+}
+
+/// The round of the same survey that opened most recently before this one.
+pub async fn previous_round(
+    db: &impl ConnectionTrait,
+    current: &round::Model,
+) -> Result<Option<round::Model>, DbError> {
+    Ok(earlier_rounds(db, current).await?.pop())
 }

@@ -3,9 +3,9 @@
 
 use super::super::ApiTags;
 use super::super::auth::ApiKeyAuth;
+use super::super::errors::{Answer, status::*};
 use super::super::pagination::Paging;
 use super::super::payloads::{CsvRow, Table, table, to_csv, wants_csv};
-use super::super::problem::{Answer, status::*};
 use super::super::rounds::find_round;
 use super::export_rows::{AnswerPage, AnswerRow, ScoreRow, answer_text};
 use crate::app::state::AppState;

@@ -6,15 +6,16 @@
 
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
+use super::errors::{Answer, status::*};
 use super::payloads::{Table, table};
-use super::problem::{Answer, ApiError, ApiResult, FieldError, status::*};
+use super::problem::{ApiError, ApiResult, FieldError};
 use super::rounds::find_round;
 use super::withheld::Withheld;
 use crate::app::state::AppState;
 use crate::benchmarks::{published, round_data, threshold};
 use crate::domain::peers::{Grouping, OrgAttributes};
 use crate::domain::role::Role;
-use crate::store::{benchmarks as store, rounds, surveys};
+use crate::store::{rounds, surveys};
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::OpenApi;
@@ -70,8 +71,9 @@ impl ResearchApi {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
         let round = find_round(&state, &code.0).await?;
-        let progress = store::progress(&state.db.conn, round.id).await?;
-        let attributes = store::attributes(&state.db.conn, &progress.invited).await?;
+        let progress = crate::store::progress::progress(&state.db.conn, round.id).await?;
+        let attributes =
+            crate::store::progress::attributes(&state.db.conn, &progress.invited).await?;
         let ids: Vec<i32> = progress.invited.iter().copied().collect();
         let population: Vec<OrgAttributes> = ids
             .iter()
