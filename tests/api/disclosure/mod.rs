@@ -95,12 +95,6 @@ fn targets(
     out
 }
 
-async fn json_as(app: &TestApp, key: &str, path: &str) -> Value {
-    let resp = app.get_as(key, path).await;
-    assert_eq!(resp.status(), 200, "{path}");
-    resp.json().await.unwrap()
-}
-
 /// Reads every table of `round` by every grouping, and every respondent's benchmark, as a
 /// researcher and an admin would, checking that all of them agree about what is withheld.
 pub async fn observe(
@@ -124,7 +118,9 @@ pub async fn observe(
     for g in every_grouping() {
         let spec = g.to_string();
         let q = format!("group_by={spec}");
-        let stats = json_as(app, &key, &format!("/api/v1/rounds/{round}/statistics?{q}")).await;
+        let stats = app
+            .json_as(&key, &format!("/api/v1/rounds/{round}/statistics?{q}"))
+            .await;
         for row in stats.as_array().unwrap() {
             let group = key_of_row(row);
             let shown = row["suppressed"] == false;
@@ -157,12 +153,16 @@ pub async fn observe(
         };
         if g.0.len() <= distributions_up_to {
             let path = format!("/api/v1/rounds/{round}/distributions?{q}");
-            let rows = json_as(app, &key, &path).await;
+            let rows = app.json_as(&key, &path).await;
             check(rows.as_array().unwrap(), "distributions", &observed);
         }
-        let trends = json_as(app, &key, &format!("/api/v1/surveys/{survey}/trends?{q}")).await;
+        let trends = app
+            .json_as(&key, &format!("/api/v1/surveys/{survey}/trends?{q}"))
+            .await;
         check(&trends_of_round(trends), "trends", &observed);
-        let progress = json_as(app, &key, &format!("/api/v1/rounds/{round}/progress?{q}")).await;
+        let progress = app
+            .json_as(&key, &format!("/api/v1/rounds/{round}/progress?{q}"))
+            .await;
         for row in progress.as_array().unwrap() {
             let group = members(people, &key_of_row(row));
             if !row["submitted"].is_null() && !group.is_empty() {
@@ -197,12 +197,12 @@ pub async fn observe(
 
 /// The smallest class of the scores export: rows that show the same attributes.
 pub async fn smallest_export_class(app: &TestApp, round: &str) -> usize {
-    let rows = json_as(
-        app,
-        &app.researcher_key,
-        &format!("/api/v1/rounds/{round}/scores"),
-    )
-    .await;
+    let rows = app
+        .json_as(
+            &app.researcher_key,
+            &format!("/api/v1/rounds/{round}/scores"),
+        )
+        .await;
     let mut classes: HashMap<Vec<String>, BTreeSet<String>> = HashMap::new();
     for row in rows.as_array().unwrap() {
         let shown = ["kind", "region", "country", "size_band"]

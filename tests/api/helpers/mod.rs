@@ -366,7 +366,12 @@ impl TestApp {
 
     /// GETs JSON as the admin, asserting 200.
     pub async fn admin_get_json(&self, path: &str) -> serde_json::Value {
-        let resp = self.get_as(&self.admin_key, path).await;
+        self.json_as(&self.admin_key, path).await
+    }
+
+    /// GETs `path` with `key`, which must answer 200, and reads the JSON body.
+    pub async fn json_as(&self, key: &str, path: &str) -> serde_json::Value {
+        let resp = self.get_as(key, path).await;
         assert_eq!(resp.status(), 200, "GET {path}");
         resp.json().await.expect("JSON body")
     }
