@@ -214,6 +214,9 @@ pub struct OptionShare {
     pub share: Option<f64>,
     /// Whether the organisation chose this option.
     pub chosen: bool,
+    /// Every peer who answered chose it: published, and flagged, since it tells each of them what
+    /// all the others answered (see the README on what is not promised).
+    pub unanimous: bool,
 }
 
 /// One choice question: the organisation's answer beside its peers' answers.
@@ -227,10 +230,6 @@ pub struct QuestionComparison {
     pub options: Vec<OptionShare>,
     pub suppressed: bool,
     pub reason: Option<String>,
-    pub suppression: Option<super::disclosure::Suppression>,
-    /// Some option was chosen by every peer who answered: published, and flagged, since it
-    /// tells each of them what the others answered (see the README on what is not promised).
-    pub unanimous: bool,
 }
 
 /// Counts of each option among a group given as [`ChoiceMarks`] under `layout` (which must be
@@ -261,12 +260,12 @@ pub fn count_marked(
             }
         }
         let answered = verdict.disclose(k, || n);
-        let unanimous = answered.value.is_some() && n > 0 && counts.contains(&n);
         let options = options
             .into_iter()
             .zip(counts)
             .map(|((value, label), count)| OptionShare {
                 chosen: false,
+                unanimous: answered.value.is_some() && n > 0 && count == n,
                 count: answered.value.map(|_| count),
                 share: answered.value.map(|n| count as f64 / n as f64),
                 value,
@@ -279,8 +278,6 @@ pub fn count_marked(
             dimension: q.dimension.clone(),
             suppressed: answered.suppressed,
             reason: answered.reason.clone(),
-            suppression: answered.suppression,
-            unanimous,
             answered,
             options,
         });

@@ -219,6 +219,12 @@ mod tests {
         // 9 is no point of the scale: the third answered, but chose no option.
         assert_eq!(counts(&out, "often"), (Some(3), vec![0, 0, 0, 2, 0]));
         assert_eq!(counts(&out, "has_groups"), (Some(3), vec![2, 1]));
+        // The one member asked which tools chose a and c: both are unanimous, b and d are not.
+        let tools = out.iter().find(|q| q.key == "tools").unwrap();
+        let unanimous: Vec<bool> = tools.options.iter().map(|o| o.unanimous).collect();
+        assert_eq!(unanimous, [true, false, true, false]);
+        let plan = out.iter().find(|q| q.key == "plan").unwrap();
+        assert!(plan.options.iter().all(|o| !o.unanimous));
     }
 
     #[test]

@@ -190,7 +190,7 @@ impl ResearchApi {
                         option: o.value.clone(),
                         option_label: o.label.clone(),
                         answered: answered.map(|n| n as u64),
-                        unanimous: answered.is_some_and(|n| n > 0 && o.count == Some(n)),
+                        unanimous: o.unanimous,
                         count: o.count.map(|c| c as u64),
                         share: o.share,
                         withheld: Withheld::of(&q.answered),
