@@ -93,13 +93,9 @@ impl ResearchApi {
                 };
                 let (started, submitted) = (count(&progress.started), count(&progress.submitted));
                 let shown_invited = k.disclose(invited, || invited);
-                let verdict = if shown_invited.suppressed {
-                    crate::domain::disclosure::Verdict::Suppressed(
-                        crate::domain::disclosure::Suppression::Primary,
-                    )
-                } else {
-                    published.snapshot.verdict(&grouping, &key)
-                };
+                // A group of fewer than k invited has fewer than k respondents, which the
+                // snapshot withholds (primary) too.
+                let verdict = published.snapshot.verdict(&grouping, &key);
                 let shown = verdict.disclose(k, || (started, submitted));
                 ProgressRow {
                     group: GroupColumns::of(&key),
