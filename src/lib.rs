@@ -11,14 +11,13 @@
 
 pub mod api;
 pub mod app;
-pub mod benchmarks;
 pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod report;
-pub mod respond;
 pub mod service;
 pub mod store;
+pub mod templates;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod web;

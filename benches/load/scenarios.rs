@@ -11,9 +11,9 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde_json::{Value, json};
 use soundings::app::config::Settings;
-use soundings::benchmarks::organisation_report;
 use soundings::demo::seed::{CLOSED_ROUND, OPEN_ROUND};
-use soundings::store::{Database, organisations, rounds};
+use soundings::service::benchmarks::organisation_report;
+use soundings::store::Database;
 
 use crate::client::{self, Run, expect_ok};
 use crate::server::{Hello, SOUNDINGS, Soundings};
@@ -364,16 +364,13 @@ impl Reader {
 /// returns the render times, sorted.
 pub async fn pdf_renders(url: &str, count: usize) -> anyhow::Result<Vec<Duration>> {
     let state =
-        soundings::app::startup::app_state(Settings::for_database(url), String::new()).await?;
-    let round = rounds::find(&state.db.conn, CLOSED_ROUND)
-        .await?
-        .context("the closed round is missing")?;
-    let data = soundings::benchmarks::round_data(&state, &round).await?;
+        soundings::app::startup::services(&Settings::for_database(url), String::new()).await?;
+    let round = soundings::service::rounds::find(&state, CLOSED_ROUND).await?;
+    let data = soundings::service::benchmarks::round_data(&state, &round).await?;
     let mut reports = Vec::with_capacity(count + 1);
     for submitted in data.submitted.iter().take(count + 1) {
-        let org = organisations::find_by_id(&state.db.conn, submitted.organisation_id)
-            .await?
-            .context("an organisation is missing")?;
+        let org =
+            soundings::service::organisations::by_id(&state, submitted.organisation_id).await?;
         if let Ok(report) = organisation_report(&state, &round, org).await? {
             reports.push(report);
         }

@@ -4,8 +4,8 @@ use super::ApiTags;
 use super::auth::{ApiKeyAuth, Principal};
 use super::errors::{Answer, status::*};
 use super::pagination::{PageInfo, Paging};
-use crate::app::state::AppState;
 use crate::domain::role::Role;
+use crate::service::Services;
 use crate::store::{DbError, audit};
 use chrono::{DateTime, Utc};
 use poem::web::Data;
@@ -74,7 +74,7 @@ impl AuditApi {
     async fn list(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         /// Only this action, e.g. `round.open`.
         action: Query<Option<String>>,
         /// Only actions on this kind of subject, e.g. `round`.

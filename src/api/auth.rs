@@ -1,8 +1,8 @@
 //! Who is calling the API: bearer API keys, checked against their stored hashes.
 
 use super::problem::ApiError;
-use crate::app::state::AppState;
 use crate::domain::{role::Role, secret::hash_secret};
+use crate::service::Services;
 use crate::store::{DbError, api_keys};
 use chrono::{Duration, Utc};
 use poem::{Request, http::StatusCode};
@@ -45,7 +45,7 @@ pub struct ApiKeyAuth(pub Principal);
 const LAST_USED_RESOLUTION: Duration = Duration::minutes(1);
 
 async fn check_api_key(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
-    let Some(state) = req.data::<AppState>() else {
+    let Some(state) = req.data::<Services>() else {
         return Err(poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR));
     };
     let hash = hash_secret(&bearer.token);

@@ -8,10 +8,10 @@ use super::errors::{Answer, status::*};
 use super::problem::ApiError;
 use super::rounds::find_round;
 use super::withheld::Withheld;
-use crate::app::state::AppState;
-use crate::benchmarks::{Missing, organisation_benchmark};
 use crate::domain::benchmark::Position;
 use crate::domain::role::Role;
+use crate::service::Services;
+use crate::service::benchmarks::{Missing, organisation_benchmark};
 use crate::store::organisations;
 use poem::web::Data;
 use poem_openapi::param::Path;
@@ -158,7 +158,7 @@ impl BenchmarksApi {
     async fn benchmark(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
         organisation: Path<String>,
     ) -> Answer<Json<BenchmarkView>, { ROLE | NOT_FOUND }> {
@@ -186,7 +186,7 @@ impl BenchmarksApi {
             organisation_name: found.organisation.name,
             round: round.code,
             previous_round: found.previous_round.map(|r| r.code),
-            k: state.settings.disclosure_threshold as u64,
+            k: state.disclosure.threshold as u64,
             peer_group: PeerGroupView {
                 grouping: b.peer_group.grouping,
                 label: b.peer_group.label,

@@ -8,6 +8,7 @@
 //! assertions) catches a document that would tell clients less than the truth.
 
 use super::problem::{ApiError, Problem};
+use crate::service::ServiceError;
 use crate::store::DbError;
 use poem::{IntoResponse, Response};
 use poem_openapi::ApiResponse;
@@ -144,6 +145,12 @@ impl<const S: u32> From<ApiError> for Problems<S> {
 
 impl<const S: u32> From<DbError> for Problems<S> {
     fn from(err: DbError) -> Self {
+        ApiError::from(err).into()
+    }
+}
+
+impl<const S: u32> From<ServiceError> for Problems<S> {
+    fn from(err: ServiceError) -> Self {
         ApiError::from(err).into()
     }
 }

@@ -8,8 +8,8 @@ use super::errors::{Answer, status::*};
 use super::payloads::{Table, to_csv, wants_csv};
 use super::problem::{ApiError, ApiResult, FieldError};
 use super::rounds::find_round;
-use crate::app::state::AppState;
 use crate::domain::role::Role;
+use crate::service::Services;
 use crate::store::{DbError, WriteTransaction, invitations, organisations, rounds};
 use chrono::{DateTime, Utc};
 use poem::Request;
@@ -88,7 +88,7 @@ impl InvitationsApi {
     async fn create(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         req: &Request,
         code: Path<String>,
         body: Json<InvitationRequest>,
@@ -185,7 +185,7 @@ impl InvitationsApi {
     async fn list(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         req: &Request,
         code: Path<String>,
     ) -> Answer<Table<Vec<InvitationStatus>>, { ROLE | NOT_FOUND }> {
@@ -238,7 +238,7 @@ impl InvitationsApi {
     async fn revoke(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
         organisation: Path<String>,
     ) -> Answer<Json<Revoked>, { ROLE | NOT_FOUND }> {
@@ -278,7 +278,7 @@ impl InvitationsApi {
     async fn reissue(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
         organisation: Path<String>,
     ) -> Answer<Reissued, { ROLE | NOT_FOUND | CONFLICT }> {
@@ -326,11 +326,11 @@ async fn lock_round(
 }
 
 /// The respondent's link for a secret.
-pub fn respond_link(state: &AppState, secret: &str) -> String {
+pub fn respond_link(state: &Services, secret: &str) -> String {
     format!("{}/respond/{secret}", state.public_url)
 }
 
-async fn find_organisation(state: &AppState, code: &str) -> ApiResult<entity::organisation::Model> {
+async fn find_organisation(state: &Services, code: &str) -> ApiResult<entity::organisation::Model> {
     let code = code.trim().to_ascii_uppercase();
     organisations::find_by_code(&state.db.conn, &code)
         .await?

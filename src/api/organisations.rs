@@ -8,9 +8,9 @@ use super::errors::{Answer, status::*};
 use super::pagination::{MAX_PER_PAGE, PageInfo, Paging};
 use super::payloads::CsvBody;
 use super::problem::{ApiError, ApiResult, FieldError};
-use crate::app::state::AppState;
 use crate::domain::organisation::{self as domain, OrganisationInput, RawOrganisation};
 use crate::domain::role::Role;
+use crate::service::Services;
 use crate::store::{DbError, organisations};
 use chrono::{DateTime, Utc};
 use entity::organisation;
@@ -158,7 +158,7 @@ impl OrganisationsApi {
     async fn create(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         body: Json<NewOrganisation>,
     ) -> Answer<Created, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
@@ -199,7 +199,7 @@ impl OrganisationsApi {
     async fn list(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         /// Only organisations of this kind (e.g. `acute`).
         kind: Query<Option<String>>,
         /// Only organisations in this region.
@@ -239,7 +239,7 @@ impl OrganisationsApi {
     async fn get(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<Json<Organisation>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
@@ -258,7 +258,7 @@ impl OrganisationsApi {
     async fn update(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
         body: Json<OrganisationChanges>,
     ) -> Answer<Json<Organisation>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
@@ -307,7 +307,7 @@ impl OrganisationsApi {
     async fn import(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         body: CsvBody,
     ) -> Answer<Json<ImportSummary>, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
@@ -360,7 +360,7 @@ fn parse(raw: RawOrganisation<'_>) -> ApiResult<OrganisationInput> {
     OrganisationInput::parse(raw).map_err(|issues| ApiError::invalid("organisation", issues))
 }
 
-async fn find(state: &AppState, code: &str) -> ApiResult<organisation::Model> {
+async fn find(state: &Services, code: &str) -> ApiResult<organisation::Model> {
     let code = code.trim().to_ascii_uppercase();
     organisations::find_by_code(&state.db.conn, &code)
         .await?

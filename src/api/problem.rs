@@ -4,6 +4,7 @@
 //! generic; its real cause is logged once, where it is converted.
 
 use crate::domain::validation::FieldIssue;
+use crate::service::ServiceError;
 use crate::store::DbError;
 use poem::http::StatusCode;
 use poem_openapi::Object;
@@ -213,6 +214,22 @@ impl From<DbError> for ApiError {
             DbError::Unavailable(cause) => ApiError::unavailable(cause),
             DbError::Conflict(_) => ApiError::conflict("That would duplicate an existing record."),
             DbError::Other(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
+/// The one mapping of an operation's error to problem+json.
+impl From<ServiceError> for ApiError {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::NotFound(detail) => ApiError::not_found(detail),
+            ServiceError::Conflict(detail) => ApiError::conflict(detail),
+            ServiceError::Gone(detail) => Self::from_problem(Problem::new(kind::GONE, detail)),
+            ServiceError::Invalid { what, issues } => ApiError::invalid(&what, issues),
+            ServiceError::Malformed(detail) => ApiError::bad_request(detail),
+            ServiceError::Forbidden(detail) => ApiError::forbidden(detail),
+            ServiceError::Db(err) => err.into(),
+            ServiceError::Internal(cause) => ApiError::internal(cause),
         }
     }
 }

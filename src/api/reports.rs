@@ -9,13 +9,15 @@ use super::errors::{Answer, status::*};
 use super::payloads::PdfResponse;
 use super::problem::{ApiError, ApiResult};
 use super::rounds::find_round;
-use crate::app::state::AppState;
-use crate::benchmarks::{Missing, organisation_report};
 use crate::domain::links::ShareStatus;
 use crate::domain::role::Role;
+use crate::report::html::{pdf_file_name, report_html, summary_html};
 use crate::report::model::Report;
-use crate::report::summary::SummaryReport;
+use crate::service::Services;
+use crate::service::benchmarks::{Missing, organisation_report};
+use crate::service::reports::{report_pdf, summary_pdf};
 use crate::store::{DbError, organisations, shares};
+use crate::templates::Templates;
 use chrono::{DateTime, Duration, Utc};
 use entity::{organisation, round};
 use poem::web::Data;
@@ -24,6 +26,7 @@ use poem_openapi::payload::{Binary, Html, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use sea_orm::TransactionTrait;
 use serde_json::json;
+use std::sync::Arc;
 
 #[derive(Default)]
 pub struct ReportsApi;
@@ -61,7 +64,7 @@ pub enum ShareCreated {
 
 /// A report for an organisation in a round, or the problem that prevents it.
 pub async fn report_for(
-    state: &AppState,
+    state: &Services,
     round: &round::Model,
     org: organisation::Model,
 ) -> ApiResult<Report> {
@@ -73,42 +76,6 @@ pub async fn report_for(
             round.code
         ))),
     }
-}
-
-/// Renders a report's HTML page.
-/// `pdf_href` is where the page's "Download the PDF" link points.
-pub fn report_html(
-    state: &AppState,
-    report: &Report,
-    pdf_href: &str,
-) -> Result<String, minijinja::Error> {
-    state.templates.render(
-        "report/report.html",
-        json!({ "r": report, "pdf_href": pdf_href }),
-    )
-}
-
-/// Renders a report's PDF off the async threads (layout is CPU work).
-pub async fn report_pdf(report: Report) -> Result<Vec<u8>, DbError> {
-    tokio::task::spawn_blocking(move || crate::report::pdf::render_pdf(&report))
-        .await
-        .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("PDF task failed: {e}"))))?
-        .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("PDF rendering failed: {e}"))))
-}
-
-/// Renders a national summary's PDF off the async threads.
-async fn render_summary(summary: SummaryReport) -> Result<Vec<u8>, DbError> {
-    tokio::task::spawn_blocking(move || crate::report::pdf::render_summary_pdf(&summary))
-        .await
-        .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("PDF task failed: {e}"))))?
-        .map_err(|e| DbError::Other(sea_orm::DbErr::Custom(format!("PDF rendering failed: {e}"))))
-}
-
-pub fn pdf_file_name(report: &Report) -> String {
-    format!(
-        "attachment; filename=\"soundings-{}-{}.pdf\"",
-        report.round.code, report.organisation.code
-    )
 }
 
 fn share_status(share: &entity::report_share::Model, now: DateTime<Utc>) -> String {
@@ -130,14 +97,15 @@ impl ReportsApi {
     async fn html(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
+        templates: Data<&Arc<Templates>>,
         code: Path<String>,
         organisation: Path<String>,
     ) -> Answer<Html<String>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
         let (round, org) = find(&state, &code.0, &organisation.0).await?;
         let report = report_for(&state, &round, org).await?;
-        report_html(&state, &report, "report.pdf")
+        report_html(&templates, &report, "report.pdf")
             .map(Html)
             .map_err(|e| ApiError::internal(e).into())
     }
@@ -153,7 +121,7 @@ impl ReportsApi {
     async fn pdf(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
         organisation: Path<String>,
     ) -> Answer<PdfResponse, { ROLE | NOT_FOUND }> {
@@ -177,7 +145,7 @@ impl ReportsApi {
     async fn share(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
         organisation: Path<String>,
         body: Json<NewShare>,
@@ -223,18 +191,14 @@ impl ReportsApi {
     async fn summary_html(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
+        templates: Data<&Arc<Templates>>,
         code: Path<String>,
     ) -> Answer<Html<String>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let round = find_round(&state, &code.0).await?;
-        let summary = crate::benchmarks::round_summary(&state, &round).await?;
-        state
-            .templates
-            .render(
-                "report/summary.html",
-                json!({ "s": summary, "pdf_href": "summary-report.pdf" }),
-            )
+        let summary = crate::service::benchmarks::round_summary(&state, &round).await?;
+        summary_html(&templates, &summary, "summary-report.pdf")
             .map(Html)
             .map_err(|e| ApiError::internal(e).into())
     }
@@ -251,17 +215,17 @@ impl ReportsApi {
     async fn summary_pdf(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<PdfResponse, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
         let round = find_round(&state, &code.0).await?;
-        let summary = crate::benchmarks::round_summary(&state, &round).await?;
+        let summary = crate::service::benchmarks::round_summary(&state, &round).await?;
         let name = format!(
             "attachment; filename=\"soundings-{}-summary.pdf\"",
             round.code
         );
-        let bytes = render_summary(summary).await?;
+        let bytes = summary_pdf(summary).await?;
         Ok(PdfResponse::Pdf(Binary(bytes), name))
     }
 
@@ -276,7 +240,7 @@ impl ReportsApi {
     async fn list(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<Json<Vec<Share>>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
@@ -313,7 +277,7 @@ impl ReportsApi {
     async fn revoke(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         id: Path<i32>,
     ) -> Answer<Json<Share>, { ROLE | BAD_REQUEST | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
@@ -370,7 +334,7 @@ impl ReportsApi {
 }
 
 async fn find(
-    state: &AppState,
+    state: &Services,
     round: &str,
     organisation: &str,
 ) -> ApiResult<(round::Model, organisation::Model)> {

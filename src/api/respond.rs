@@ -1,13 +1,13 @@
 //! `/respond/{secret}`: the respondent's JSON route, for organisations that integrate. The same
-//! checks as the pages apply (`crate::respond`): answers by question key, a revision check on every
+//! checks as the pages apply (`crate::service::respond`): answers by question key, a revision check on every
 //! write, and submission only when complete. The invitation link's secret is the credential.
 
 use super::ApiTags;
 use super::errors::{Answer, status::*};
 use super::problem::{ApiError, ApiResult, FieldError, Problem, kind};
-use crate::app::state::AppState;
 use crate::domain::answers::{AnswerValue, Answers, parse_answer, visible_questions};
-use crate::respond::{self, Access, Context, Refusal};
+use crate::service::Services;
+use crate::service::respond::{self, Access, Context, Refusal};
 use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::param::Path;
@@ -71,7 +71,7 @@ impl RespondApi {
     )]
     async fn get(
         &self,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         secret: Path<String>,
     ) -> Answer<Json<ResponseState>, { NOT_FOUND | GONE }> {
         let ctx = context(&state, &secret.0).await?;
@@ -92,7 +92,7 @@ impl RespondApi {
     )]
     async fn save(
         &self,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         secret: Path<String>,
         body: Json<SaveAnswers>,
     ) -> Answer<Json<ResponseState>, { BODY | NOT_FOUND | CONFLICT | GONE }> {
@@ -147,7 +147,7 @@ impl RespondApi {
     )]
     async fn submit(
         &self,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         secret: Path<String>,
         body: Json<SubmitResponse>,
     ) -> Answer<Json<ResponseState>, { BODY | NOT_FOUND | CONFLICT | GONE }> {
@@ -161,7 +161,7 @@ impl RespondApi {
     }
 }
 
-async fn context(state: &AppState, secret: &str) -> ApiResult<Context> {
+async fn context(state: &Services, secret: &str) -> ApiResult<Context> {
     match respond::open(state, secret).await? {
         Access::Found(ctx) if ctx.accepting() => Ok(*ctx),
         Access::Found(ctx) => Err(ApiError::from_problem(Problem::new(

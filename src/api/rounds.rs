@@ -6,9 +6,9 @@ use super::audit::record;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
 use super::problem::{ApiError, ApiResult, FieldError};
-use crate::app::state::AppState;
 use crate::domain::role::Role;
 use crate::domain::round::{RoundAction, accepting_responses};
+use crate::service::Services;
 use crate::store::{DbError, rounds, surveys};
 use chrono::{DateTime, Utc};
 use entity::round;
@@ -87,7 +87,7 @@ impl RoundsApi {
     async fn create(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         body: Json<NewRound>,
     ) -> Answer<RoundCreated, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
@@ -174,7 +174,7 @@ impl RoundsApi {
     async fn list(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         /// Only rounds of this survey (slug).
         survey: Query<Option<String>>,
     ) -> Answer<Json<Vec<Round>>, { KEY }> {
@@ -200,7 +200,7 @@ impl RoundsApi {
     async fn get(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<Json<Round>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
@@ -219,7 +219,7 @@ impl RoundsApi {
     async fn update(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
         body: Json<RoundChanges>,
     ) -> Answer<Json<Round>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
@@ -272,7 +272,7 @@ impl RoundsApi {
     async fn open(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
         Ok(transition(&auth, &state, &code.0, RoundAction::Open).await?)
@@ -289,7 +289,7 @@ impl RoundsApi {
     async fn close(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
         Ok(transition(&auth, &state, &code.0, RoundAction::Close).await?)
@@ -306,7 +306,7 @@ impl RoundsApi {
     async fn reopen(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
         Ok(transition(&auth, &state, &code.0, RoundAction::Reopen).await?)
@@ -318,7 +318,7 @@ impl RoundsApi {
 /// round in between, this one answers 409 naming the state the round is in now.
 async fn transition(
     auth: &ApiKeyAuth,
-    state: &AppState,
+    state: &Services,
     code: &str,
     action: RoundAction,
 ) -> ApiResult<Json<Round>> {
@@ -360,7 +360,7 @@ fn valid_code(code: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-pub async fn find_round(state: &AppState, code: &str) -> ApiResult<round::Model> {
+pub async fn find_round(state: &Services, code: &str) -> ApiResult<round::Model> {
     rounds::find(&state.db.conn, code)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("There is no round {code}.")))

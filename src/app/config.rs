@@ -42,7 +42,7 @@ pub struct Settings {
     /// [`Rules::Full`]: crate::domain::disclosure::Rules::Full
     pub disclosure_rules: crate::domain::disclosure::Rules,
     /// Set by `soundings demo`: the landing page then shows the demo's links and keys.
-    pub demo: Option<DemoLinks>,
+    pub demo: Option<crate::demo::DemoLinks>,
     /// Limits on what one client may do: failed attempts, slow requests.
     pub client_limits: ClientLimits,
 }
@@ -109,29 +109,4 @@ pub enum LogFormat {
     Human,
     /// One JSON object per line, for log collectors.
     Json,
-}
-
-/// What the landing page and the command line show of a demo (`soundings demo` fills it in;
-/// it is here, not in `demo`, so that settings import nothing above them). The keys and links are public by
-/// design (anyone can derive them from the seed), so they may be shown. Paths are relative to
-/// the server's address.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct DemoLinks {
-    /// The organisation the links are for: half way through the open round.
-    pub organisation_name: String,
-    pub organisation_code: String,
-    /// The round the respondent link belongs to, and the closed round the reports cover.
-    pub open_round: String,
-    pub closed_round: String,
-    /// `/respond/{secret}`.
-    pub respondent_path: String,
-    /// The organisation's benchmark report in the closed round, as HTML and as PDF, through a
-    /// share link (no key needed): `/share/{secret}` and `/share/{secret}/report.pdf`.
-    pub share_path: String,
-    pub share_pdf_path: String,
-    /// The same report through the API (with the admin key).
-    pub report_path: String,
-    pub report_pdf_path: String,
-    pub admin_key: String,
-    pub researcher_key: String,
 }

@@ -3,9 +3,10 @@
 //! problem+json.
 
 use crate::api::problem::{Problem, error_response, kind, problem_response};
-use crate::app::state::AppState;
+use crate::templates::Templates;
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
@@ -108,7 +109,7 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
         let refusal = |req: &Request, kind: kind::Kind, detail: String| {
             Ok(refuse(
                 req.uri().path(),
-                req.data::<AppState>(),
+                req.data::<Arc<Templates>>().map(|t| &**t),
                 &Problem::new(kind, detail),
             ))
         };
@@ -178,7 +179,7 @@ impl<E: Endpoint> Endpoint for RequestTimeoutEndpoint<E> {
 
     async fn call(&self, req: Request) -> Result<Response> {
         let path = req.uri().path().to_owned();
-        let state = req.data::<AppState>().cloned();
+        let templates = req.data::<Arc<Templates>>().cloned();
         match tokio::time::timeout(self.timeout, self.inner.call(req)).await {
             Ok(result) => result.map(IntoResponse::into_response),
             Err(_) => {
@@ -192,7 +193,7 @@ impl<E: Endpoint> Endpoint for RequestTimeoutEndpoint<E> {
                 );
                 Ok(refuse(
                     &path,
-                    state.as_ref(),
+                    templates.as_deref(),
                     &Problem::new(kind::UNAVAILABLE, detail),
                 ))
             }
@@ -202,11 +203,11 @@ impl<E: Endpoint> Endpoint for RequestTimeoutEndpoint<E> {
 
 /// Refuses a request outside the handlers: a page for people on the respondent and share pages,
 /// problem+json everywhere else.
-pub fn refuse(path: &str, state: Option<&AppState>, problem: &Problem) -> Response {
+pub fn refuse(path: &str, templates: Option<&Templates>, problem: &Problem) -> Response {
     let is_page = path.starts_with("/respond/") || path.starts_with("/share/");
-    match state {
-        Some(state) if is_page => {
-            let mut resp = state.templates.page(
+    match templates {
+        Some(templates) if is_page => {
+            let mut resp = templates.page(
                 "respond/problem.html",
                 serde_json::json!({ "title": problem.title, "message": problem.detail }),
             );

@@ -9,5 +9,4 @@ pub mod listener;
 pub mod middleware;
 pub mod rate_limit;
 pub mod startup;
-pub mod state;
 pub mod telemetry;

@@ -11,7 +11,7 @@
 use crate::api::problem::{Problem, kind};
 use crate::app::config::ClientLimits;
 use crate::app::middleware::refuse;
-use crate::app::state::AppState;
+use crate::templates::Templates;
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{Addr, Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use std::collections::{HashMap, VecDeque};
@@ -247,7 +247,11 @@ impl<E: Endpoint> Endpoint for FailedAttemptLimitEndpoint<E> {
             return self.inner.call(req).await.map(IntoResponse::into_response);
         };
         if let Some(wait) = self.limiter.retry_after(client, Instant::now()) {
-            return Ok(too_many_attempts(&path, req.data::<AppState>(), wait));
+            return Ok(too_many_attempts(
+                &path,
+                req.data::<Arc<Templates>>().map(|t| &**t),
+                wait,
+            ));
         }
         // Handlers' errors (e.g. a 401 from the API) arrive as `Err`, rendered further out.
         let result = self.inner.call(req).await.map(IntoResponse::into_response);
@@ -266,7 +270,7 @@ impl<E: Endpoint> Endpoint for FailedAttemptLimitEndpoint<E> {
 }
 
 /// 429 with `Retry-After` in whole seconds (at least 1): problem+json, or a page for people.
-fn too_many_attempts(path: &str, state: Option<&AppState>, wait: Duration) -> Response {
+fn too_many_attempts(path: &str, templates: Option<&Templates>, wait: Duration) -> Response {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let seconds = seconds.max(1);
     let when = if seconds < 120 {
@@ -277,7 +281,11 @@ fn too_many_attempts(path: &str, state: Option<&AppState>, wait: Duration) -> Re
     let detail = format!(
         "Too many attempts with a wrong key or link came from your address. Try again in {when}."
     );
-    let mut resp = refuse(path, state, &Problem::new(kind::TOO_MANY_REQUESTS, detail));
+    let mut resp = refuse(
+        path,
+        templates,
+        &Problem::new(kind::TOO_MANY_REQUESTS, detail),
+    );
     if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
         resp.headers_mut().insert(header::RETRY_AFTER, value);
     }

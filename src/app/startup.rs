@@ -6,9 +6,10 @@ use crate::app::config::Settings;
 use crate::app::listener::HeaderDeadlineAcceptor;
 use crate::app::middleware::{BodyLimit, RequestTimeout, RequestTrace, SecurityHeaders};
 use crate::app::rate_limit::FailedAttemptLimit;
-use crate::app::state::{AppState, DefinitionCache, ServerKeys};
-use crate::store::{Database, DbError, app_secrets};
-use crate::web::{self, templates::Templates};
+use crate::service::{Disclosure, Services};
+use crate::store::{Database, DbError};
+use crate::templates::Templates;
+use crate::web::{self, Site};
 use poem::listener::TcpAcceptor;
 use poem::{Endpoint, EndpointExt, Server};
 use std::future::Future;
@@ -43,7 +44,8 @@ pub enum StartupError {
 /// A bound, migrated, ready-to-run server.
 pub struct Application {
     listener: std::net::TcpListener,
-    state: AppState,
+    settings: Settings,
+    site: Site,
 }
 
 impl Application {
@@ -63,8 +65,17 @@ impl Application {
                     .map_err(|source| StartupError::Bind { addr: bind, source })?
             ),
         };
-        let state = app_state(settings, public_url).await?;
-        Ok(Self { listener, state })
+        let services = services(&settings, public_url).await?;
+        let site = Site {
+            services,
+            templates: Arc::new(Templates::load()?),
+            demo: settings.demo.clone().map(Arc::new),
+        };
+        Ok(Self {
+            listener,
+            settings,
+            site,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -74,8 +85,9 @@ impl Application {
             .unwrap_or_default()
     }
 
-    pub fn state(&self) -> &AppState {
-        &self.state
+    /// The operations this server's front ends call (the command line prints from them).
+    pub fn services(&self) -> &Services {
+        &self.site.services
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish (up to the grace period).
@@ -83,21 +95,21 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()>,
     ) -> std::io::Result<()> {
-        let grace = self.state.settings.shutdown_grace;
+        let grace = self.settings.shutdown_grace;
         let acceptor = HeaderDeadlineAcceptor::new(
             TcpAcceptor::from_std(self.listener)?,
-            self.state.settings.client_limits.header_timeout,
+            self.settings.client_limits.header_timeout,
         );
         Server::new_with_acceptor(acceptor)
             .idle_timeout(IDLE_TIMEOUT)
-            .run_with_graceful_shutdown(routes(self.state), shutdown, Some(grace))
+            .run_with_graceful_shutdown(routes(&self.settings, self.site), shutdown, Some(grace))
             .await
     }
 }
 
-/// Connects to and migrates the database, reads the server keys and loads the templates: all
-/// that handlers need. Commands that work without serving (reports) use it directly.
-pub async fn app_state(settings: Settings, public_url: String) -> Result<AppState, StartupError> {
+/// Connects to and migrates the database and reads the server keys: all that operations need.
+/// Commands that work without serving (reports) use it directly.
+pub async fn services(settings: &Settings, public_url: String) -> Result<Services, StartupError> {
     let db = Database::connect(&settings.database)
         .await
         .map_err(|source| StartupError::Database {
@@ -105,43 +117,35 @@ pub async fn app_state(settings: Settings, public_url: String) -> Result<AppStat
             source,
         })?;
     db.migrate().await.map_err(StartupError::Migration)?;
-    let keys = ServerKeys {
-        csrf: app_secrets::get_or_create(&db.conn, "csrf")
-            .await
-            .map_err(StartupError::Keys)?,
-        pseudonym: app_secrets::get_or_create(&db.conn, "pseudonym")
-            .await
-            .map_err(StartupError::Keys)?,
+    let disclosure = Disclosure {
+        threshold: settings.disclosure_threshold,
+        rules: settings.disclosure_rules,
     };
-    Ok(AppState {
-        keys: Arc::new(keys),
-        definitions: DefinitionCache::default(),
-        rounds: Default::default(),
-        public_url: public_url.into(),
-        db,
-        settings: Arc::new(settings),
-        templates: Arc::new(Templates::load()?),
-    })
+    Services::start(db, public_url, disclosure)
+        .await
+        .map_err(StartupError::Keys)
 }
 
 /// Every route of the application, with its middleware.
-pub fn routes(state: AppState) -> impl Endpoint {
+pub fn routes(settings: &Settings, site: Site) -> impl Endpoint + use<> {
     let api = api_service();
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
-    let limits = state.settings.client_limits.clone();
+    let limits = settings.client_limits.clone();
     web::routes()
         .nest(API_PREFIX, api)
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .with(RequestTimeout(limits.request_timeout))
         .with(BodyLimit {
-            max: state.settings.body_limit,
+            max: settings.body_limit,
             timeout: limits.body_timeout,
         })
         .with(FailedAttemptLimit::new(&limits))
         .with(SecurityHeaders)
-        .data(state)
+        .data(site.services.clone())
+        .data(site.templates.clone())
+        .data(site)
         .with(RequestTrace)
 }
 

@@ -68,10 +68,10 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
     settings.client_limits = serve.client_limits.limits();
     settings.demo = Some(summary.links.clone());
     let app = Application::build(settings).await?;
-    print_links(&summary, &app.state().public_url);
+    print_links(&summary, &app.services().public_url);
     println!("Serving until Ctrl-C.\n");
     tracing::info!(
-        address = %app.state().public_url,
+        address = %app.services().public_url,
         database = %redact_url(database_url),
         "Soundings demo is serving"
     );

@@ -200,7 +200,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
     let database_url = cli.global.database_url;
     match cli.command {
         Command::Serve(args) => {
-            let mut settings = Settings::for_database(database_url);
+            let mut settings = Settings::for_database(database_url.clone());
             settings.bind = args.bind;
             settings.body_limit = args.body_limit;
             settings.public_url = args.public_url;
@@ -209,7 +209,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             let app = Application::build(settings).await?;
             tracing::info!(
                 address = %format!("http://127.0.0.1:{}", app.port()),
-                database = %redact_url(&app.state().settings.database.url),
+                database = %redact_url(&database_url),
                 "Soundings is serving"
             );
             app.run_until_stopped(shutdown_signal()).await?;

@@ -1,10 +1,10 @@
 //! `soundings report` and `soundings reports`: board reports as PDF files, one or a whole round.
 
-use crate::api::reports::report_html;
 use crate::app::config::Settings;
-use crate::app::startup::app_state;
-use crate::app::state::AppState;
-use crate::benchmarks::{Missing, bulk_round_context, organisation_report, report_in};
+use crate::app::startup::services;
+use crate::report::html::report_html;
+use crate::service::Services;
+use crate::service::benchmarks::{Missing, bulk_round_context, organisation_report, report_in};
 use crate::store::{organisations, rounds};
 use anyhow::{Context, bail};
 use clap::Args;
@@ -43,11 +43,11 @@ pub struct ReportsArgs {
     pub jobs: Option<usize>,
 }
 
-async fn state(database_url: &str) -> anyhow::Result<AppState> {
-    Ok(app_state(Settings::for_database(database_url), String::new()).await?)
+async fn state(database_url: &str) -> anyhow::Result<Services> {
+    Ok(services(&Settings::for_database(database_url), String::new()).await?)
 }
 
-async fn find_round(state: &AppState, code: &str) -> anyhow::Result<entity::round::Model> {
+async fn find_round(state: &Services, code: &str) -> anyhow::Result<entity::round::Model> {
     match rounds::find(&state.db.conn, code).await? {
         Some(round) => Ok(round),
         None => bail!(
@@ -76,7 +76,7 @@ pub async fn one(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| PathBuf::from(format!("soundings-{}-{code}.{extension}", round.code)));
     let bytes = if args.html {
         report_html(
-            &state,
+            &crate::templates::Templates::load()?,
             &report,
             &format!("soundings-{}-{code}.pdf", round.code),
         )?

@@ -32,6 +32,7 @@ use crate::domain::definition::Definition;
 use draws::{Draws, Purpose, blend};
 pub use organisations::{DemoOrganisation, SIZE_BANDS, organisations};
 use position::{Layout, Noise, Percentiles, position};
+pub use seed::DemoLinks;
 
 /// How much of an organisation's maturity is chance; the rest follows its size band.
 const CHANCE_WEIGHT: f64 = 0.8;

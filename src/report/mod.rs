@@ -3,6 +3,7 @@
 pub mod build;
 #[cfg(any(test, feature = "testing"))]
 pub mod fixtures;
+pub mod html;
 pub mod model;
 pub mod pdf;
 pub mod summary;

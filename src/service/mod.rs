@@ -1,11 +1,86 @@
 //! One function per user operation, called by every front end (API, pages, command line, demo):
-//! it checks the rule (through `domain`), calls `store`, and writes the audit event. Only a
-//! start: the survey import lives here so far; the other operations still sit in their front
-//! ends (see ARCHITECTURE.md, "Where the code is going").
+//! it checks the rule (through `domain`), calls `store`, and writes the audit event. Front ends
+//! hold a [`Services`] and call these functions; none of them reaches the database itself.
 
+pub mod benchmarks;
+mod definitions;
+mod error;
+pub mod organisations;
+pub mod records;
+pub mod reports;
+pub mod respond;
+pub mod rounds;
 pub mod surveys;
 
-use crate::store::{DbError, audit};
+use crate::domain::disclosure::Rules;
+use crate::domain::peers::Threshold;
+use crate::store::{Database, DbError, app_secrets, audit};
+use std::sync::Arc;
+
+pub use definitions::DefinitionCache;
+pub use error::{ServiceError, ServiceResult};
+
+/// What every operation can reach: the database, the server's keys, and the caches of things
+/// that are checked against the database on every use. Cheap to clone (every field is shared).
+#[derive(Clone)]
+pub struct Services {
+    pub(crate) db: Database,
+    pub(crate) keys: Arc<ServerKeys>,
+    /// Base of the links this server hands out, without a trailing slash.
+    pub public_url: Arc<str>,
+    pub(crate) disclosure: Disclosure,
+    pub(crate) definitions: DefinitionCache,
+    /// Rounds' submitted data for benchmarks, checked against the database on every use.
+    pub(crate) rounds: benchmarks::RoundCache,
+}
+
+/// The disclosure rules the server applies: the smallest group it publishes, and which rules.
+#[derive(Clone, Copy, Debug)]
+pub struct Disclosure {
+    pub threshold: usize,
+    pub rules: Rules,
+}
+
+/// Keys shared by every instance (kept in the database).
+pub struct ServerKeys {
+    /// Signs the CSRF tokens of respondent forms.
+    pub csrf: Vec<u8>,
+    /// Keys researchers' pseudonyms of organisations.
+    pub pseudonym: Vec<u8>,
+}
+
+impl Services {
+    /// Services over a connected, migrated database: reads (or makes, once) the server keys that
+    /// every instance shares.
+    pub async fn start(
+        db: Database,
+        public_url: String,
+        disclosure: Disclosure,
+    ) -> Result<Self, DbError> {
+        let keys = ServerKeys {
+            csrf: app_secrets::get_or_create(&db.conn, "csrf").await?,
+            pseudonym: app_secrets::get_or_create(&db.conn, "pseudonym").await?,
+        };
+        Ok(Self {
+            db,
+            keys: Arc::new(keys),
+            public_url: public_url.into(),
+            disclosure,
+            definitions: DefinitionCache::default(),
+            rounds: Default::default(),
+        })
+    }
+
+    /// The smallest group of organisations the server publishes a figure about.
+    pub fn threshold(&self) -> Threshold {
+        Threshold(self.disclosure.threshold)
+    }
+
+    /// The key that signs respondent forms' CSRF tokens.
+    pub fn csrf_key(&self) -> &[u8] {
+        &self.keys.csrf
+    }
+}
 
 /// Records an audit event by `actor` about `subject` (the subject type is the action's first
 /// part: `survey` for `survey.create`).

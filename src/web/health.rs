@@ -1,7 +1,7 @@
 //! Liveness and readiness, for load balancers and orchestrators. Public: they reveal nothing.
 
 use crate::api::problem::{Problem, kind, problem_response};
-use crate::app::state::AppState;
+use crate::web::Site;
 use poem::web::{Data, Json};
 use poem::{IntoResponse, Response, handler};
 use serde_json::json;
@@ -19,7 +19,7 @@ pub async fn health() -> Response {
 /// `GET /ready`: the database answers. 503 problem+json when it does not, so a load balancer stops
 /// sending traffic here until it is back.
 #[handler]
-pub async fn ready(state: Data<&AppState>) -> Response {
+pub async fn ready(state: Data<&Site>) -> Response {
     match state.db.ping(READY_TIMEOUT).await {
         Ok(()) => Json(json!({ "status": "ready" })).into_response(),
         Err(err) => {

@@ -6,9 +6,30 @@ mod health;
 mod pages;
 mod respond;
 mod share;
-pub mod templates;
 
+use crate::demo::DemoLinks;
+use crate::service::Services;
+use crate::templates::Templates;
 use poem::{Route, get};
+use std::sync::Arc;
+
+/// What the pages reach: the services every front end calls, the pages' templates, and (in demo
+/// mode) the demo's links for the landing page. It derefs to [`Services`], so a page passes it
+/// wherever an operation takes the services.
+#[derive(Clone)]
+pub struct Site {
+    pub services: Services,
+    pub templates: Arc<Templates>,
+    pub demo: Option<Arc<DemoLinks>>,
+}
+
+impl std::ops::Deref for Site {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.services
+    }
+}
 
 /// The routes served outside the JSON API.
 pub fn routes() -> Route {

@@ -2,20 +2,21 @@
 //! link made by an admin. No key is needed until the link expires (410) or is revoked (404, the
 //! same page as a link that never existed).
 
-use crate::api::reports::{pdf_file_name, report_html, report_pdf};
-use crate::app::state::AppState;
-use crate::benchmarks::{Missing, organisation_report};
 use crate::domain::links::ShareStatus;
 use crate::domain::secret::hash_secret;
+use crate::report::html::{pdf_file_name, report_html};
 use crate::report::model::Report;
+use crate::service::benchmarks::{Missing, organisation_report};
+use crate::service::reports::report_pdf;
 use crate::store::{DbError, organisations, rounds, shares};
+use crate::web::Site;
 use chrono::Utc;
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Html, Path};
 use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
-fn problem(state: &AppState, status: StatusCode, title: &str, message: &str) -> Response {
+fn problem(state: &Site, status: StatusCode, title: &str, message: &str) -> Response {
     let mut resp = state.templates.page(
         "respond/problem.html",
         json!({ "title": title, "message": message }),
@@ -24,7 +25,7 @@ fn problem(state: &AppState, status: StatusCode, title: &str, message: &str) -> 
     resp
 }
 
-fn not_found(state: &AppState) -> Response {
+fn not_found(state: &Site) -> Response {
     problem(
         state,
         StatusCode::NOT_FOUND,
@@ -33,7 +34,7 @@ fn not_found(state: &AppState) -> Response {
     )
 }
 
-async fn shared_report(state: &AppState, secret: &str) -> Result<Report, Response> {
+async fn shared_report(state: &Site, secret: &str) -> Result<Report, Response> {
     let failed = |err: DbError| {
         tracing::error!(error.cause = %err, "shared report failed");
         problem(
@@ -87,9 +88,13 @@ async fn shared_report(state: &AppState, secret: &str) -> Result<Report, Respons
 }
 
 #[handler]
-pub async fn page(state: Data<&AppState>, Path(secret): Path<String>) -> Response {
+pub async fn page(state: Data<&Site>, Path(secret): Path<String>) -> Response {
     match shared_report(&state, &secret).await {
-        Ok(report) => match report_html(&state, &report, &format!("/share/{secret}/report.pdf")) {
+        Ok(report) => match report_html(
+            &state.templates,
+            &report,
+            &format!("/share/{secret}/report.pdf"),
+        ) {
             Ok(html) => Html(html).into_response(),
             Err(err) => {
                 tracing::error!(error.cause = %err, "report template failed");
@@ -106,7 +111,7 @@ pub async fn page(state: Data<&AppState>, Path(secret): Path<String>) -> Respons
 }
 
 #[handler]
-pub async fn pdf(state: Data<&AppState>, Path(secret): Path<String>) -> Response {
+pub async fn pdf(state: Data<&Site>, Path(secret): Path<String>) -> Response {
     let report = match shared_report(&state, &secret).await {
         Ok(report) => report,
         Err(resp) => return resp,

@@ -8,13 +8,13 @@ use super::super::pagination::Paging;
 use super::super::payloads::{CsvRow, Table, table, to_csv, wants_csv};
 use super::super::rounds::find_round;
 use super::export_rows::{AnswerPage, AnswerRow, ScoreRow, answer_text};
-use crate::app::state::AppState;
-use crate::benchmarks::{Published, published, round_data};
 use crate::domain::definition::QuestionKind;
 use crate::domain::disclosure::Generalised;
 use crate::domain::peers::{Attribute, OrgAttributes};
 use crate::domain::role::Role;
 use crate::domain::secret::keyed_hash;
+use crate::service::Services;
+use crate::service::benchmarks::{Published, published, round_data};
 use crate::store::benchmarks as store;
 use poem::Request;
 use poem::web::Data;
@@ -81,7 +81,7 @@ impl ResearchExportsApi {
     async fn disclosure(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<Json<DisclosureSummary>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
@@ -132,7 +132,7 @@ impl ResearchExportsApi {
     async fn scores(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         req: &Request,
         code: Path<String>,
     ) -> Answer<Table<Vec<ScoreRow>>, { KEY | NOT_FOUND }> {
@@ -179,7 +179,7 @@ impl ResearchExportsApi {
     async fn responses(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         req: &Request,
         code: Path<String>,
         /// Add organisation codes and names (admins only).
@@ -291,7 +291,7 @@ fn raw_attributes(a: &OrgAttributes) -> Generalised {
 /// An organisation's pseudonym in a round: the first 16 hex characters of an HMAC under the
 /// server's key, so it is stable within the round, differs across rounds, and cannot be reversed
 /// (or recomputed) without the key.
-pub(super) fn pseudonym(state: &AppState, round: &str, organisation_id: i32) -> String {
+pub(super) fn pseudonym(state: &Services, round: &str, organisation_id: i32) -> String {
     let tag = keyed_hash(&state.keys.pseudonym, &format!("{round}:{organisation_id}"));
     tag.get(..16).unwrap_or(&tag).to_owned()
 }

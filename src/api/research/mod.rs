@@ -11,10 +11,10 @@ use super::payloads::{Table, table};
 use super::problem::{ApiError, ApiResult, FieldError};
 use super::rounds::find_round;
 use super::withheld::Withheld;
-use crate::app::state::AppState;
-use crate::benchmarks::{published, round_data, threshold};
 use crate::domain::peers::{Grouping, OrgAttributes};
 use crate::domain::role::Role;
+use crate::service::Services;
+use crate::service::benchmarks::{published, round_data, threshold};
 use crate::store::{rounds, surveys};
 use poem::Request;
 use poem::web::Data;
@@ -62,7 +62,7 @@ impl ResearchApi {
     async fn progress(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         req: &Request,
         code: Path<String>,
         /// Attributes to group by, e.g. `kind` or `kind,region`; default: all organisations.
@@ -124,7 +124,7 @@ impl ResearchApi {
     async fn statistics(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         req: &Request,
         code: Path<String>,
         /// Attributes to group by, e.g. `kind` or `kind,region`; default: all organisations.
@@ -159,7 +159,7 @@ impl ResearchApi {
     async fn distributions(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         req: &Request,
         code: Path<String>,
         /// Attributes to group by; default: all organisations.
@@ -211,7 +211,7 @@ impl ResearchApi {
     async fn trends(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         req: &Request,
         slug: Path<String>,
         /// Attributes to group by; default: all organisations.

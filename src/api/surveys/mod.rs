@@ -7,9 +7,9 @@ use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
 use super::payloads::DocumentBody;
 use super::problem::{ApiError, ApiResult, FieldError};
-use crate::app::state::AppState;
 use crate::domain::definition::{Definition, DefinitionError, Format};
 use crate::domain::role::Role;
+use crate::service::Services;
 use crate::store::surveys::DraftOutcome;
 use crate::store::{DbError, surveys};
 use entity::{survey, survey_version};
@@ -40,7 +40,7 @@ impl SurveysApi {
     async fn create(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         body: Json<NewSurvey>,
     ) -> Answer<SurveyCreated, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
@@ -89,7 +89,7 @@ impl SurveysApi {
     async fn list(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
     ) -> Answer<Json<Vec<Survey>>, { KEY }> {
         auth.0.require(Role::Researcher)?;
         let mut out = Vec::new();
@@ -106,7 +106,7 @@ impl SurveysApi {
     async fn get(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         slug: Path<String>,
     ) -> Answer<Json<Survey>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
@@ -132,7 +132,7 @@ impl SurveysApi {
     async fn put_version(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         slug: Path<String>,
         #[oai(validator(minimum(value = "1"), maximum(value = "100000")))] version: Path<i32>,
         /// Validate only; save nothing.
@@ -219,7 +219,7 @@ impl SurveysApi {
     async fn get_version(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         slug: Path<String>,
         version: Path<i32>,
     ) -> Answer<Json<SurveyVersion>, { KEY | BAD_REQUEST | NOT_FOUND }> {
@@ -240,7 +240,7 @@ impl SurveysApi {
     async fn export_version(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         slug: Path<String>,
         version: Path<i32>,
         /// `json` or `yaml`.
@@ -267,7 +267,7 @@ impl SurveysApi {
     async fn publish(
         &self,
         auth: ApiKeyAuth,
-        state: Data<&AppState>,
+        state: Data<&Services>,
         slug: Path<String>,
         version: Path<i32>,
     ) -> Answer<Json<SurveyVersion>, { ROLE | BAD_REQUEST | NOT_FOUND | CONFLICT }> {
@@ -325,14 +325,14 @@ pub fn parse_definition(text: &str, format: Format) -> ApiResult<Definition> {
     })
 }
 
-async fn find_survey(state: &AppState, slug: &str) -> ApiResult<survey::Model> {
+async fn find_survey(state: &Services, slug: &str) -> ApiResult<survey::Model> {
     surveys::find(&state.db.conn, slug)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("There is no survey {slug}.")))
 }
 
 async fn find_version(
-    state: &AppState,
+    state: &Services,
     slug: &str,
     version: i32,
 ) -> ApiResult<(survey::Model, survey_version::Model)> {
@@ -343,7 +343,7 @@ async fn find_version(
     Ok((survey, model))
 }
 
-async fn survey_with_versions(state: &AppState, survey: survey::Model) -> ApiResult<Survey> {
+async fn survey_with_versions(state: &Services, survey: survey::Model) -> ApiResult<Survey> {
     let mut versions = Vec::new();
     for model in surveys::versions(&state.db.conn, survey.id).await? {
         let definition = surveys::definition_of(&model)?;

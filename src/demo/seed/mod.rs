@@ -161,7 +161,29 @@ pub async fn seed(
     })
 }
 
-pub use crate::app::config::DemoLinks;
+/// What the landing page and the command line show of a demo (`soundings demo` fills it in). The keys and links are public by
+/// design (anyone can derive them from the seed), so they may be shown. Paths are relative to
+/// the server's address.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DemoLinks {
+    /// The organisation the links are for: half way through the open round.
+    pub organisation_name: String,
+    pub organisation_code: String,
+    /// The round the respondent link belongs to, and the closed round the reports cover.
+    pub open_round: String,
+    pub closed_round: String,
+    /// `/respond/{secret}`.
+    pub respondent_path: String,
+    /// The organisation's benchmark report in the closed round, as HTML and as PDF, through a
+    /// share link (no key needed): `/share/{secret}` and `/share/{secret}/report.pdf`.
+    pub share_path: String,
+    pub share_pdf_path: String,
+    /// The same report through the API (with the admin key).
+    pub report_path: String,
+    pub report_pdf_path: String,
+    pub admin_key: String,
+    pub researcher_key: String,
+}
 
 /// Who is in what state, derived from the options alone, so a re-run finds the same choices.
 struct Plan {

@@ -1,9 +1,9 @@
 //! Whether a posted form may be accepted: its size, its CSRF token, and where it came from.
 
 use super::pages::page;
-use crate::app::state::AppState;
 use crate::domain::secret::same_secret;
-use crate::respond::Context;
+use crate::service::respond::Context;
+use crate::web::Site;
 use poem::Response;
 use poem::http::{HeaderMap, StatusCode};
 use serde_json::json;
@@ -15,7 +15,7 @@ const MAX_FORM_FIELDS: usize = 1000;
 /// Checks the size of the form, the CSRF token, and that a browser did not send the form from
 /// another site; returns the refusal page if the form must not be accepted.
 pub(super) fn refuse_form(
-    state: &AppState,
+    state: &Site,
     ctx: &Context,
     headers: &HeaderMap,
     fields: &[(String, String)],

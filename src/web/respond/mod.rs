@@ -11,9 +11,9 @@ use forms::{field, refuse_form};
 use pages::{closed, common, context, merge, not_found, page, unavailable};
 use review::{review_page, submit, submitted};
 
-use crate::app::state::AppState;
 use crate::domain::answers::{AnswerValue, parse_form_answer};
-use crate::respond::{self, Context, Refusal};
+use crate::service::respond::{self, Context, Refusal};
+use crate::web::Site;
 use poem::http::{HeaderMap, StatusCode};
 use poem::web::{Data, Form, Path, Query, Redirect};
 use poem::{IntoResponse, Response, Route, get, handler, post};
@@ -41,7 +41,7 @@ struct StartQuery {
 
 #[handler]
 async fn start(
-    state: Data<&AppState>,
+    state: Data<&Site>,
     Path(secret): Path<String>,
     Query(query): Query<StartQuery>,
 ) -> Response {
@@ -71,7 +71,7 @@ async fn start(
 
 #[handler]
 async fn section_page(
-    state: Data<&AppState>,
+    state: Data<&Site>,
     Path((secret, section)): Path<(String, String)>,
 ) -> Response {
     let ctx = match context(&state, &secret).await {
@@ -96,7 +96,7 @@ async fn section_page(
     reason = "one call site per outcome; a struct would only rename these"
 )]
 fn render_section(
-    state: &AppState,
+    state: &Site,
     ctx: &Context,
     secret: &str,
     section_key: &str,
@@ -160,7 +160,7 @@ fn render_section(
 
 #[handler]
 async fn save_section(
-    state: Data<&AppState>,
+    state: Data<&Site>,
     Path((secret, section_key)): Path<(String, String)>,
     headers: &HeaderMap,
     form: poem::Result<Form<Vec<(String, String)>>>,
@@ -248,7 +248,7 @@ async fn save_section(
 /// Someone saved this response after the page was loaded. Show what they saved beside what this
 /// person typed, and the form again (at the new revision) holding this person's input.
 async fn conflict(
-    state: &AppState,
+    state: &Site,
     secret: &str,
     section_key: &str,
     typed: &BTreeMap<String, Vec<String>>,

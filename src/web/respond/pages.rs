@@ -1,16 +1,16 @@
 //! What every respondent page shares: the frame (no caching under a secret URL), the values
 //! each page shows, and the pages that say why a link cannot be used.
 
-use crate::app::state::AppState;
-use crate::respond::{self, Access, Context};
+use crate::service::respond::{self, Access, Context};
 use crate::store::DbError;
+use crate::web::Site;
 use poem::Response;
 use poem::http::{StatusCode, header};
 use serde_json::json;
 
 /// Renders a respondent page. These pages sit under a secret URL, so nothing may cache them.
 pub(super) fn page(
-    state: &AppState,
+    state: &Site,
     template: &str,
     ctx: serde_json::Value,
     status: StatusCode,
@@ -28,7 +28,7 @@ pub(super) fn page(
 
 /// The page for a link that leads nowhere. Unknown and revoked links get the same page, so it
 /// gives no hint whether a link ever existed.
-pub(super) fn not_found(state: &AppState) -> Response {
+pub(super) fn not_found(state: &Site) -> Response {
     page(
         state,
         "respond/problem.html",
@@ -40,7 +40,7 @@ pub(super) fn not_found(state: &AppState) -> Response {
     )
 }
 
-pub(super) fn unavailable(state: &AppState, err: &DbError) -> Response {
+pub(super) fn unavailable(state: &Site, err: &DbError) -> Response {
     tracing::error!(error.cause = %err, "respondent page failed");
     page(
         state,
@@ -53,7 +53,7 @@ pub(super) fn unavailable(state: &AppState, err: &DbError) -> Response {
     )
 }
 
-pub(super) fn closed(state: &AppState, ctx: &Context) -> Response {
+pub(super) fn closed(state: &Site, ctx: &Context) -> Response {
     page(
         state,
         "respond/problem.html",
@@ -71,7 +71,7 @@ pub(super) fn closed(state: &AppState, ctx: &Context) -> Response {
 }
 
 /// Resolves the link, or answers with the page that says why it cannot be used.
-pub(super) async fn context(state: &AppState, secret: &str) -> Result<Context, Response> {
+pub(super) async fn context(state: &Site, secret: &str) -> Result<Context, Response> {
     match respond::open(state, secret).await {
         Ok(Access::Found(ctx)) if ctx.accepting() => Ok(*ctx),
         Ok(Access::Found(ctx)) => Err(closed(state, &ctx)),
@@ -81,7 +81,7 @@ pub(super) async fn context(state: &AppState, secret: &str) -> Result<Context, R
 }
 
 /// Values every respondent page shows.
-pub(super) fn common(state: &AppState, ctx: &Context, secret: &str) -> serde_json::Value {
+pub(super) fn common(state: &Site, ctx: &Context, secret: &str) -> serde_json::Value {
     json!({
         "base": format!("/respond/{secret}"),
         "csrf": ctx.csrf_token(state),

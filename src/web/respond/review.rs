@@ -3,15 +3,15 @@
 use super::forms::{field, refuse_form};
 use super::pages::{closed, common, context, merge, page, unavailable};
 use super::view::{field_id, review};
-use crate::app::state::AppState;
-use crate::respond::{self, Context, Refusal};
+use crate::service::respond::{self, Context, Refusal};
+use crate::web::Site;
 use poem::http::{HeaderMap, StatusCode};
 use poem::web::{Data, Form, Path, Redirect};
 use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
 #[handler]
-pub(super) async fn review_page(state: Data<&AppState>, Path(secret): Path<String>) -> Response {
+pub(super) async fn review_page(state: Data<&Site>, Path(secret): Path<String>) -> Response {
     let ctx = match context(&state, &secret).await {
         Ok(ctx) => ctx,
         Err(resp) => return resp,
@@ -20,7 +20,7 @@ pub(super) async fn review_page(state: Data<&AppState>, Path(secret): Path<Strin
 }
 
 fn render_review(
-    state: &AppState,
+    state: &Site,
     ctx: &Context,
     secret: &str,
     errors: Vec<serde_json::Value>,
@@ -45,7 +45,7 @@ fn render_review(
 
 #[handler]
 pub(super) async fn submit(
-    state: Data<&AppState>,
+    state: Data<&Site>,
     Path(secret): Path<String>,
     headers: &HeaderMap,
     form: poem::Result<Form<Vec<(String, String)>>>,
@@ -99,7 +99,7 @@ pub(super) async fn submit(
 }
 
 #[handler]
-pub(super) async fn submitted(state: Data<&AppState>, Path(secret): Path<String>) -> Response {
+pub(super) async fn submitted(state: Data<&Site>, Path(secret): Path<String>) -> Response {
     let ctx = match context(&state, &secret).await {
         Ok(ctx) => ctx,
         Err(resp) => return resp,

@@ -5,8 +5,8 @@
 //! previous entry.
 
 use super::{Marks, RoundData};
-use crate::app::state::AppState;
 use crate::domain::definition::Definition;
+use crate::service::Services;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Fingerprint, Submitted};
 use entity::round;
@@ -47,7 +47,7 @@ impl RoundCache {
 }
 
 /// The round's submitted data, from the cache when nothing has changed since it was loaded.
-pub async fn round_data(state: &AppState, round: &round::Model) -> Result<Arc<RoundData>, DbError> {
+pub async fn round_data(state: &Services, round: &round::Model) -> Result<Arc<RoundData>, DbError> {
     let current = |fingerprint: &Fingerprint| {
         state
             .rounds

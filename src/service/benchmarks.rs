@@ -8,9 +8,9 @@
 //! worked out from the data (peer groups, their figures and option counts) is kept with it, so a
 //! bulk run of reports does each group's work once.
 
-use crate::app::state::AppState;
 use crate::domain::benchmark::{OrgBenchmark, QuestionComparison, assemble, mark_chosen_in};
 use crate::domain::peers::{Grouping, Threshold};
+use crate::service::Services;
 use crate::store::DbError;
 use crate::store::benchmarks;
 use entity::round;
@@ -28,8 +28,8 @@ use round_data::read_all_marks_soon;
 pub use round_data::{Marks, RoundData};
 
 /// The disclosure threshold in force.
-pub fn threshold(state: &AppState) -> Threshold {
-    Threshold(state.settings.disclosure_threshold)
+pub fn threshold(state: &Services) -> Threshold {
+    Threshold(state.disclosure.threshold)
 }
 
 /// Everything about one organisation's standing in one round: the input of its report and of the
@@ -65,7 +65,7 @@ pub struct RoundContext {
 /// organisation's own scores in it, when asked for (a round's first read is the slow part of a
 /// first request after a start).
 pub async fn round_context(
-    state: &AppState,
+    state: &Services,
     round: &round::Model,
 ) -> Result<RoundContext, DbError> {
     context_of(state, round, false).await
@@ -73,14 +73,14 @@ pub async fn round_context(
 
 /// The context for a run over the whole round: the previous round's data is read once too.
 pub async fn bulk_round_context(
-    state: &AppState,
+    state: &Services,
     round: &round::Model,
 ) -> Result<RoundContext, DbError> {
     context_of(state, round, true).await
 }
 
 async fn context_of(
-    state: &AppState,
+    state: &Services,
     round: &round::Model,
     read_previous: bool,
 ) -> Result<RoundContext, DbError> {
@@ -103,7 +103,7 @@ async fn context_of(
 
 /// The benchmark of `organisation` in `round`, from stored scores and answers.
 pub async fn organisation_benchmark(
-    state: &AppState,
+    state: &Services,
     round: &round::Model,
     organisation: entity::organisation::Model,
 ) -> Result<Result<OrganisationBenchmark, Missing>, DbError> {
@@ -113,7 +113,7 @@ pub async fn organisation_benchmark(
 
 /// The benchmark of `organisation` in the round of `context`.
 pub async fn benchmark_in(
-    state: &AppState,
+    state: &Services,
     context: &RoundContext,
     organisation: entity::organisation::Model,
 ) -> Result<Result<OrganisationBenchmark, Missing>, DbError> {
@@ -163,7 +163,7 @@ pub async fn benchmark_in(
 
 /// An organisation's report model for a round.
 pub async fn organisation_report(
-    state: &AppState,
+    state: &Services,
     round: &round::Model,
     organisation: entity::organisation::Model,
 ) -> Result<Result<crate::report::model::Report, Missing>, DbError> {
@@ -173,7 +173,7 @@ pub async fn organisation_report(
 
 /// An organisation's report model for the round of `context`.
 pub async fn report_in(
-    state: &AppState,
+    state: &Services,
     context: &RoundContext,
     organisation: entity::organisation::Model,
 ) -> Result<Result<crate::report::model::Report, Missing>, DbError> {
@@ -188,7 +188,7 @@ pub async fn report_in(
         organisation: &found.organisation,
         round: &context.round,
         previous_round: found.previous_round.as_ref(),
-        k: state.settings.disclosure_threshold,
+        k: state.disclosure.threshold,
     };
     Ok(Ok(crate::report::build::build(
         &inputs,
@@ -199,7 +199,7 @@ pub async fn report_in(
 
 /// The national summary of a round: every organisation, overall and by kind.
 pub async fn round_summary(
-    state: &AppState,
+    state: &Services,
     round: &round::Model,
 ) -> Result<crate::report::summary::SummaryReport, DbError> {
     let data = round_data(state, round).await?;

@@ -8,11 +8,11 @@
 //! data, or an earlier round's (a re-opened round), changes.
 
 use super::RoundData;
-use crate::app::state::AppState;
 use crate::domain::benchmark::{GroupDimension, QuestionComparison, count_marked};
 use crate::domain::choices::ChoiceMarks;
 use crate::domain::disclosure::{Respondent, Snapshot};
 use crate::domain::peers::{Choice, GroupKey, Grouping, fallback_chain};
+use crate::service::Services;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Fingerprint};
 use crate::store::respondents;
@@ -43,7 +43,7 @@ pub type Distributions = Arc<Vec<(GroupKey, Vec<QuestionComparison>)>>;
 
 /// The round's snapshot: the one kept with `data` if the earlier rounds have not changed since it
 /// was made, otherwise made now (and kept).
-pub async fn published(state: &AppState, data: &Arc<RoundData>) -> Result<Arc<Published>, DbError> {
+pub async fn published(state: &Services, data: &Arc<RoundData>) -> Result<Arc<Published>, DbError> {
     let conn = &state.db.conn;
     let rounds = respondents::earlier_rounds(conn, &data.round).await?;
     let mut earlier = Vec::with_capacity(rounds.len());
@@ -78,7 +78,7 @@ pub async fn published(state: &AppState, data: &Arc<RoundData>) -> Result<Arc<Pu
             attributes: s.attributes.clone(),
         })
         .collect();
-    let (k, rules) = (super::threshold(state), state.settings.disclosure_rules);
+    let (k, rules) = (state.threshold(), state.disclosure.rules);
     let started = std::time::Instant::now();
     let snapshot = tokio::task::spawn_blocking(move || Snapshot::build(&now, &before, k, rules))
         .await
@@ -137,7 +137,7 @@ impl Published {
     /// nobody, whatever its members answered).
     pub async fn distributions(
         &self,
-        state: &AppState,
+        state: &Services,
         data: &RoundData,
         grouping: &Grouping,
     ) -> Result<Distributions, DbError> {
@@ -175,7 +175,7 @@ impl Published {
     /// A group's option counts for every choice question, worked out once.
     pub async fn option_counts(
         &self,
-        state: &AppState,
+        state: &Services,
         data: &RoundData,
         choice: &Choice,
     ) -> Result<Arc<Vec<QuestionComparison>>, DbError> {

@@ -8,20 +8,20 @@ use crate::domain::answers::AnswerValue;
 use crate::domain::choices::{ChoiceLayout, ChoiceMarks};
 use crate::domain::organisation::OrganisationInput;
 use crate::domain::peers::OrgAttributes;
-use crate::respond::{self, Access};
+use crate::service::respond::{self, Access};
 use crate::store::{organisations, rounds};
 use std::collections::{BTreeMap, HashMap};
 
 const SEED: u64 = 1;
 const ORGANISATIONS: usize = 40;
 
-async fn demo() -> (tempfile::TempDir, AppState, round::Model) {
+async fn demo() -> (tempfile::TempDir, Services, round::Model) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!(
         "sqlite://{}?mode=rwc",
         dir.path().join("cache.sqlite").display()
     );
-    let state = crate::app::startup::app_state(Settings::for_database(&url), String::new())
+    let state = crate::app::startup::services(&Settings::for_database(&url), String::new())
         .await
         .unwrap();
     let options = DemoOptions {
@@ -41,7 +41,7 @@ async fn demo() -> (tempfile::TempDir, AppState, round::Model) {
 type Snapshot = Vec<(i32, i32, OrgAttributes, BTreeMap<String, f64>, ChoiceMarks)>;
 
 /// What the cache holds for the round, marks loaded.
-async fn held(state: &AppState, round: &round::Model) -> Snapshot {
+async fn held(state: &Services, round: &round::Model) -> Snapshot {
     let data = round_data(state, round).await.unwrap();
     let marks = data.marks(state).await.unwrap();
     let mut out: Snapshot = data
@@ -62,7 +62,7 @@ async fn held(state: &AppState, round: &round::Model) -> Snapshot {
 }
 
 /// What a fresh read of the database gives.
-async fn fresh(state: &AppState, round: &round::Model) -> Snapshot {
+async fn fresh(state: &Services, round: &round::Model) -> Snapshot {
     let db = &state.db.conn;
     let mut answers = benchmarks::submitted_answers_as(db, round.id, |a| a)
         .await
@@ -87,7 +87,7 @@ async fn fresh(state: &AppState, round: &round::Model) -> Snapshot {
     out
 }
 
-async fn open(state: &AppState, code: &str) -> respond::Context {
+async fn open(state: &Services, code: &str) -> respond::Context {
     match respond::open(state, &invitation_secret(SEED, OPEN_ROUND, code))
         .await
         .unwrap()
@@ -97,7 +97,7 @@ async fn open(state: &AppState, code: &str) -> respond::Context {
     }
 }
 
-async fn amend(state: &AppState, code: &str) {
+async fn amend(state: &Services, code: &str) {
     let ctx = open(state, code).await;
     let (key, points) = ctx.definition.free_scale_question().unwrap();
     let key = key.to_owned();
@@ -174,7 +174,7 @@ async fn a_new_submission_joins_the_cached_round() {
 }
 
 /// Moves the `index`-th submitted organisation to another kind through the store, as the API does.
-async fn change_kind(state: &AppState, round: &round::Model, index: usize) {
+async fn change_kind(state: &Services, round: &round::Model, index: usize) {
     let data = round_data(state, round).await.unwrap();
     let org = organisations::find_by_id(&state.db.conn, data.submitted[index].organisation_id)
         .await

@@ -1,33 +1,9 @@
-//! What every request handler can reach: the database pool, the settings, the templates, the
-//! server's keys, and caches of things that never change once written.
+//! Parsed survey definitions, kept per process.
 
-use crate::app::config::Settings;
 use crate::domain::definition::Definition;
 use crate::store::{Database, DbError, surveys};
-use crate::web::templates::Templates;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Database,
-    pub settings: Arc<Settings>,
-    pub templates: Arc<Templates>,
-    /// Base of the links this server hands out, without a trailing slash.
-    pub public_url: Arc<str>,
-    pub keys: Arc<ServerKeys>,
-    pub definitions: DefinitionCache,
-    /// Rounds' submitted data for benchmarks, checked against the database on every use.
-    pub rounds: crate::benchmarks::RoundCache,
-}
-
-/// Keys shared by every instance (kept in the database).
-pub struct ServerKeys {
-    /// Signs the CSRF tokens of respondent forms.
-    pub csrf: Vec<u8>,
-    /// Keys researchers' pseudonyms of organisations.
-    pub pseudonym: Vec<u8>,
-}
 
 /// Parsed definitions by survey-version id. Rounds only use published versions, which never
 /// change, so an entry never goes stale; drafts are never cached.

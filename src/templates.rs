@@ -11,39 +11,39 @@ use serde::Serialize;
 
 /// Every template, by name. Adding a template means adding it here.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    ("index.html", include_str!("../../templates/index.html")),
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
     (
         "respond/_macros.html",
-        include_str!("../../templates/respond/_macros.html"),
+        include_str!("../templates/respond/_macros.html"),
     ),
     (
         "respond/start.html",
-        include_str!("../../templates/respond/start.html"),
+        include_str!("../templates/respond/start.html"),
     ),
     (
         "respond/section.html",
-        include_str!("../../templates/respond/section.html"),
+        include_str!("../templates/respond/section.html"),
     ),
     (
         "respond/review.html",
-        include_str!("../../templates/respond/review.html"),
+        include_str!("../templates/respond/review.html"),
     ),
     (
         "respond/submitted.html",
-        include_str!("../../templates/respond/submitted.html"),
+        include_str!("../templates/respond/submitted.html"),
     ),
     (
         "respond/problem.html",
-        include_str!("../../templates/respond/problem.html"),
+        include_str!("../templates/respond/problem.html"),
     ),
     (
         "report/report.html",
-        include_str!("../../templates/report/report.html"),
+        include_str!("../templates/report/report.html"),
     ),
     (
         "report/summary.html",
-        include_str!("../../templates/report/summary.html"),
+        include_str!("../templates/report/summary.html"),
     ),
 ];
 

@@ -1,13 +1,13 @@
 //! What a respondent can do through an invitation link, shared by the HTML pages (`web::respond`)
 //! and the JSON API (`api::respond`) so that both validate and store answers the same way.
 
-use crate::app::state::AppState;
 use crate::domain::answers::{AnswerError, AnswerValue, Answers, check_complete, prune_hidden};
 use crate::domain::definition::Definition;
 use crate::domain::response::Progress;
 use crate::domain::round::{RoundStatus, accepting_responses};
 use crate::domain::scoring;
 use crate::domain::secret::{hash_secret, keyed_hash};
+use crate::service::Services;
 use crate::store::responses::{self, Write};
 use crate::store::{DbError, audit, invitations, rounds};
 use chrono::Utc;
@@ -58,7 +58,7 @@ impl Context {
 
     /// The token respondent forms must carry. It is tied to the link, so a page from one link
     /// cannot be replayed against another, and it needs the server's key to make.
-    pub fn csrf_token(&self, state: &AppState) -> String {
+    pub fn csrf_token(&self, state: &Services) -> String {
         keyed_hash(
             &state.keys.csrf,
             &format!("csrf:{}", self.invitation.secret_hash),
@@ -75,7 +75,7 @@ pub enum Access {
 }
 
 /// Resolves a link's secret to its invitation, round, organisation, definition and response.
-pub async fn open(state: &AppState, secret: &str) -> Result<Access, DbError> {
+pub async fn open(state: &Services, secret: &str) -> Result<Access, DbError> {
     // Real secrets are 40 hex characters; anything else cannot match, so skip the query.
     if secret.len() != 40 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(Access::NotFound);
@@ -128,7 +128,7 @@ impl From<DbError> for Refusal {
 /// `expected_revision`. A submitted response stays submitted only while complete: it is
 /// re-scored at once, and the earlier values go into the audit trail.
 pub async fn save(
-    state: &AppState,
+    state: &Services,
     ctx: &Context,
     expected_revision: i32,
     changes: Vec<(String, Option<AnswerValue>)>,
@@ -191,7 +191,7 @@ fn merge(ctx: &Context, changes: Vec<(String, Option<AnswerValue>)>) -> Answers 
 /// that is already submitted is saved as [`save`] does (it stays submitted, re-scored, and the
 /// amendment is recorded).
 pub async fn save_and_submit(
-    state: &AppState,
+    state: &Services,
     ctx: &Context,
     expected_revision: i32,
     changes: Vec<(String, Option<AnswerValue>)>,
@@ -221,7 +221,7 @@ pub async fn save_and_submit(
 /// Submits the response as stored, if complete and still at `expected_revision`: scores it, and
 /// records the submitted answers in the audit trail (so an amended response keeps its history).
 pub async fn submit(
-    state: &AppState,
+    state: &Services,
     ctx: &Context,
     expected_revision: i32,
 ) -> Result<response::Model, Refusal> {

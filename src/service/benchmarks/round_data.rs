@@ -2,11 +2,11 @@
 //! demand (peer groups, their figures, option counts, statistics), kept so each is done once.
 
 use super::published::Published;
-use crate::app::state::AppState;
 use crate::domain::benchmark::{GroupFigures, Member};
 use crate::domain::choices::{ChoiceLayout, ChoiceMarks};
 use crate::domain::definition::Definition;
 use crate::domain::peers::{Choice, GroupKey};
+use crate::service::Services;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Submitted};
 use entity::round;
@@ -97,7 +97,7 @@ impl RoundData {
     }
 
     /// The marks of every submitted response, by response id; read on first use.
-    pub async fn marks(&self, state: &AppState) -> Result<&Marks, DbError> {
+    pub async fn marks(&self, state: &Services) -> Result<&Marks, DbError> {
         self.marks
             .get_or_try_init(|| async {
                 benchmarks::submitted_answers_as(&state.db.conn, self.round.id, |answers| {
@@ -112,7 +112,7 @@ impl RoundData {
     /// whole round's if they are loaded, otherwise read for just the members not read before.
     pub async fn marks_of(
         &self,
-        state: &AppState,
+        state: &Services,
         members: &[usize],
     ) -> Result<Vec<ChoiceMarks>, DbError> {
         let ids: Vec<i32> = members
@@ -175,7 +175,7 @@ impl RoundData {
 /// The first benchmarks of a round read only their peer groups' answers, which is quick; this
 /// reads the rest of the round's in the background, once, so that later benchmarks (of other
 /// groups) find their marks in memory.
-pub(super) fn read_all_marks_soon(state: &AppState, data: &Arc<RoundData>) {
+pub(super) fn read_all_marks_soon(state: &Services, data: &Arc<RoundData>) {
     if data.marks.get().is_some() || data.reading_all.swap(true, Ordering::Relaxed) {
         return;
     }

@@ -1,0 +1,59 @@
+//! The one error an operation returns. Front ends map it once: the API to problem+json
+//! (`api::problem`), the pages to an error page, the command line to a message.
+
+use crate::domain::validation::FieldIssue;
+use crate::store::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// What the caller named does not exist (or may not be known to exist).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request is well formed but conflicts with what is stored (a state that does not
+    /// allow it, a duplicate, a stale revision).
+    #[error("{0}")]
+    Conflict(String),
+    /// The thing existed and is no longer available (an expired link).
+    #[error("{0}")]
+    Gone(String),
+    /// The input failed validation; `issues` say where.
+    #[error("the {what} has {} problem(s)", issues.len())]
+    Invalid {
+        what: String,
+        issues: Vec<FieldIssue>,
+    },
+    /// The input cannot be read at all (not CSV, not a definition).
+    #[error("{0}")]
+    Malformed(String),
+    /// The caller may not do this, whoever they are.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// A bug or a broken invariant; the cause is logged, not shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+impl ServiceError {
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::NotFound(detail.into())
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::Conflict(detail.into())
+    }
+
+    pub fn invalid(what: &str, issues: Vec<FieldIssue>) -> Self {
+        Self::Invalid {
+            what: what.to_owned(),
+            issues,
+        }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+}
