@@ -2,23 +2,18 @@
 //! links are shown once, when made, and only their hashes are kept.
 
 use super::ApiTags;
-use super::audit::record;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
 use super::payloads::{Table, to_csv, wants_csv};
-use super::problem::{ApiError, ApiResult, FieldError};
-use super::rounds::find_round;
 use crate::domain::role::Role;
 use crate::service::Services;
-use crate::store::{DbError, WriteTransaction, invitations, organisations, rounds};
+use crate::service::invitations::{self, NewLink};
 use chrono::{DateTime, Utc};
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use sea_orm::TransactionTrait;
-use serde_json::json;
 
 #[derive(Default)]
 pub struct InvitationsApi;
@@ -94,72 +89,12 @@ impl InvitationsApi {
         body: Json<InvitationRequest>,
     ) -> Answer<Table<InvitationBatch>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
-        let round = find_round(&state, &code.0).await?;
-        takes_invitations(&round)?;
-        let targets = match body.0.organisations {
-            None => organisations::all(&state.db.conn).await?,
-            Some(codes) => {
-                let codes: Vec<String> = codes
-                    .iter()
-                    .map(|c| c.trim().to_ascii_uppercase())
-                    .collect();
-                let found = organisations::find_by_codes(&state.db.conn, &codes).await?;
-                let known: std::collections::HashSet<&str> =
-                    found.iter().map(|o| o.code.as_str()).collect();
-                let errors: Vec<FieldError> = codes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| !known.contains(c.as_str()))
-                    .map(|(i, c)| {
-                        FieldError::new(
-                            format!("organisations[{i}]"),
-                            format!("there is no organisation {c}"),
-                        )
-                    })
-                    .collect();
-                if !errors.is_empty() {
-                    return Err(ApiError::validation(
-                        "Some organisations do not exist; nobody was invited.",
-                        errors,
-                    )
-                    .into());
-                }
-                let mut found = found;
-                found.sort_by(|a, b| a.code.cmp(&b.code));
-                found
-            }
+        let done =
+            invitations::invite(&state, &auth.0.actor(), &code.0, body.0.organisations).await?;
+        let batch = InvitationBatch {
+            created: done.created.into_iter().map(InvitationLink::from).collect(),
+            skipped: done.skipped,
         };
-        let tx = state.db.begin_write().await?;
-        // Checked again with the round held: a close that committed after the first read must
-        // not be followed by new links.
-        let round = lock_round(&tx, &round).await?;
-        takes_invitations(&round)?;
-        let already = invitations::active_organisation_ids(&*tx, round.id).await?;
-        let mut batch = InvitationBatch {
-            created: Vec::new(),
-            skipped: Vec::new(),
-        };
-        for org in targets {
-            if already.contains(&org.id) {
-                batch.skipped.push(org.code);
-                continue;
-            }
-            let (_, secret) = invitations::create(&*tx, round.id, org.id).await?;
-            batch.created.push(InvitationLink {
-                link: respond_link(&state, secret.expose()),
-                organisation: org.code,
-                organisation_name: org.name,
-            });
-        }
-        record(
-            &*tx,
-            &auth.0,
-            "invitation.create",
-            Some(round.code.clone()),
-            json!({ "created": batch.created.len(), "skipped": batch.skipped.len() }),
-        )
-        .await?;
-        tx.commit().await?;
         Ok(if wants_csv(req) {
             Table::Csv(to_csv(
                 &["organisation", "organisation_name", "link"],
@@ -190,8 +125,7 @@ impl InvitationsApi {
         code: Path<String>,
     ) -> Answer<Table<Vec<InvitationStatus>>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
-        let round = find_round(&state, &code.0).await?;
-        let rows: Vec<InvitationStatus> = invitations::statuses(&state.db.conn, round.id)
+        let rows: Vec<InvitationStatus> = invitations::list(&state, &code.0)
             .await?
             .into_iter()
             .map(|s| InvitationStatus {
@@ -243,26 +177,8 @@ impl InvitationsApi {
         organisation: Path<String>,
     ) -> Answer<Json<Revoked>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
-        let round = find_round(&state, &code.0).await?;
-        let org = find_organisation(&state, &organisation.0).await?;
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let revoked = invitations::revoke(&tx, round.id, org.id).await?;
-        if revoked == 0 {
-            return Err(ApiError::not_found(format!(
-                "{} holds no active link to round {}.",
-                org.code, round.code
-            ))
-            .into());
-        }
-        record(
-            &tx,
-            &auth.0,
-            "invitation.revoke",
-            Some(format!("{}/{}", round.code, org.code)),
-            json!({ "revoked": revoked }),
-        )
-        .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        let revoked =
+            invitations::revoke(&state, &auth.0.actor(), &code.0, &organisation.0).await?;
         Ok(Json(Revoked { revoked }))
     }
 
@@ -283,56 +199,17 @@ impl InvitationsApi {
         organisation: Path<String>,
     ) -> Answer<Reissued, { ROLE | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
-        let round = find_round(&state, &code.0).await?;
-        let org = find_organisation(&state, &organisation.0).await?;
-        // With the round held, two reissues for one organisation run one after the other: the
-        // second revokes the link the first made, rather than both leaving a working link.
-        let tx = state.db.begin_write().await?;
-        let round = lock_round(&tx, &round).await?;
-        let revoked = invitations::revoke(&*tx, round.id, org.id).await?;
-        let (_, secret) = invitations::create(&*tx, round.id, org.id).await?;
-        record(
-            &*tx,
-            &auth.0,
-            "invitation.reissue",
-            Some(format!("{}/{}", round.code, org.code)),
-            json!({ "revoked": revoked }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Reissued::Created(Json(InvitationLink {
-            link: respond_link(&state, secret.expose()),
-            organisation: org.code,
-            organisation_name: org.name,
-        })))
+        let link = invitations::reissue(&state, &auth.0.actor(), &code.0, &organisation.0).await?;
+        Ok(Reissued::Created(Json(link.into())))
     }
 }
 
-/// 409 unless the round (as read) may take invitations; not once it has closed.
-fn takes_invitations(round: &entity::round::Model) -> ApiResult<()> {
-    rounds::status(round)?
-        .takes_invitations()
-        .map_err(|refused| ApiError::conflict(refused.about(&format!("Round {}", round.code))))
-}
-
-/// The round as it is now, held for the rest of `tx` (see [`rounds::lock`]).
-async fn lock_round(
-    tx: &WriteTransaction,
-    round: &entity::round::Model,
-) -> ApiResult<entity::round::Model> {
-    rounds::lock(&**tx, round.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("There is no round {}.", round.code)))
-}
-
-/// The respondent's link for a secret.
-pub fn respond_link(state: &Services, secret: &str) -> String {
-    format!("{}/respond/{secret}", state.public_url)
-}
-
-async fn find_organisation(state: &Services, code: &str) -> ApiResult<entity::organisation::Model> {
-    let code = code.trim().to_ascii_uppercase();
-    organisations::find_by_code(&state.db.conn, &code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("There is no organisation with code {code}.")))
+impl From<NewLink> for InvitationLink {
+    fn from(l: NewLink) -> Self {
+        InvitationLink {
+            organisation: l.organisation,
+            organisation_name: l.organisation_name,
+            link: l.link,
+        }
+    }
 }

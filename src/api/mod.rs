@@ -6,6 +6,7 @@ mod audit;
 pub mod auth;
 mod benchmarks;
 pub mod errors;
+pub mod health;
 mod invitations;
 mod me;
 mod organisations;

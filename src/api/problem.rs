@@ -225,7 +225,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound(detail) => ApiError::not_found(detail),
             ServiceError::Conflict(detail) => ApiError::conflict(detail),
             ServiceError::Gone(detail) => Self::from_problem(Problem::new(kind::GONE, detail)),
-            ServiceError::Invalid { what, issues } => ApiError::invalid(&what, issues),
+            ServiceError::Invalid { detail, issues } => {
+                ApiError::validation(detail, issues.into_iter().map(FieldError::from).collect())
+            }
             ServiceError::Malformed(detail) => ApiError::bad_request(detail),
             ServiceError::Forbidden(detail) => ApiError::forbidden(detail),
             ServiceError::Db(err) => err.into(),

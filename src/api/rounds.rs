@@ -2,22 +2,17 @@
 //! reopen them; researchers may read them.
 
 use super::ApiTags;
-use super::audit::record;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
-use super::problem::{ApiError, ApiResult, FieldError};
 use crate::domain::role::Role;
-use crate::domain::round::{RoundAction, accepting_responses};
+use crate::domain::round::RoundAction;
 use crate::service::Services;
-use crate::store::{DbError, rounds, surveys};
+use crate::service::rounds::{self, RoundView};
 use chrono::{DateTime, Utc};
-use entity::round;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use sea_orm::{ConnectionTrait, Set, TransactionTrait};
-use serde_json::json;
 
 #[derive(Default)]
 pub struct RoundsApi;
@@ -92,79 +87,16 @@ impl RoundsApi {
     ) -> Answer<RoundCreated, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let b = body.0;
-        let code = b.code.trim().to_owned();
-        let name = b.name.trim().to_owned();
-        let mut errors = Vec::new();
-        if !valid_code(&code) {
-            errors.push(FieldError::new("code", "must be lower-case letters, digits and hyphens, starting with a letter or digit (at most 64)"));
-        }
-        if name.is_empty() || name.chars().count() > 200 {
-            errors.push(FieldError::new("name", "must be 1 to 200 characters"));
-        }
-        if b.closes_at <= b.opens_at {
-            errors.push(FieldError::new("closes_at", "must be after opens_at"));
-        }
-        let survey = surveys::find(&state.db.conn, b.survey.trim()).await?;
-        let version = match &survey {
-            Some(s) => surveys::find_version(&state.db.conn, s.id, b.version).await?,
-            None => {
-                errors.push(FieldError::new(
-                    "survey",
-                    format!("there is no survey {}", b.survey.trim()),
-                ));
-                None
-            }
+        let new = rounds::NewRound {
+            code: b.code,
+            name: b.name,
+            survey: b.survey,
+            version: b.version,
+            opens_at: b.opens_at,
+            closes_at: b.closes_at,
         };
-        match &version {
-            Some(v) => {
-                if let Err(refused) = surveys::status(v)?.fieldable() {
-                    let sentence = refused.about(&format!("version {}", v.version));
-                    errors.push(FieldError::new("version", sentence.trim_end_matches('.')));
-                }
-            }
-            None if survey.is_some() => errors.push(FieldError::new(
-                "version",
-                format!("the survey has no version {}", b.version),
-            )),
-            _ => {}
-        }
-        let (Some(survey), Some(version)) = (survey, version) else {
-            return Err(ApiError::validation("The round is not valid.", errors).into());
-        };
-        if !errors.is_empty() {
-            return Err(ApiError::validation("The round is not valid.", errors).into());
-        }
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let created = rounds::create(
-            &tx,
-            rounds::NewRound {
-                survey_id: survey.id,
-                survey_version_id: version.id,
-                code: &code,
-                name: &name,
-                opens_at: b.opens_at,
-                closes_at: b.closes_at,
-            },
-        )
-        .await
-        .map_err(|e| match e {
-            DbError::Conflict(_) => {
-                ApiError::conflict(format!("A round with code {code} already exists."))
-            }
-            other => other.into(),
-        })?;
-        record(
-            &tx,
-            &auth.0,
-            "round.create",
-            Some(code.clone()),
-            json!({ "survey": survey.slug, "version": version.version }),
-        )
-        .await?;
-        tx.commit().await.map_err(DbError::classify)?;
-        Ok(RoundCreated::Created(Json(
-            describe(&state.db.conn, created).await?,
-        )))
+        let created = rounds::create(&state, &auth.0.actor(), new).await?;
+        Ok(RoundCreated::Created(Json(created.into())))
     }
 
     /// List rounds
@@ -179,18 +111,8 @@ impl RoundsApi {
         survey: Query<Option<String>>,
     ) -> Answer<Json<Vec<Round>>, { KEY }> {
         auth.0.require(Role::Researcher)?;
-        let survey_id = match survey.0 {
-            Some(slug) => match surveys::find(&state.db.conn, &slug).await? {
-                Some(s) => Some(s.id),
-                None => return Ok(Json(vec![])),
-            },
-            None => None,
-        };
-        let mut out = Vec::new();
-        for r in rounds::list(&state.db.conn, survey_id).await? {
-            out.push(describe(&state.db.conn, r).await?);
-        }
-        Ok(Json(out))
+        let found = rounds::list(&state, survey.0.as_deref()).await?;
+        Ok(Json(found.into_iter().map(Round::from).collect()))
     }
 
     /// Get a round
@@ -204,8 +126,7 @@ impl RoundsApi {
         code: Path<String>,
     ) -> Answer<Json<Round>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
-        let found = find_round(&state, &code.0).await?;
-        Ok(Json(describe(&state.db.conn, found).await?))
+        Ok(Json(rounds::get(&state, &code.0).await?.into()))
     }
 
     /// Update a round's name or window
@@ -224,41 +145,14 @@ impl RoundsApi {
         body: Json<RoundChanges>,
     ) -> Answer<Json<Round>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
-        let found = find_round(&state, &code.0).await?;
         let c = body.0;
-        let name = c
-            .name
-            .map(|n| n.trim().to_owned())
-            .unwrap_or_else(|| found.name.clone());
-        let opens_at = c.opens_at.unwrap_or(found.opens_at);
-        let closes_at = c.closes_at.unwrap_or(found.closes_at);
-        let mut errors = Vec::new();
-        if name.is_empty() || name.chars().count() > 200 {
-            errors.push(FieldError::new("name", "must be 1 to 200 characters"));
-        }
-        if closes_at <= opens_at {
-            errors.push(FieldError::new("closes_at", "must be after opens_at"));
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::validation("The changes are not valid.", errors).into());
-        }
-        let round_code = found.code.clone();
-        let mut active: round::ActiveModel = found.into();
-        active.name = Set(name);
-        active.opens_at = Set(opens_at);
-        active.closes_at = Set(closes_at);
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let saved = rounds::save(&tx, active).await?;
-        record(
-            &tx,
-            &auth.0,
-            "round.update",
-            Some(round_code),
-            json!({ "opens_at": opens_at, "closes_at": closes_at }),
-        )
-        .await?;
-        tx.commit().await.map_err(DbError::classify)?;
-        Ok(Json(describe(&state.db.conn, saved).await?))
+        let changes = rounds::RoundChanges {
+            name: c.name,
+            opens_at: c.opens_at,
+            closes_at: c.closes_at,
+        };
+        let saved = rounds::update(&state, &auth.0.actor(), &code.0, changes).await?;
+        Ok(Json(saved.into()))
     }
 
     /// Open a round
@@ -275,7 +169,7 @@ impl RoundsApi {
         state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
-        Ok(transition(&auth, &state, &code.0, RoundAction::Open).await?)
+        transition(&auth, &state, &code.0, RoundAction::Open).await
     }
 
     /// Close a round
@@ -292,7 +186,7 @@ impl RoundsApi {
         state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
-        Ok(transition(&auth, &state, &code.0, RoundAction::Close).await?)
+        transition(&auth, &state, &code.0, RoundAction::Close).await
     }
 
     /// Reopen a round
@@ -309,87 +203,44 @@ impl RoundsApi {
         state: Data<&Services>,
         code: Path<String>,
     ) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
-        Ok(transition(&auth, &state, &code.0, RoundAction::Reopen).await?)
+        transition(&auth, &state, &code.0, RoundAction::Reopen).await
     }
 }
 
-/// Applies `action` to the round if its state allows it. The status is read, the domain decides,
-/// and the store writes only if the status is still the one read; if another request moved the
-/// round in between, this one answers 409 naming the state the round is in now.
+/// Open, close or reopen, for an admin; two requests that race get one success and one 409.
 async fn transition(
     auth: &ApiKeyAuth,
     state: &Services,
     code: &str,
     action: RoundAction,
-) -> ApiResult<Json<Round>> {
+) -> Answer<Json<Round>, { ROLE | NOT_FOUND | CONFLICT }> {
     auth.0.require(Role::Admin)?;
-    let found = find_round(state, code).await?;
-    let from = rounds::status(&found)?;
-    let subject = format!("Round {}", found.code);
-    let to = from
-        .apply(action, found.closes_at, Utc::now())
-        .map_err(|refused| ApiError::conflict(refused.about(&subject)))?;
-    let tx = state.db.begin_write().await?;
-    let Some(saved) = rounds::transition(&*tx, found.id, from, to).await? else {
-        drop(tx);
-        let now = find_round(state, code).await?;
-        return Err(ApiError::conflict(format!(
-            "{subject} was {from} when this request read it, but another request moved it \
-             first (it is now {}); nothing was done.",
-            now.status
-        )));
-    };
-    record(
-        &*tx,
-        &auth.0,
-        &format!("round.{}", action.as_str()),
-        Some(saved.code.clone()),
-        json!({ "from": from.as_str(), "to": to.as_str() }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(describe(&state.db.conn, saved).await?))
+    let saved = rounds::transition(state, &auth.0.actor(), code, action).await?;
+    Ok(Json(saved.into()))
 }
 
-fn valid_code(code: &str) -> bool {
-    !code.is_empty()
-        && code.len() <= 64
-        && code.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+impl From<RoundView> for Round {
+    fn from(v: RoundView) -> Self {
+        let r = v.round;
+        Round {
+            accepting_responses: v.accepting_responses,
+            code: r.code,
+            name: r.name,
+            survey: v.survey,
+            version: v.version,
+            opens_at: r.opens_at,
+            closes_at: r.closes_at,
+            status: v.status.as_str().to_owned(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
-pub async fn find_round(state: &Services, code: &str) -> ApiResult<round::Model> {
-    rounds::find(&state.db.conn, code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("There is no round {code}.")))
-}
-
-async fn describe(db: &impl ConnectionTrait, r: round::Model) -> ApiResult<Round> {
-    let survey = surveys::find_by_id(db, r.survey_id)
-        .await?
-        .map(|s| s.slug)
-        .unwrap_or_default();
-    let version = surveys::find_version_by_id(db, r.survey_version_id)
-        .await?
-        .map(|v| v.version)
-        .unwrap_or_default();
-    Ok(Round {
-        accepting_responses: accepting_responses(
-            rounds::status(&r)?,
-            r.opens_at,
-            r.closes_at,
-            Utc::now(),
-        ),
-        code: r.code,
-        name: r.name,
-        survey,
-        version,
-        opens_at: r.opens_at,
-        closes_at: r.closes_at,
-        status: r.status,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-    })
+/// The round with this code, or a 404.
+pub async fn find_round(
+    state: &Services,
+    code: &str,
+) -> super::problem::ApiResult<crate::service::records::Round> {
+    Ok(rounds::find(state, code).await?)
 }

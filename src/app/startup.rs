@@ -1,7 +1,7 @@
 //! Builds the application from [`Settings`]. `soundings serve` and the integration tests both start
 //! the server through [`Application`], so tests exercise exactly what runs in production.
 
-use crate::api::{API_PREFIX, api_service};
+use crate::api::{API_PREFIX, api_service, health};
 use crate::app::config::Settings;
 use crate::app::listener::HeaderDeadlineAcceptor;
 use crate::app::middleware::{BodyLimit, RequestTimeout, RequestTrace, SecurityHeaders};
@@ -133,6 +133,8 @@ pub fn routes(settings: &Settings, site: Site) -> impl Endpoint + use<> {
     let docs = api.swagger_ui();
     let limits = settings.client_limits.clone();
     web::routes()
+        .at("/health", poem::get(health::health))
+        .at("/ready", poem::get(health::ready))
         .nest(API_PREFIX, api)
         .at("/openapi.json", spec)
         .nest("/docs", docs)

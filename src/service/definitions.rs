@@ -21,7 +21,7 @@ impl DefinitionCache {
         {
             return Ok(found);
         }
-        let version = surveys::existing_version(&db.conn, version_id).await?;
+        let version = surveys::existing_version(db, version_id).await?;
         let definition = Arc::new(surveys::definition_of(&version)?);
         // A draft can still be replaced, so only a published (or retired) version is kept.
         if surveys::status(&version)? != crate::domain::survey_version::VersionStatus::Draft

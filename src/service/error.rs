@@ -16,10 +16,10 @@ pub enum ServiceError {
     /// The thing existed and is no longer available (an expired link).
     #[error("{0}")]
     Gone(String),
-    /// The input failed validation; `issues` say where.
-    #[error("the {what} has {} problem(s)", issues.len())]
+    /// The input failed validation: a sentence, and where (`issues`).
+    #[error("{detail}")]
     Invalid {
-        what: String,
+        detail: String,
         issues: Vec<FieldIssue>,
     },
     /// The input cannot be read at all (not CSV, not a definition).
@@ -46,9 +46,22 @@ impl ServiceError {
         Self::Conflict(detail.into())
     }
 
+    /// Input that failed validation, described as "The {what} has n problems; see `errors`."
     pub fn invalid(what: &str, issues: Vec<FieldIssue>) -> Self {
+        let count = issues.len();
         Self::Invalid {
-            what: what.to_owned(),
+            detail: format!(
+                "The {what} has {count} problem{}; see `errors`.",
+                if count == 1 { "" } else { "s" }
+            ),
+            issues,
+        }
+    }
+
+    /// Input that failed validation, with a sentence of the caller's.
+    pub fn rejected(detail: impl Into<String>, issues: Vec<FieldIssue>) -> Self {
+        Self::Invalid {
+            detail: detail.into(),
             issues,
         }
     }

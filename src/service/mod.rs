@@ -5,6 +5,7 @@
 pub mod benchmarks;
 mod definitions;
 mod error;
+pub mod invitations;
 pub mod organisations;
 pub mod records;
 pub mod reports;
@@ -58,8 +59,8 @@ impl Services {
         disclosure: Disclosure,
     ) -> Result<Self, DbError> {
         let keys = ServerKeys {
-            csrf: app_secrets::get_or_create(&db.conn, "csrf").await?,
-            pseudonym: app_secrets::get_or_create(&db.conn, "pseudonym").await?,
+            csrf: app_secrets::get_or_create(&db, "csrf").await?,
+            pseudonym: app_secrets::get_or_create(&db, "pseudonym").await?,
         };
         Ok(Self {
             db,
@@ -74,6 +75,11 @@ impl Services {
     /// The smallest group of organisations the server publishes a figure about.
     pub fn threshold(&self) -> Threshold {
         Threshold(self.disclosure.threshold)
+    }
+
+    /// Whether the database answers within `timeout` (for `/ready`).
+    pub async fn ready(&self, timeout: std::time::Duration) -> ServiceResult<()> {
+        Ok(self.db.ping(timeout).await?)
     }
 
     /// The key that signs respondent forms' CSRF tokens.

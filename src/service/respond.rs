@@ -80,7 +80,7 @@ pub async fn open(state: &Services, secret: &str) -> Result<Access, DbError> {
     if secret.len() != 40 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(Access::NotFound);
     }
-    let db = &state.db.conn;
+    let db = &state.db;
     let Some((invitation, round, organisation)) =
         invitations::find_active_with_context(db, &hash_secret(secret)).await?
     else {

@@ -111,11 +111,19 @@ pub async fn transition(
     Ok(changed.into_iter().next())
 }
 
-/// Saves a round's changed fields (name, window), stamping `updated_at`.
-pub async fn save(
+/// Gives a round a new name and window, stamping `updated_at`; only those columns are written,
+/// so a transition made meanwhile is kept.
+pub async fn change(
     db: &impl ConnectionTrait,
-    mut active: round::ActiveModel,
+    found: round::Model,
+    name: String,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
 ) -> Result<round::Model, DbError> {
+    let mut active: round::ActiveModel = found.into();
+    active.name = Set(name);
+    active.opens_at = Set(opens_at);
+    active.closes_at = Set(closes_at);
     active.updated_at = Set(Utc::now());
     active.update(db).await.map_err(DbError::classify)
 }

@@ -2,7 +2,6 @@
 //! Pages are rendered with minijinja from `templates/`, embedded in the binary.
 
 mod assets;
-mod health;
 mod pages;
 mod respond;
 mod share;
@@ -35,8 +34,6 @@ impl std::ops::Deref for Site {
 pub fn routes() -> Route {
     Route::new()
         .at("/", get(pages::landing))
-        .at("/health", get(health::health))
-        .at("/ready", get(health::ready))
         .at("/static/site.css", get(assets::site_css))
         .nest("/respond", respond::routes())
         .at("/share/:secret", get(share::page))

@@ -2,7 +2,6 @@
 //! each page shows, and the pages that say why a link cannot be used.
 
 use crate::service::respond::{self, Access, Context};
-use crate::store::DbError;
 use crate::web::Site;
 use poem::Response;
 use poem::http::{StatusCode, header};
@@ -40,7 +39,7 @@ pub(super) fn not_found(state: &Site) -> Response {
     )
 }
 
-pub(super) fn unavailable(state: &Site, err: &DbError) -> Response {
+pub(super) fn unavailable(state: &Site, err: &impl std::fmt::Display) -> Response {
     tracing::error!(error.cause = %err, "respondent page failed");
     page(
         state,

@@ -1,7 +1,7 @@
 //! Liveness and readiness, for load balancers and orchestrators. Public: they reveal nothing.
 
-use crate::api::problem::{Problem, kind, problem_response};
-use crate::web::Site;
+use super::problem::{Problem, kind, problem_response};
+use crate::service::Services;
 use poem::web::{Data, Json};
 use poem::{IntoResponse, Response, handler};
 use serde_json::json;
@@ -19,8 +19,8 @@ pub async fn health() -> Response {
 /// `GET /ready`: the database answers. 503 problem+json when it does not, so a load balancer stops
 /// sending traffic here until it is back.
 #[handler]
-pub async fn ready(state: Data<&Site>) -> Response {
-    match state.db.ping(READY_TIMEOUT).await {
+pub async fn ready(state: Data<&Services>) -> Response {
+    match state.ready(READY_TIMEOUT).await {
         Ok(()) => Json(json!({ "status": "ready" })).into_response(),
         Err(err) => {
             tracing::warn!(error.cause = %err, "not ready");
