@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod app_secrets;
 pub mod audit;
 pub mod benchmarks;
+mod connection;
 mod database;
 pub mod invitations;
 pub mod organisations;
