@@ -4,7 +4,7 @@
 //! other one; a link only ever shows its own organisation, and no link opens the API.
 
 use crate::helpers::{Backend, TestApp, spawn_app};
-use crate::respond_api::{TINY, put_answers, tiny_round_named};
+use crate::respond_api::{TINY, tiny_round_named};
 use reqwest::Method;
 use serde_json::json;
 use soundings::domain::role::Role;
@@ -196,11 +196,11 @@ fn routes(spare_share: i64) -> Vec<Row> {
 }
 
 /// What each caller presents: a bearer token, and what it puts where a route wants a secret.
-struct Credentials {
+pub(crate) struct Credentials {
     revoked_key: String,
-    own_link: String,
-    other_link: String,
-    share_link: String,
+    pub(crate) own_link: String,
+    pub(crate) other_link: String,
+    pub(crate) share_link: String,
 }
 
 impl Credentials {
@@ -230,7 +230,7 @@ impl Credentials {
 
 /// A1 and B1 have each submitted to round t1 through their own links; C1 is invited to nothing
 /// yet. Round t2 is a draft. A1 has two share links (one to use, one to revoke).
-async fn fixture(backend: Backend) -> (TestApp, Credentials, i64) {
+pub(crate) async fn fixture(backend: Backend) -> (TestApp, Credentials, i64) {
     let app = spawn_app(backend).await;
     tiny_round_named(&app, "t1", 1).await;
     app.create_organisations(&["A1", "B1", "C1"]).await;
@@ -397,58 +397,4 @@ async fn every_route_answers_every_caller_as_documented(backend: Backend) {
     assert_eq!(checked, rows.len() * EVERYONE.len());
 }
 
-async fn a_link_writes_only_its_own_organisations_response(backend: Backend) {
-    let (app, creds, _) = fixture(backend).await;
-    let before_a = app
-        .get(&format!("/api/v1/respond/{}", creds.own_link))
-        .await
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
-    assert_eq!(before_a["organisation"], "A1");
-    let own_score = |benchmark: &serde_json::Value| benchmark["overall"]["score"].clone();
-    let before_score = own_score(
-        &app.admin_get_json("/api/v1/rounds/t1/organisations/A1/benchmark")
-            .await,
-    );
-    assert!(before_score.is_number(), "{before_score}");
-
-    // B1 amends its own submitted response through its link...
-    let other = format!("/respond/{}", creds.other_link);
-    let changed = put_answers(&app, &other, 2, json!({ "wte": 5, "notes": "B1 changed" })).await;
-    assert_eq!(changed.status(), 200);
-    let changed: serde_json::Value = changed.json().await.unwrap();
-    assert_eq!(changed["organisation"], "B1");
-    assert_eq!(changed["answers"]["notes"], "B1 changed");
-
-    // ...and A1's response is exactly as it was, answers, revision and scores alike.
-    let after_a = app
-        .get(&format!("/api/v1/respond/{}", creds.own_link))
-        .await
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
-    assert_eq!(after_a, before_a);
-    let after_score = own_score(
-        &app.admin_get_json("/api/v1/rounds/t1/organisations/A1/benchmark")
-            .await,
-    );
-    assert_eq!(after_score, before_score);
-
-    // A share link for A1 shows A1's report, not B1's, and opens nothing else.
-    let page = app.get(&format!("/share/{}", creds.share_link)).await;
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
-    assert!(html.contains("A1 Trust") && !html.contains("B1 Trust"));
-    for path in [
-        format!("/respond/{}", creds.share_link),
-        format!("/api/v1/respond/{}", creds.share_link),
-    ] {
-        assert_eq!(app.get(&path).await.status(), 404, "{path}");
-    }
-}
-
-crate::on_both_backends!(
-    every_route_answers_every_caller_as_documented,
-    a_link_writes_only_its_own_organisations_response,
-);
+crate::on_both_backends!(every_route_answers_every_caller_as_documented);

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod access;
+mod access_links;
 mod access_matrix;
 mod browser;
 mod cli;
@@ -29,6 +30,7 @@ mod research;
 mod research_rounds;
 mod respond_api;
 mod respond_pages;
+mod respond_safety;
 mod rounds;
 mod slow_clients;
 mod surveys;
