@@ -70,6 +70,7 @@ impl Application {
             services,
             templates: Arc::new(Templates::load()?),
             demo: settings.demo.clone().map(Arc::new),
+            pages: Default::default(),
         };
         Ok(Self {
             listener,

@@ -51,6 +51,17 @@ impl Context {
         accepting_responses(self.round_status, r.opens_at, r.closes_at, Utc::now())
     }
 
+    /// The key of the pages rendered from this context (see [`check_link`]).
+    pub fn page_key(&self) -> PageKey {
+        PageKey {
+            invitation: self.invitation.id,
+            version: self.round.survey_version_id,
+            round_changed: self.round.updated_at.timestamp_micros(),
+            organisation: self.organisation.revision,
+            response: self.revision(),
+        }
+    }
+
     /// How the respondent is named in the audit trail.
     pub fn actor(&self) -> String {
         format!("respondent:{}", self.organisation.code)
@@ -64,6 +75,57 @@ impl Context {
             &format!("csrf:{}", self.invitation.secret_hash),
         )
     }
+}
+
+/// What a respondent's page as rendered depends on, besides the page itself: the invitation, the
+/// survey version, the round's last change, the organisation's revision and the response's. A
+/// page rendered for one key can be served again while the key is unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    invitation: i32,
+    version: i32,
+    round_changed: i64,
+    organisation: i32,
+    response: i32,
+}
+
+impl PageKey {
+    /// A short tag for an `ETag` header.
+    pub fn tag(&self) -> String {
+        format!(
+            "{:x}-{:x}-{:x}-{:x}-{:x}",
+            self.invitation, self.version, self.round_changed, self.organisation, self.response
+        )
+    }
+}
+
+/// A link's state now, read in one lookup: whether its pages may be served from what was
+/// rendered before.
+pub struct LinkCheck {
+    pub key: PageKey,
+    /// Whether the round accepts responses now; if not, the page says so instead.
+    pub accepting: bool,
+}
+
+/// The state of the link with this secret, or `None` for an unknown or revoked link.
+pub async fn check_link(state: &Services, secret: &str) -> Result<Option<LinkCheck>, DbError> {
+    if secret.len() != 40 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let Some(link) = invitations::link_state(&state.db, &hash_secret(secret)).await? else {
+        return Ok(None);
+    };
+    let status = RoundStatus::parse(&link.round_status)?;
+    Ok(Some(LinkCheck {
+        accepting: accepting_responses(status, link.opens_at, link.closes_at, Utc::now()),
+        key: PageKey {
+            invitation: link.invitation_id,
+            version: link.survey_version_id,
+            round_changed: link.round_updated_at.timestamp_micros(),
+            organisation: link.organisation_revision,
+            response: link.response_revision,
+        },
+    }))
 }
 
 /// What a link leads to.
@@ -210,10 +272,23 @@ pub async fn save_and_submit(
     let card = scoring::score(&ctx.definition, &merged);
     let tx = state.db.begin_write().await?;
     still_accepting(&*tx, ctx).await?;
-    let saved = save_in(&*tx, ctx, expected_revision, &merged).await?;
-    // The save holds the write lock (SQLite) or the row (PostgreSQL) until commit, so the
-    // revision it wrote is still current.
-    let submitted = submit_in(&*tx, ctx, saved.revision, &card, &merged).await?;
+    // One statement saves and marks submitted (two revisions, as a save and then a submission
+    // would make); then the scores and the audit event, as a submission records them.
+    let submitted = match responses::save(
+        &*tx,
+        ctx.round.id,
+        ctx.organisation.id,
+        expected_revision,
+        (&ctx.answers, &merged),
+        Some(&ctx.actor()),
+    )
+    .await?
+    {
+        Write::Done(model) => model,
+        Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
+    };
+    responses::replace_scores(&*tx, &submitted, &ctx.definition, &card).await?;
+    record_submission(&*tx, ctx, &submitted, &card, &merged).await?;
     tx.commit().await?;
     Ok((submitted, merged))
 }
@@ -276,8 +351,8 @@ async fn save_in(
         round_id,
         organisation_id,
         expected_revision,
-        &ctx.answers,
-        merged,
+        (&ctx.answers, merged),
+        None,
     )
     .await?
     {
@@ -309,6 +384,19 @@ async fn submit_in(
         Write::Done(model) => model,
         Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
     };
+    record_submission(db, ctx, &submitted, card, answers).await?;
+    Ok(submitted)
+}
+
+/// Records a submission and the submitted `answers` in the audit trail (so an amended response
+/// keeps its history).
+async fn record_submission(
+    db: &impl sea_orm::ConnectionTrait,
+    ctx: &Context,
+    submitted: &response::Model,
+    card: &scoring::ScoreCard,
+    answers: &Answers,
+) -> Result<(), DbError> {
     audit::record(
         db,
         audit::Event {
@@ -324,6 +412,5 @@ async fn submit_in(
             }),
         },
     )
-    .await?;
-    Ok(submitted)
+    .await
 }

@@ -183,3 +183,81 @@ pub async fn statuses(
         })
         .collect())
 }
+
+/// What decides whether a respondent's page can be served as it was last rendered: the link's
+/// invitation, the round's state and window, and the revisions of the organisation and the
+/// response. Everything a page shows changes one of these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkState {
+    pub invitation_id: i32,
+    pub round_status: String,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub round_updated_at: DateTime<Utc>,
+    pub survey_version_id: i32,
+    pub organisation_revision: i32,
+    /// 0 before the first save.
+    pub response_revision: i32,
+}
+
+/// The [`LinkState`] of the active invitation with `hash`, in one indexed lookup.
+pub async fn link_state(
+    db: &impl ConnectionTrait,
+    hash: &str,
+) -> Result<Option<LinkState>, DbError> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let (i, r, o, p) = (
+        invitation::Entity,
+        round::Entity,
+        organisation::Entity,
+        response::Entity,
+    );
+    let select = Query::select()
+        .column((i, invitation::Column::Id))
+        .column((r, round::Column::Status))
+        .column((r, round::Column::OpensAt))
+        .column((r, round::Column::ClosesAt))
+        .column((r, round::Column::UpdatedAt))
+        .column((r, round::Column::SurveyVersionId))
+        .column((o, organisation::Column::Revision))
+        .column((p, response::Column::Revision))
+        .from(i)
+        .inner_join(
+            r,
+            Expr::col((r, round::Column::Id)).equals((i, invitation::Column::RoundId)),
+        )
+        .inner_join(
+            o,
+            Expr::col((o, organisation::Column::Id))
+                .equals((i, invitation::Column::OrganisationId)),
+        )
+        .left_join(
+            p,
+            Expr::col((p, response::Column::RoundId))
+                .equals((i, invitation::Column::RoundId))
+                .and(
+                    Expr::col((p, response::Column::OrganisationId))
+                        .equals((i, invitation::Column::OrganisationId)),
+                ),
+        )
+        .and_where(Expr::col((i, invitation::Column::SecretHash)).eq(hash))
+        .and_where(Expr::col((i, invitation::Column::RevokedAt)).is_null())
+        .to_owned();
+    let Some(row) = db.query_one(&select).await.map_err(DbError::classify)? else {
+        return Ok(None);
+    };
+    let get = |e: sea_orm::DbErr| DbError::Other(e);
+    Ok(Some(LinkState {
+        invitation_id: row.try_get_by_index(0).map_err(get)?,
+        round_status: row.try_get_by_index(1).map_err(get)?,
+        opens_at: row.try_get_by_index(2).map_err(get)?,
+        closes_at: row.try_get_by_index(3).map_err(get)?,
+        round_updated_at: row.try_get_by_index(4).map_err(get)?,
+        survey_version_id: row.try_get_by_index(5).map_err(get)?,
+        organisation_revision: row.try_get_by_index(6).map_err(get)?,
+        response_revision: row
+            .try_get_by_index::<Option<i32>>(7)
+            .map_err(get)?
+            .unwrap_or(0),
+    }))
+}

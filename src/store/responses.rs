@@ -102,28 +102,34 @@ pub enum Write {
 }
 
 /// Makes `new` the response's answers if it is still at `expected_revision` (0: not started yet),
-/// bumping the revision. Only the answers that changed are written.
+/// bumping the revision. Only the answers that changed are written. With `submitted_by`, the
+/// same statement also marks the response submitted, as a save followed by a submission would
+/// (two revisions), for a client that sends a whole response at once.
 pub async fn save(
     db: &impl ConnectionTrait,
     round_id: i32,
     organisation_id: i32,
     expected_revision: i32,
-    old: &Answers,
-    new: &Answers,
+    (old, new): (&Answers, &Answers),
+    submitted_by: Option<&str>,
 ) -> Result<Write, DbError> {
     let now = Utc::now();
+    let (status, revisions) = match submitted_by {
+        Some(_) => (ResponseStatus::Submitted, 2),
+        None => (ResponseStatus::InProgress, 1),
+    };
     let saved = if expected_revision == 0 {
         // One statement: the row is created unless another save created it first, in which case
         // nothing is written (and, on PostgreSQL, the transaction is not spoilt by an error).
         let inserted = response::Entity::insert(response::ActiveModel {
             round_id: Set(round_id),
             organisation_id: Set(organisation_id),
-            status: Set(ResponseStatus::InProgress.as_str().to_owned()),
-            revision: Set(1),
+            status: Set(status.as_str().to_owned()),
+            revision: Set(revisions),
             started_at: Set(now),
             updated_at: Set(now),
-            submitted_at: Set(None),
-            submitted_by: Set(None),
+            submitted_at: Set(submitted_by.map(|_| now)),
+            submitted_by: Set(submitted_by.map(str::to_owned)),
             ..Default::default()
         })
         .on_conflict_do_nothing_on([response::Column::RoundId, response::Column::OrganisationId])
@@ -137,7 +143,16 @@ pub async fn save(
             _ => return stale(db, round_id, organisation_id).await,
         }
     } else {
-        match bump(db, round_id, organisation_id, expected_revision, now, None).await? {
+        let bumped = bump(
+            db,
+            (round_id, organisation_id),
+            expected_revision,
+            revisions,
+            now,
+            submitted_by,
+        )
+        .await?;
+        match bumped {
             Write::Done(model) => model,
             stale => return Ok(stale),
         }
@@ -159,9 +174,9 @@ pub async fn submit(
     let now = Utc::now();
     let done = bump(
         db,
-        round_id,
-        organisation_id,
+        (round_id, organisation_id),
         expected_revision,
+        1,
         now,
         Some(submitted_by),
     )
@@ -225,20 +240,20 @@ pub async fn scores(
         .map_err(DbError::classify)
 }
 
-/// `UPDATE ... SET revision = revision + 1 WHERE revision = expected`: the database decides who wins
-/// when two writers race, so neither can overwrite the other unseen.
+/// `UPDATE ... SET revision = revision + n WHERE revision = expected`: the database decides who
+/// wins when two writers race, so neither can overwrite the other unseen.
 async fn bump(
     db: &impl ConnectionTrait,
-    round_id: i32,
-    organisation_id: i32,
+    (round_id, organisation_id): (i32, i32),
     expected_revision: i32,
+    revisions: i32,
     now: DateTime<Utc>,
     submitted_by: Option<&str>,
 ) -> Result<Write, DbError> {
     let mut update = response::Entity::update_many()
         .col_expr(
             response::Column::Revision,
-            Expr::col(response::Column::Revision).add(1),
+            Expr::col(response::Column::Revision).add(revisions),
         )
         .col_expr(response::Column::UpdatedAt, Expr::value(now))
         .filter(response::Column::RoundId.eq(round_id))

@@ -20,6 +20,8 @@ pub struct Site {
     pub services: Services,
     pub templates: Arc<Templates>,
     pub demo: Option<Arc<DemoLinks>>,
+    /// Respondent pages as last rendered (see `respond::cache`).
+    pub pages: respond::PageCache,
 }
 
 impl std::ops::Deref for Site {

@@ -29,6 +29,7 @@ mod reports;
 mod research;
 mod research_rounds;
 mod respond_api;
+mod respond_cache;
 mod respond_pages;
 mod respond_safety;
 mod rounds;

@@ -2,11 +2,13 @@
 //! the task list, one form per section, a review page and a confirmation. Server-rendered, usable
 //! without JavaScript; every form carries a CSRF token; nothing typed is lost on an error.
 
+mod cache;
 mod forms;
 mod pages;
 mod review;
 mod view;
 
+pub use cache::PageCache;
 use forms::{field, refuse_form};
 use pages::{closed, common, context, merge, not_found, page, unavailable};
 use review::{review_page, submit, submitted};
@@ -44,11 +46,22 @@ async fn start(
     state: Data<&Site>,
     Path(secret): Path<String>,
     Query(query): Query<StartQuery>,
+    headers: &HeaderMap,
 ) -> Response {
-    let ctx = match context(&state, &secret).await {
-        Ok(ctx) => ctx,
-        Err(resp) => return resp,
-    };
+    // The "saved" banner is shown once, so that page is never kept.
+    if query.saved.is_some() {
+        return match context(&state, &secret).await {
+            Ok(ctx) => render_start(&state, &ctx, &secret, true),
+            Err(resp) => resp,
+        };
+    }
+    cache::serve(&state, &secret, "start", "", headers, |ctx| {
+        render_start(&state, ctx, &secret, false)
+    })
+    .await
+}
+
+fn render_start(state: &Site, ctx: &Context, secret: &str, saved: bool) -> Response {
     let sections = progress(&ctx.definition, &ctx.answers);
     let first_open = sections
         .iter()
@@ -56,14 +69,13 @@ async fn start(
         .or(sections.first())
         .map(|s| s.key.clone());
     page(
-        &state,
+        state,
         "respond/start.html",
         merge(
-            common(&state, &ctx, &secret),
+            common(state, ctx, secret),
             json!({
-                    "sections": sections, "continue_with": first_open,
-            "saved": query.saved.is_some(),
-                }),
+                "sections": sections, "continue_with": first_open, "saved": saved,
+            }),
         ),
         StatusCode::OK,
     )
@@ -73,21 +85,21 @@ async fn start(
 async fn section_page(
     state: Data<&Site>,
     Path((secret, section)): Path<(String, String)>,
+    headers: &HeaderMap,
 ) -> Response {
-    let ctx = match context(&state, &secret).await {
-        Ok(ctx) => ctx,
-        Err(resp) => return resp,
-    };
-    render_section(
-        &state,
-        &ctx,
-        &secret,
-        &section,
-        None,
-        BTreeMap::new(),
-        StatusCode::OK,
-        None,
-    )
+    cache::serve(&state, &secret, "section", &section, headers, |ctx| {
+        render_section(
+            &state,
+            ctx,
+            &secret,
+            &section,
+            None,
+            BTreeMap::new(),
+            StatusCode::OK,
+            None,
+        )
+    })
+    .await
 }
 
 /// The section form, showing either the stored answers or what was just typed (with errors).

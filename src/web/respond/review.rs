@@ -11,12 +11,15 @@ use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
 #[handler]
-pub(super) async fn review_page(state: Data<&Site>, Path(secret): Path<String>) -> Response {
-    let ctx = match context(&state, &secret).await {
-        Ok(ctx) => ctx,
-        Err(resp) => return resp,
-    };
-    render_review(&state, &ctx, &secret, vec![], StatusCode::OK)
+pub(super) async fn review_page(
+    state: Data<&Site>,
+    Path(secret): Path<String>,
+    headers: &HeaderMap,
+) -> Response {
+    super::cache::serve(&state, &secret, "review", "", headers, |ctx| {
+        render_review(&state, ctx, &secret, vec![], StatusCode::OK)
+    })
+    .await
 }
 
 fn render_review(
