@@ -23,6 +23,9 @@ const CAPACITY_BYTES: u64 = 16 * 1024 * 1024;
 /// A guess of how many pages fit, for the cache's tables (pages are 10–40 kB).
 const ESTIMATED_PAGES: usize = 1024;
 
+/// Which page: its key, the page (`start`, `section`, `review`) and its argument (a section's key).
+type PageId = (PageKey, &'static str, Arc<str>);
+
 /// One rendered page.
 #[derive(Clone)]
 struct Rendered {
@@ -33,8 +36,8 @@ struct Rendered {
 #[derive(Clone)]
 struct ByBytes;
 
-impl Weighter<(PageKey, &'static str, Arc<str>), Rendered> for ByBytes {
-    fn weight(&self, _key: &(PageKey, &'static str, Arc<str>), page: &Rendered) -> u64 {
+impl Weighter<PageId, Rendered> for ByBytes {
+    fn weight(&self, _key: &PageId, page: &Rendered) -> u64 {
         page.body.len() as u64 + 128
     }
 }
@@ -44,7 +47,7 @@ impl Weighter<(PageKey, &'static str, Arc<str>), Rendered> for ByBytes {
 /// were rendered with, so a link none of whose pages are kept costs no extra lookup.
 #[derive(Clone)]
 pub struct PageCache {
-    pages: Arc<Cache<(PageKey, &'static str, Arc<str>), Rendered, ByBytes>>,
+    pages: Arc<Cache<PageId, Rendered, ByBytes>>,
     links: Arc<Cache<Arc<str>, PageKey>>,
 }
 
