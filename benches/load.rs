@@ -37,6 +37,8 @@ use table::Table;
 /// Requests of the trivial handler and of section pages (item 2).
 const HELLO_REQUESTS: usize = 50_000;
 const SECTION_REQUESTS: usize = 10_000;
+/// Distinct pages of the "seen again" measure of item 2 (well within the server's page cache).
+const REVISITED: usize = 300;
 /// Sequential requests per read route when warm, and samples when cold (item 3).
 const WARM_REQUESTS: usize = 500;
 const COLD_SAMPLES: usize = 100;

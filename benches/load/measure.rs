@@ -11,7 +11,9 @@ use crate::server::Soundings;
 use crate::setup::{self, Backend, BenchDb};
 use crate::table::{Table, Target, Unit};
 use crate::writes;
-use crate::{COLD_SAMPLES, HELLO_REQUESTS, PDF_RENDERS, RESTARTS, SECTION_REQUESTS, WARM_REQUESTS};
+use crate::{
+    COLD_SAMPLES, HELLO_REQUESTS, PDF_RENDERS, RESTARTS, REVISITED, SECTION_REQUESTS, WARM_REQUESTS,
+};
 
 fn step(backend: Backend, what: &str) {
     eprintln!("[{}] {what}", backend.name());
@@ -161,9 +163,20 @@ pub async fn measure(
     // 2. A section page beside a trivial handler.
     step(b, "2. section pages and the trivial handler");
     let hello = scenarios::hello(http, HELLO_REQUESTS).await?;
+    // First views: every measured request is a page not asked for before (the warm-up takes
+    // pages of its own), so none comes from the server's page cache.
+    let warm_up = CLIENTS * 4;
     let urls = scenarios::section_urls(&base, &fixture);
-    scenarios::gets(http, CLIENTS * 4, scenarios::section_urls(&base, &fixture)).await;
-    let section = scenarios::gets(http, SECTION_REQUESTS, urls).await;
+    scenarios::gets(http, warm_up, scenarios::section_urls(&base, &fixture)).await;
+    let section = scenarios::gets(http, SECTION_REQUESTS, move |i| urls(i + warm_up)).await;
+    // Pages seen again unchanged (a respondent going back, a reload): REVISITED pages, each
+    // asked for once first and then over and over.
+    let again = scenarios::section_urls(&base, &fixture);
+    let again = move |i: usize| again(warm_up + SECTION_REQUESTS + i % REVISITED);
+    let again = std::sync::Arc::new(again);
+    let first = again.clone();
+    scenarios::gets(http, REVISITED, move |i| first(i)).await;
+    let revisited = scenarios::gets(http, SECTION_REQUESTS, move |i| again(i)).await;
     if let Some(e) = &section.first_error {
         eprintln!("  {} section pages failed; the first: {e}", section.errors);
     }
@@ -182,6 +195,20 @@ pub async fn measure(
         section.ms(0.99),
     );
     table.add(
+        &format!("2. section page seen again unchanged ({SECTION_REQUESTS} requests over {REVISITED} pages)"),
+        Unit::PerSecond,
+        Target::None,
+        b,
+        revisited.per_second(),
+    );
+    table.add(
+        "2. section page seen again, p99",
+        Unit::Ms,
+        Target::None,
+        b,
+        revisited.ms(0.99),
+    );
+    table.add(
         &format!("2. trivial poem handler ({HELLO_REQUESTS} requests, same clients)"),
         Unit::PerSecond,
         Target::None,
@@ -189,11 +216,18 @@ pub async fn measure(
         hello.per_second(),
     );
     table.add(
-        "2. section page / trivial handler",
+        "2. section page, first view / trivial handler",
         Unit::Percent,
         Target::AtLeast(30.0),
         b,
         100.0 * section.per_second() / hello.per_second(),
+    );
+    table.add(
+        "2. section page seen again / trivial handler",
+        Unit::Percent,
+        Target::AtLeast(30.0),
+        b,
+        100.0 * revisited.per_second() / hello.per_second(),
     );
 
     // 3. Benchmark and statistics at 10,000 responses, warm and cold.
