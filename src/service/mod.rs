@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod organisations;
 pub mod records;
 pub mod reports;
+pub mod research;
 pub mod respond;
 pub mod rounds;
 pub mod surveys;
