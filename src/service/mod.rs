@@ -12,6 +12,7 @@ pub mod reports;
 pub mod research;
 pub mod respond;
 pub mod rounds;
+pub mod shares;
 pub mod surveys;
 
 use crate::domain::disclosure::Rules;
