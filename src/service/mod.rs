@@ -2,6 +2,7 @@
 //! it checks the rule (through `domain`), calls `store`, and writes the audit event. Front ends
 //! hold a [`Services`] and call these functions; none of them reaches the database itself.
 
+pub mod audit_events;
 pub mod benchmarks;
 mod definitions;
 mod error;
