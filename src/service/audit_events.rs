@@ -19,7 +19,7 @@ pub async fn list(
     filter: AuditFilter<'_>,
 ) -> ServiceResult<(Vec<AuditEvent>, u64)> {
     Ok(audit::list(
-        &services.db.conn,
+        &services.db,
         filter.action,
         filter.subject_type,
         filter.offset,

@@ -116,14 +116,14 @@ async fn context_of(
     read_previous: bool,
 ) -> Result<RoundContext, DbError> {
     let data = round_data(state, round).await?;
-    let earlier = crate::store::respondents::earlier_rounds(&state.db.conn, round).await?;
+    let earlier = crate::store::respondents::earlier_rounds(&state.db, round).await?;
     let previous_round = earlier.last().cloned();
     let previous = match &previous_round {
         Some(prev) if read_previous => Some(round_data(state, prev).await?),
         _ => None,
     };
     let version =
-        crate::store::surveys::existing_version(&state.db.conn, round.survey_version_id).await?;
+        crate::store::surveys::existing_version(&state.db, round.survey_version_id).await?;
     Ok(RoundContext {
         round: round.clone(),
         data,
@@ -159,7 +159,7 @@ pub async fn benchmark_in(
             .index_of(organisation.id)
             .map(|i| prev.submitted[i].scores.clone()),
         (None, Some(prev)) => {
-            benchmarks::submitted_scores(&state.db.conn, prev.id, organisation.id).await?
+            benchmarks::submitted_scores(&state.db, prev.id, organisation.id).await?
         }
         (None, None) => None,
     };
@@ -243,9 +243,9 @@ pub async fn round_summary(
         &data,
         &Grouping::of(&[crate::domain::peers::Attribute::Kind]),
     );
-    let progress = crate::store::progress::progress(&state.db.conn, round.id).await?;
+    let progress = crate::store::progress::progress(&state.db, round.id).await?;
     let version =
-        crate::store::surveys::existing_version(&state.db.conn, round.survey_version_id).await?;
+        crate::store::surveys::existing_version(&state.db, round.survey_version_id).await?;
     let inputs = crate::report::summary::SummaryInputs {
         definition: &data.definition,
         sha256: &version.sha256,

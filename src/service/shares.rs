@@ -7,11 +7,8 @@ use super::{ServiceError, ServiceResult, Services, organisations, record, rounds
 use crate::domain::links::ShareStatus;
 use crate::domain::secret::hash_secret;
 use crate::report::model::Report;
-use crate::store::{
-    DbError, organisations as stored_organisations, rounds as stored_rounds, shares,
-};
+use crate::store::{organisations as stored_organisations, rounds as stored_rounds, shares};
 use chrono::{Duration, Utc};
-use sea_orm::TransactionTrait;
 use serde_json::json;
 
 /// A share link as its round's admins see it: the link itself only when it was just made.
@@ -39,17 +36,17 @@ pub async fn create(
     // Refuse a link to a report that cannot be made.
     report_of(services, &round, org.clone()).await?;
     let expires_at = Utc::now() + Duration::days(i64::from(days));
-    let tx = services.db.conn.begin().await.map_err(DbError::classify)?;
-    let (share, secret) = shares::create(&tx, round.id, org.id, actor, expires_at).await?;
+    let tx = services.db.begin_write().await?;
+    let (share, secret) = shares::create(&*tx, round.id, org.id, actor, expires_at).await?;
     record(
-        &tx,
+        &*tx,
         actor,
         "report_share.create",
         &format!("{}/{}", round.code, org.code),
         json!({ "id": share.id, "expires_at": expires_at }),
     )
     .await?;
-    tx.commit().await.map_err(DbError::classify)?;
+    tx.commit().await?;
     Ok(ShareLink {
         share,
         organisation: org.code,
@@ -64,7 +61,7 @@ pub async fn list(services: &Services, round: &str) -> ServiceResult<Vec<ShareLi
     let round = rounds::find(services, round).await?;
     let now = Utc::now();
     let mut out = Vec::new();
-    for share in shares::list(&services.db.conn, round.id).await? {
+    for share in shares::list(&services.db, round.id).await? {
         let organisation = organisation_code(services, share.organisation_id).await?;
         out.push(ShareLink {
             status: ShareStatus::of(share.revoked_at, share.expires_at, now),
@@ -81,7 +78,7 @@ pub async fn list(services: &Services, round: &str) -> ServiceResult<Vec<ShareLi
 /// revoked (before, or by a request racing this one) is answered as it stands, and only the
 /// revocation that happened is recorded.
 pub async fn revoke(services: &Services, actor: &str, id: i32) -> ServiceResult<ShareLink> {
-    let conn = &services.db.conn;
+    let conn = &services.db;
     let missing = || ServiceError::not_found(format!("There is no share {id}."));
     let share = shares::find(conn, id).await?.ok_or_else(missing)?;
     let status = ShareStatus::of(share.revoked_at, share.expires_at, Utc::now());
@@ -130,7 +127,7 @@ pub async fn open(services: &Services, secret: &str) -> ServiceResult<Report> {
     if secret.len() != 40 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(not_found());
     }
-    let conn = &services.db.conn;
+    let conn = &services.db;
     let share = shares::find_by_hash(conn, &hash_secret(secret))
         .await?
         .ok_or_else(not_found)?;
@@ -160,7 +157,7 @@ pub async fn open(services: &Services, secret: &str) -> ServiceResult<Report> {
 /// The code of the organisation with this id, or empty if there is none: one odd row should not
 /// make a whole listing fail.
 async fn organisation_code(services: &Services, id: i32) -> ServiceResult<String> {
-    Ok(stored_organisations::find_by_id(&services.db.conn, id)
+    Ok(stored_organisations::find_by_id(&services.db, id)
         .await?
         .map(|o| o.code)
         .unwrap_or_default())

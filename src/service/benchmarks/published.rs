@@ -44,7 +44,7 @@ pub type Distributions = Arc<Vec<(GroupKey, Vec<QuestionComparison>)>>;
 /// The round's snapshot: the one kept with `data` if the earlier rounds have not changed since it
 /// was made, otherwise made now (and kept).
 pub async fn published(state: &Services, data: &Arc<RoundData>) -> Result<Arc<Published>, DbError> {
-    let rounds = respondents::earlier_rounds(&state.db.conn, &data.round).await?;
+    let rounds = respondents::earlier_rounds(&state.db, &data.round).await?;
     published_after(state, data, &rounds).await
 }
 
@@ -55,7 +55,7 @@ pub(super) async fn published_after(
     data: &Arc<RoundData>,
     rounds: &[entity::round::Model],
 ) -> Result<Arc<Published>, DbError> {
-    let conn = &state.db.conn;
+    let conn = &state.db;
     let mut earlier = Vec::with_capacity(rounds.len());
     for round in rounds {
         let closed =

@@ -97,7 +97,7 @@ pub async fn answers(
         .iter()
         .map(|s| s.response_id)
         .collect();
-    let mut answers = store::answers_of(&services.db.conn, &page_ids).await?;
+    let mut answers = store::answers_of(&services.db, &page_ids).await?;
     let mut rows = Vec::new();
     for (i, s) in data.submitted.iter().enumerate().take(end).skip(start) {
         let pseudonym = pseudonym(services, &round.code, s.organisation_id);

@@ -44,7 +44,7 @@ pub async fn progress(
     grouping: &Grouping,
 ) -> ServiceResult<Vec<GroupProgress>> {
     let round = super::rounds::find(services, code).await?;
-    let conn = &services.db.conn;
+    let conn = &services.db;
     let progress = progress::progress(conn, round.id).await?;
     let attributes = progress::attributes(conn, &progress.invited).await?;
     let ids: Vec<i32> = progress.invited.iter().copied().collect();
@@ -119,7 +119,7 @@ pub async fn trends(
     slug: &str,
     grouping: &Grouping,
 ) -> ServiceResult<Vec<RoundStatistics>> {
-    let conn = &services.db.conn;
+    let conn = &services.db;
     let survey = surveys::find(conn, slug)
         .await?
         .ok_or_else(|| ServiceError::not_found(format!("There is no survey {slug}.")))?;
