@@ -1,4 +1,5 @@
-//! `/audit-events`: the trail of operator actions, and the helper every resource uses to add to it.
+//! `/audit-events`: the trail of operator actions, and the helper the resources not yet on the
+//! service layer use to add to it (operations on it write with `service::record`).
 
 use super::ApiTags;
 use super::auth::{ApiKeyAuth, Principal};
@@ -6,6 +7,7 @@ use super::errors::{Answer, status::*};
 use super::pagination::{PageInfo, Paging};
 use crate::domain::role::Role;
 use crate::service::Services;
+use crate::service::audit_events::{self, AuditFilter};
 use crate::store::{DbError, audit};
 use chrono::{DateTime, Utc};
 use poem::web::Data;
@@ -88,14 +90,13 @@ impl AuditApi {
     ) -> Answer<Json<AuditPage>, { ROLE | BAD_REQUEST }> {
         auth.0.require(Role::Admin)?;
         let paging = Paging::new(page.0, per_page.0);
-        let (items, total) = audit::list(
-            &state.db.conn,
-            action.0.as_deref(),
-            subject_type.0.as_deref(),
-            paging.offset(),
-            paging.per_page,
-        )
-        .await?;
+        let filter = AuditFilter {
+            action: action.0.as_deref(),
+            subject_type: subject_type.0.as_deref(),
+            offset: paging.offset(),
+            limit: paging.per_page,
+        };
+        let (items, total) = audit_events::list(&state, filter).await?;
         let items = items
             .into_iter()
             .map(|e| AuditEvent {

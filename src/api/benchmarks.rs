@@ -5,14 +5,10 @@
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
-use super::problem::ApiError;
-use super::rounds::find_round;
 use super::withheld::Withheld;
 use crate::domain::benchmark::Position;
 use crate::domain::role::Role;
-use crate::service::Services;
-use crate::service::benchmarks::{Missing, organisation_benchmark};
-use crate::store::organisations;
+use crate::service::{Services, benchmarks};
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -163,30 +159,14 @@ impl BenchmarksApi {
         organisation: Path<String>,
     ) -> Answer<Json<BenchmarkView>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
-        let round = find_round(&state, &code.0).await?;
-        let org_code = organisation.0.trim().to_ascii_uppercase();
-        let org = organisations::find_by_code(&state.db.conn, &org_code)
-            .await?
-            .ok_or_else(|| {
-                ApiError::not_found(format!("There is no organisation with code {org_code}."))
-            })?;
-        let found = match organisation_benchmark(&state, &round, org).await? {
-            Ok(found) => found,
-            Err(Missing::NotSubmitted) => {
-                return Err(ApiError::not_found(format!(
-                    "{org_code} has not submitted a response in round {}.",
-                    round.code
-                ))
-                .into());
-            }
-        };
+        let found = benchmarks::find(&state, &code.0, &organisation.0).await?;
         let b = found.benchmark;
         Ok(Json(BenchmarkView {
             organisation: found.organisation.code,
             organisation_name: found.organisation.name,
-            round: round.code,
+            round: found.data.round.code.clone(),
             previous_round: found.previous_round.map(|r| r.code),
-            k: state.disclosure.threshold as u64,
+            k: state.threshold().0 as u64,
             peer_group: PeerGroupView {
                 grouping: b.peer_group.grouping,
                 label: b.peer_group.label,

@@ -236,11 +236,3 @@ impl From<RoundView> for Round {
         }
     }
 }
-
-/// The round with this code, or a 404.
-pub async fn find_round(
-    state: &Services,
-    code: &str,
-) -> super::problem::ApiResult<crate::service::records::Round> {
-    Ok(rounds::find(state, code).await?)
-}

@@ -10,11 +10,12 @@
 
 use crate::domain::benchmark::{OrgBenchmark, QuestionComparison, assemble, mark_chosen_in};
 use crate::domain::peers::{Grouping, Threshold};
-use crate::service::Services;
+use crate::service::{ServiceError, ServiceResult, Services};
 use crate::store::DbError;
 use crate::store::benchmarks;
 use entity::round;
-pub use published::{Published, published};
+use published::published_after;
+pub use published::{Distributions, Published, published};
 use std::sync::Arc;
 
 mod cache;
@@ -50,6 +51,33 @@ pub enum Missing {
     NotSubmitted,
 }
 
+impl Missing {
+    /// What a front end answers when `organisation`'s benchmark or report in `round` is missing.
+    pub fn error(self, organisation: &str, round: &round::Model) -> ServiceError {
+        match self {
+            Missing::NotSubmitted => ServiceError::not_found(format!(
+                "{organisation} has not submitted a response in round {}.",
+                round.code
+            )),
+        }
+    }
+}
+
+/// The benchmark of the organisation coded `organisation` in the round coded `round`: not found
+/// when either does not exist or the organisation has not submitted in the round.
+pub async fn find(
+    services: &Services,
+    round: &str,
+    organisation: &str,
+) -> ServiceResult<OrganisationBenchmark> {
+    let round = super::rounds::find(services, round).await?;
+    let organisation = super::organisations::find(services, organisation).await?;
+    let code = organisation.code.clone();
+    organisation_benchmark(services, &round, organisation)
+        .await?
+        .map_err(|missing| missing.error(&code, &round))
+}
+
 /// A round's data and what every organisation's benchmark in it also needs (the previous
 /// round's data, the survey version), read once. A bulk run of reports makes them all from one
 /// context, so they all describe the same moment.
@@ -59,6 +87,9 @@ pub struct RoundContext {
     pub previous_round: Option<round::Model>,
     previous: Option<Arc<RoundData>>,
     version: entity::survey_version::Model,
+    /// The survey's earlier rounds (the last is `previous_round`), read once for the previous
+    /// round and for the disclosure snapshot, which depends on them.
+    earlier: Vec<round::Model>,
 }
 
 /// The context for one benchmark or report: the previous round's data is not read, only the
@@ -85,19 +116,21 @@ async fn context_of(
     read_previous: bool,
 ) -> Result<RoundContext, DbError> {
     let data = round_data(state, round).await?;
-    let previous_round = crate::store::respondents::previous_round(&state.db.conn, round).await?;
+    let earlier = crate::store::respondents::earlier_rounds(&state.db, round).await?;
+    let previous_round = earlier.last().cloned();
     let previous = match &previous_round {
         Some(prev) if read_previous => Some(round_data(state, prev).await?),
         _ => None,
     };
     let version =
-        crate::store::surveys::existing_version(&state.db.conn, round.survey_version_id).await?;
+        crate::store::surveys::existing_version(&state.db, round.survey_version_id).await?;
     Ok(RoundContext {
         round: round.clone(),
         data,
         previous_round,
         previous,
         version,
+        earlier,
     })
 }
 
@@ -126,11 +159,11 @@ pub async fn benchmark_in(
             .index_of(organisation.id)
             .map(|i| prev.submitted[i].scores.clone()),
         (None, Some(prev)) => {
-            benchmarks::submitted_scores(&state.db.conn, prev.id, organisation.id).await?
+            benchmarks::submitted_scores(&state.db, prev.id, organisation.id).await?
         }
         (None, None) => None,
     };
-    let published = published(state, data).await?;
+    let published = published_after(state, data, &context.earlier).await?;
     let choice = published.choose(data, index);
     let verdict = published.snapshot.verdict(&choice.grouping, &choice.key);
     let figures = data.figures(&choice);
@@ -210,9 +243,9 @@ pub async fn round_summary(
         &data,
         &Grouping::of(&[crate::domain::peers::Attribute::Kind]),
     );
-    let progress = crate::store::progress::progress(&state.db.conn, round.id).await?;
+    let progress = crate::store::progress::progress(&state.db, round.id).await?;
     let version =
-        crate::store::surveys::existing_version(&state.db.conn, round.survey_version_id).await?;
+        crate::store::surveys::existing_version(&state.db, round.survey_version_id).await?;
     let inputs = crate::report::summary::SummaryInputs {
         definition: &data.definition,
         sha256: &version.sha256,

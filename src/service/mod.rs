@@ -2,6 +2,7 @@
 //! it checks the rule (through `domain`), calls `store`, and writes the audit event. Front ends
 //! hold a [`Services`] and call these functions; none of them reaches the database itself.
 
+pub mod audit_events;
 pub mod benchmarks;
 mod definitions;
 mod error;
@@ -9,8 +10,10 @@ pub mod invitations;
 pub mod organisations;
 pub mod records;
 pub mod reports;
+pub mod research;
 pub mod respond;
 pub mod rounds;
+pub mod shares;
 pub mod surveys;
 
 use crate::domain::disclosure::Rules;

@@ -2,15 +2,11 @@
 //! link made by an admin. No key is needed until the link expires (410) or is revoked (404, the
 //! same page as a link that never existed).
 
-use crate::domain::links::ShareStatus;
-use crate::domain::secret::hash_secret;
 use crate::report::html::{pdf_file_name, report_html};
 use crate::report::model::Report;
-use crate::service::benchmarks::{Missing, organisation_report};
 use crate::service::reports::report_pdf;
-use crate::store::{DbError, organisations, rounds, shares};
+use crate::service::{ServiceError, shares};
 use crate::web::Site;
-use chrono::Utc;
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Html, Path};
 use poem::{IntoResponse, Response, handler};
@@ -34,57 +30,26 @@ fn not_found(state: &Site) -> Response {
     )
 }
 
+/// The report the link opens, or the page that says why it does not.
 async fn shared_report(state: &Site, secret: &str) -> Result<Report, Response> {
-    let failed = |err: DbError| {
-        tracing::error!(error.cause = %err, "shared report failed");
-        problem(
+    shares::open(state, secret).await.map_err(|err| match err {
+        ServiceError::NotFound(_) => not_found(state),
+        ServiceError::Gone(message) => problem(
             state,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Sorry, there is a problem with the service",
-            "Try again in a few minutes.",
-        )
-    };
-    if secret.len() != 40 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(not_found(state));
-    }
-    let Some(share) = shares::find_by_hash(&state.db.conn, &hash_secret(secret))
-        .await
-        .map_err(failed)?
-    else {
-        return Err(not_found(state));
-    };
-    match ShareStatus::of(share.revoked_at, share.expires_at, Utc::now()) {
-        ShareStatus::Active => {}
-        // A revoked link looks like one that never existed.
-        ShareStatus::Revoked => return Err(not_found(state)),
-        ShareStatus::Expired => {
-            return Err(problem(
+            StatusCode::GONE,
+            "This report link has expired",
+            &message,
+        ),
+        err => {
+            tracing::error!(error.cause = %err, "shared report failed");
+            problem(
                 state,
-                StatusCode::GONE,
-                "This report link has expired",
-                &format!(
-                    "The link stopped working on {}. Ask whoever sent it for a new one.",
-                    share.expires_at.format("%-d %B %Y")
-                ),
-            ));
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, there is a problem with the service",
+                "Try again in a few minutes.",
+            )
         }
-    }
-    let round = rounds::find_by_id(&state.db.conn, share.round_id)
-        .await
-        .map_err(failed)?;
-    let org = organisations::find_by_id(&state.db.conn, share.organisation_id)
-        .await
-        .map_err(failed)?;
-    let (Some(round), Some(org)) = (round, org) else {
-        return Err(not_found(state));
-    };
-    match organisation_report(state, &round, org)
-        .await
-        .map_err(failed)?
-    {
-        Ok(report) => Ok(report),
-        Err(Missing::NotSubmitted) => Err(not_found(state)),
-    }
+    })
 }
 
 #[handler]

@@ -6,16 +6,11 @@ use super::super::auth::ApiKeyAuth;
 use super::super::errors::{Answer, status::*};
 use super::super::pagination::Paging;
 use super::super::payloads::{CsvRow, Table, table, to_csv, wants_csv};
-use super::super::rounds::find_round;
 use super::export_rows::{AnswerPage, AnswerRow, ScoreRow, answer_text};
-use crate::domain::definition::QuestionKind;
-use crate::domain::disclosure::Generalised;
-use crate::domain::peers::{Attribute, OrgAttributes};
+use crate::domain::peers::Attribute;
 use crate::domain::role::Role;
-use crate::domain::secret::keyed_hash;
 use crate::service::Services;
-use crate::service::benchmarks::{Published, published, round_data};
-use crate::store::benchmarks as store;
+use crate::service::research::{self, AnswerOptions};
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
@@ -85,11 +80,10 @@ impl ResearchExportsApi {
         code: Path<String>,
     ) -> Answer<Json<DisclosureSummary>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
-        let round = find_round(&state, &code.0).await?;
-        let data = round_data(&state, &round).await?;
-        let summary = published(&state, &data).await?.snapshot.summary();
+        let research::RoundDisclosure { round, summary } =
+            research::disclosure(&state, &code.0).await?;
         Ok(Json(DisclosureSummary {
-            round: round.code.clone(),
+            round: round.code,
             k: summary.k as u64,
             respondents: summary.respondents as u64,
             classes: summary.classes as u64,
@@ -137,27 +131,20 @@ impl ResearchExportsApi {
         code: Path<String>,
     ) -> Answer<Table<Vec<ScoreRow>>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
-        let round = find_round(&state, &code.0).await?;
-        let data = round_data(&state, &round).await?;
-        let published = published(&state, &data).await?;
-        let mut rows: Vec<ScoreRow> = Vec::new();
-        for (i, s) in data.submitted.iter().enumerate() {
-            let pseudonym = pseudonym(&state, &round.code, s.organisation_id);
-            let shown = shown_attributes(&published, i);
-            for (dimension, score) in &s.scores {
-                rows.push(ScoreRow {
-                    round: round.code.clone(),
-                    pseudonym: pseudonym.clone(),
-                    kind: shown.shown(Attribute::Kind),
-                    region: shown.shown(Attribute::Region),
-                    country: shown.shown(Attribute::Country),
-                    size_band: shown.shown(Attribute::SizeBand),
-                    dimension: dimension.clone(),
-                    score: *score,
-                });
-            }
-        }
-        rows.sort_by(|a, b| (&a.pseudonym, &a.dimension).cmp(&(&b.pseudonym, &b.dimension)));
+        let rows: Vec<ScoreRow> = research::scores(&state, &code.0)
+            .await?
+            .into_iter()
+            .map(|s| ScoreRow {
+                round: s.round,
+                pseudonym: s.pseudonym,
+                kind: s.attributes.shown(Attribute::Kind),
+                region: s.attributes.shown(Attribute::Region),
+                country: s.attributes.shown(Attribute::Country),
+                size_band: s.attributes.shown(Attribute::SizeBand),
+                dimension: s.dimension,
+                score: s.score,
+            })
+            .collect();
         Ok(table(req, rows))
     }
 
@@ -199,64 +186,40 @@ impl ResearchExportsApi {
         if identified || include_text {
             auth.0.require(Role::Admin)?;
         }
-        let round = find_round(&state, &code.0).await?;
-        let data = round_data(&state, &round).await?;
-        let published = published(&state, &data).await?;
         let paging = Paging {
             page: page.0.unwrap_or(1),
             per_page: per_page.0.unwrap_or(100),
         };
-        let total = data.submitted.len() as u64;
-        let start = usize::try_from(paging.offset())
-            .unwrap_or(usize::MAX)
-            .min(data.submitted.len());
-        let end = start
-            .saturating_add(paging.per_page as usize)
-            .min(data.submitted.len());
-        // Only this page's answers are read: the cache keeps no more of a round's answers than
-        // comparisons need.
-        let page_ids: Vec<i32> = data.submitted[start..end]
-            .iter()
-            .map(|s| s.response_id)
-            .collect();
-        let answers = store::answers_of(&state.db.conn, &page_ids).await?;
-        let mut items = Vec::new();
-        for (i, s) in data.submitted.iter().enumerate().take(end).skip(start) {
-            let pseudonym = pseudonym(&state, &round.code, s.organisation_id);
-            // Admins who asked for names see the attributes as they are.
-            let shown = if identified {
-                raw_attributes(&s.attributes)
-            } else {
-                shown_attributes(&published, i)
-            };
-            let Some(given) = answers.get(&s.response_id) else {
-                continue;
-            };
-            for q in data.definition.questions() {
-                let Some(value) = given.get(&q.key) else {
-                    continue;
-                };
-                if matches!(q.kind, QuestionKind::Text { .. }) && !include_text {
-                    continue;
+        let options = AnswerOptions {
+            identified,
+            include_text,
+            offset: paging.offset(),
+            limit: paging.per_page,
+        };
+        let export = research::answers(&state, &code.0, options).await?;
+        let items = export
+            .rows
+            .into_iter()
+            .map(|a| {
+                let (organisation, organisation_name) = a.organisation.unzip();
+                AnswerRow {
+                    round: a.round,
+                    pseudonym: a.pseudonym,
+                    organisation,
+                    organisation_name,
+                    kind: a.attributes.shown(Attribute::Kind),
+                    region: a.attributes.shown(Attribute::Region),
+                    country: a.attributes.shown(Attribute::Country),
+                    size_band: a.attributes.shown(Attribute::SizeBand),
+                    question: a.question,
+                    dimension: a.dimension,
+                    value: answer_text(&a.value),
                 }
-                items.push(AnswerRow {
-                    round: round.code.clone(),
-                    pseudonym: pseudonym.clone(),
-                    organisation: identified.then(|| s.code.clone()),
-                    organisation_name: identified.then(|| s.name.clone()),
-                    kind: shown.shown(Attribute::Kind),
-                    region: shown.shown(Attribute::Region),
-                    country: shown.shown(Attribute::Country),
-                    size_band: shown.shown(Attribute::SizeBand),
-                    question: q.key.clone(),
-                    dimension: q.dimension.clone(),
-                    value: answer_text(value),
-                });
-            }
-        }
+            })
+            .collect();
         let page = AnswerPage {
             items,
-            page: paging.info(total),
+            page: paging.info(export.total),
         };
         Ok(if wants_csv(req) {
             Table::Csv(to_csv(
@@ -267,31 +230,4 @@ impl ResearchExportsApi {
             Table::Json(page)
         })
     }
-}
-
-/// The attributes of respondent `index` as exports show them.
-fn shown_attributes(published: &Published, index: usize) -> Generalised {
-    published
-        .snapshot
-        .generalised(index)
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// Attributes shown as they are (admins with `identified=true`).
-fn raw_attributes(a: &OrgAttributes) -> Generalised {
-    Generalised {
-        kind: Some(a.kind.clone()),
-        region: Some(a.region.clone()),
-        country: Some(a.country.clone()),
-        size_band: Some(a.size_band.clone()),
-    }
-}
-
-/// An organisation's pseudonym in a round: the first 16 hex characters of an HMAC under the
-/// server's key, so it is stable within the round, differs across rounds, and cannot be reversed
-/// (or recomputed) without the key.
-pub(super) fn pseudonym(state: &Services, round: &str, organisation_id: i32) -> String {
-    let tag = keyed_hash(&state.keys.pseudonym, &format!("{round}:{organisation_id}"));
-    tag.get(..16).unwrap_or(&tag).to_owned()
 }

@@ -9,13 +9,10 @@ use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
 use super::payloads::{Table, table};
 use super::problem::{ApiError, ApiResult, FieldError};
-use super::rounds::find_round;
 use super::withheld::Withheld;
-use crate::domain::peers::{Grouping, OrgAttributes};
+use crate::domain::peers::Grouping;
 use crate::domain::role::Role;
-use crate::service::Services;
-use crate::service::benchmarks::{published, round_data, threshold};
-use crate::store::{rounds, surveys};
+use crate::service::{Services, research};
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::OpenApi;
@@ -70,41 +67,16 @@ impl ResearchApi {
     ) -> Answer<Table<Vec<ProgressRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
-        let round = find_round(&state, &code.0).await?;
-        let progress = crate::store::progress::progress(&state.db.conn, round.id).await?;
-        let attributes =
-            crate::store::progress::attributes(&state.db.conn, &progress.invited).await?;
-        let ids: Vec<i32> = progress.invited.iter().copied().collect();
-        let population: Vec<OrgAttributes> = ids
-            .iter()
-            .filter_map(|id| attributes.get(id).cloned())
-            .collect();
-        let k = threshold(&state);
-        // Who responded is published only where the round's snapshot publishes the group.
-        let data = round_data(&state, &round).await?;
-        let published = published(&state, &data).await?;
-        let rows: Vec<ProgressRow> = grouping
-            .partition(&population)
+        let rows: Vec<ProgressRow> = research::progress(&state, &code.0, &grouping)
+            .await?
             .into_iter()
-            .map(|(key, members)| {
-                let invited = members.len();
-                let count = |set: &std::collections::HashSet<i32>| {
-                    members.iter().filter(|&&i| set.contains(&ids[i])).count()
-                };
-                let (started, submitted) = (count(&progress.started), count(&progress.submitted));
-                let shown_invited = k.disclose(invited, || invited);
-                // A group of fewer than k invited has fewer than k respondents, which the
-                // snapshot withholds (primary) too.
-                let verdict = published.snapshot.verdict(&grouping, &key);
-                let shown = verdict.disclose(k, || (started, submitted));
-                ProgressRow {
-                    group: GroupColumns::of(&key),
-                    invited: shown_invited.value.map(|v| v as u64),
-                    started: shown.value.map(|v| v.0 as u64),
-                    submitted: shown.value.map(|v| v.1 as u64),
-                    response_rate: shown.value.map(|v| v.1 as f64 / invited as f64),
-                    withheld: Withheld::of(&shown),
-                }
+            .map(|g| ProgressRow {
+                group: GroupColumns::of(&g.group),
+                invited: g.invited.value.map(|v| v as u64),
+                started: g.responded.value.map(|r| r.started as u64),
+                submitted: g.responded.value.map(|r| r.submitted as u64),
+                response_rate: g.response_rate,
+                withheld: Withheld::of(&g.responded),
             })
             .collect();
         Ok(table(req, rows))
@@ -132,11 +104,8 @@ impl ResearchApi {
     ) -> Answer<Table<Vec<StatisticsRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
-        let round = find_round(&state, &code.0).await?;
-        let data = round_data(&state, &round).await?;
-        let rows: Vec<StatisticsRow> = published(&state, &data)
+        let rows: Vec<StatisticsRow> = research::statistics(&state, &code.0, &grouping)
             .await?
-            .statistics(&data, &grouping)
             .iter()
             .cloned()
             .map(statistics_row)
@@ -167,12 +136,8 @@ impl ResearchApi {
     ) -> Answer<Table<Vec<DistributionRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
-        let round = find_round(&state, &code.0).await?;
-        let data = round_data(&state, &round).await?;
-        let published = published(&state, &data).await?;
         let mut rows = Vec::new();
-        for (key, counted) in published
-            .distributions(&state, &data, &grouping)
+        for (key, counted) in research::distributions(&state, &code.0, &grouping)
             .await?
             .iter()
         {
@@ -219,16 +184,11 @@ impl ResearchApi {
     ) -> Answer<Table<Vec<TrendRow>>, { KEY | NOT_FOUND | UNPROCESSABLE }> {
         auth.0.require(Role::Researcher)?;
         let grouping = parse_grouping(group_by.0)?;
-        let survey = surveys::find(&state.db.conn, &slug.0)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("There is no survey {}.", slug.0)))?;
         let mut rows = Vec::new();
-        for round in rounds::list(&state.db.conn, Some(survey.id)).await? {
-            let data = round_data(&state, &round).await?;
-            // Each round's figures come from its own snapshot, which also keeps every group's
-            // change since each earlier round at 0 or at least k organisations.
-            let published = published(&state, &data).await?;
-            for g in published.statistics(&data, &grouping).iter().cloned() {
+        for research::RoundStatistics { round, statistics } in
+            research::trends(&state, &slug.0, &grouping).await?
+        {
+            for g in statistics.iter().cloned() {
                 rows.push(TrendRow {
                     round: round.code.clone(),
                     round_name: round.name.clone(),

@@ -44,10 +44,20 @@ pub type Distributions = Arc<Vec<(GroupKey, Vec<QuestionComparison>)>>;
 /// The round's snapshot: the one kept with `data` if the earlier rounds have not changed since it
 /// was made, otherwise made now (and kept).
 pub async fn published(state: &Services, data: &Arc<RoundData>) -> Result<Arc<Published>, DbError> {
-    let conn = &state.db.conn;
-    let rounds = respondents::earlier_rounds(conn, &data.round).await?;
+    let rounds = respondents::earlier_rounds(&state.db, &data.round).await?;
+    published_after(state, data, &rounds).await
+}
+
+/// As [`published`], for a caller that has read the round's earlier rounds already (`rounds`,
+/// oldest first, as `respondents::earlier_rounds` gives them).
+pub(super) async fn published_after(
+    state: &Services,
+    data: &Arc<RoundData>,
+    rounds: &[entity::round::Model],
+) -> Result<Arc<Published>, DbError> {
+    let conn = &state.db;
     let mut earlier = Vec::with_capacity(rounds.len());
-    for round in &rounds {
+    for round in rounds {
         let closed =
             crate::store::rounds::status(round)? == crate::domain::round::RoundStatus::Closed;
         let state = if closed {
@@ -67,7 +77,7 @@ pub async fn published(state: &Services, data: &Arc<RoundData>) -> Result<Arc<Pu
         return Ok(kept);
     }
     let mut before = Vec::with_capacity(rounds.len());
-    for round in &rounds {
+    for round in rounds {
         before.push(respondents::submitted_in(conn, round.id).await?);
     }
     let now: Vec<Respondent> = data
