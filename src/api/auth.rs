@@ -1,10 +1,8 @@
 //! Who is calling the API: bearer API keys, checked against their stored hashes.
 
 use super::problem::ApiError;
-use crate::domain::{role::Role, secret::hash_secret};
-use crate::service::Services;
-use crate::store::{DbError, api_keys};
-use chrono::{Duration, Utc};
+use crate::domain::role::Role;
+use crate::service::{Services, keys};
 use poem::{Request, http::StatusCode};
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
@@ -41,37 +39,25 @@ impl Principal {
 #[oai(ty = "bearer", rename = "ApiKey", checker = "check_api_key")]
 pub struct ApiKeyAuth(pub Principal);
 
-/// Keys are touched at most this often, so that reads do not turn into a write per request.
-const LAST_USED_RESOLUTION: Duration = Duration::minutes(1);
-
 async fn check_api_key(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
     let Some(state) = req.data::<Services>() else {
         return Err(poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR));
     };
-    let hash = hash_secret(&bearer.token);
-    match api_keys::find_active_by_hash(&state.db.conn, &hash).await {
-        Ok(Some(key)) => {
-            let stale = key
-                .last_used_at
-                .is_none_or(|at| Utc::now() - at > LAST_USED_RESOLUTION);
-            if stale && let Err(err) = api_keys::touch(&state.db.conn, key.id).await {
-                tracing::warn!(error.cause = %err, "could not record key use");
-            }
-            Ok(Principal {
-                key_id: key.id,
-                key_prefix: key.prefix,
-                role: key.role,
-            })
-        }
+    match keys::authenticate(state, &bearer.token).await {
+        Ok(Some(key)) => Ok(Principal {
+            key_id: key.id,
+            key_prefix: key.prefix,
+            role: key.role,
+        }),
         Ok(None) => Err(poem::Error::from_string(
             "This API key is unknown or has been revoked.",
             StatusCode::UNAUTHORIZED,
         )),
-        Err(DbError::Unavailable(cause)) => {
+        Err(cause) if cause.is_unavailable() => {
             tracing::warn!(error.cause = %cause, "database unavailable while checking a key");
             Err(poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE))
         }
-        Err(cause @ (DbError::Other(_) | DbError::Conflict(_))) => {
+        Err(cause) => {
             tracing::error!(error.cause = %cause, "could not check a key");
             Err(poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))
         }

@@ -2,24 +2,20 @@
 //! read them (their attributes define peer groups).
 
 use super::ApiTags;
-use super::audit::record;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
 use super::pagination::{MAX_PER_PAGE, PageInfo, Paging};
 use super::payloads::CsvBody;
-use super::problem::{ApiError, ApiResult, FieldError};
-use crate::domain::organisation::{self as domain, OrganisationInput, RawOrganisation};
+use super::problem::{ApiError, FieldError};
+use crate::domain::organisation::{self as domain, RawOrganisation};
 use crate::domain::role::Role;
-use crate::service::Services;
-use crate::store::{DbError, organisations};
+use crate::service::organisations::{self, Changes, CodesTaken, Filter};
+use crate::service::{Services, records};
 use chrono::{DateTime, Utc};
-use entity::organisation;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
-use sea_orm::TransactionTrait;
-use serde_json::json;
 
 #[derive(Default)]
 pub struct OrganisationsApi;
@@ -40,8 +36,8 @@ pub struct Organisation {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<organisation::Model> for Organisation {
-    fn from(m: organisation::Model) -> Self {
+impl From<records::Organisation> for Organisation {
+    fn from(m: records::Organisation) -> Self {
         Organisation {
             code: m.code,
             name: m.name,
@@ -163,27 +159,15 @@ impl OrganisationsApi {
     ) -> Answer<Created, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
         let b = &body.0;
-        let input = parse(RawOrganisation {
+        let raw = RawOrganisation {
             code: &b.code,
             name: &b.name,
             kind: &b.kind,
             region: &b.region,
             country: &b.country,
             size_band: &b.size_band,
-        })?;
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let created = organisations::create(&tx, &input)
-            .await
-            .map_err(|e| duplicate_code(e, &input.code))?;
-        record(
-            &tx,
-            &auth.0,
-            "organisation.create",
-            Some(created.code.clone()),
-            json!({ "name": created.name, "kind": created.kind }),
-        )
-        .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        };
+        let created = organisations::create(&state, &auth.0.actor(), raw).await?;
         Ok(Created::Created(Json(created.into())))
     }
 
@@ -215,13 +199,13 @@ impl OrganisationsApi {
     ) -> Answer<Json<OrganisationPage>, { KEY | BAD_REQUEST }> {
         auth.0.require(Role::Researcher)?;
         let paging = Paging::new(page.0, per_page.0.map(|n| n.min(MAX_PER_PAGE)));
-        let filter = organisations::Filter {
+        let filter = Filter {
             kind: kind.0,
             region: region.0,
             country: country.0,
         };
         let (items, total) =
-            organisations::list(&state.db.conn, &filter, paging.offset(), paging.per_page).await?;
+            organisations::list(&state, &filter, paging.offset(), paging.per_page).await?;
         Ok(Json(OrganisationPage {
             items: items.into_iter().map(Into::into).collect(),
             page: paging.info(total),
@@ -243,7 +227,7 @@ impl OrganisationsApi {
         code: Path<String>,
     ) -> Answer<Json<Organisation>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
-        let found = find(&state, &code.0).await?;
+        let found = organisations::find(&state, &code.0).await?;
         Ok(Json(found.into()))
     }
 
@@ -263,30 +247,16 @@ impl OrganisationsApi {
         body: Json<OrganisationChanges>,
     ) -> Answer<Json<Organisation>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
-        let existing = find(&state, &code.0).await?;
         let c = &body.0;
-        let input = parse(RawOrganisation {
-            code: c.code.as_deref().unwrap_or(&existing.code),
-            name: c.name.as_deref().unwrap_or(&existing.name),
-            kind: c.kind.as_deref().unwrap_or(&existing.kind),
-            region: c.region.as_deref().unwrap_or(&existing.region),
-            country: c.country.as_deref().unwrap_or(&existing.country),
-            size_band: c.size_band.as_deref().unwrap_or(&existing.size_band),
-        })?;
-        let before = existing.code.clone();
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let updated = organisations::update(&tx, existing, &input)
-            .await
-            .map_err(|e| duplicate_code(e, &input.code))?;
-        record(
-            &tx,
-            &auth.0,
-            "organisation.update",
-            Some(updated.code.clone()),
-            json!({ "previous_code": before }),
-        )
-        .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        let changes = Changes {
+            code: c.code.as_deref(),
+            name: c.name.as_deref(),
+            kind: c.kind.as_deref(),
+            region: c.region.as_deref(),
+            country: c.country.as_deref(),
+            size_band: c.size_band.as_deref(),
+        };
+        let updated = organisations::update(&state, &auth.0.actor(), &code.0, changes).await?;
         Ok(Json(updated.into()))
     }
 
@@ -311,67 +281,33 @@ impl OrganisationsApi {
         body: CsvBody,
     ) -> Answer<Json<ImportSummary>, { ROLE | BODY | CONFLICT }> {
         auth.0.require(Role::Admin)?;
-        let domain::OrganisationsCsv { delimiter, rows } = domain::parse_csv(&body.text)
-            .map_err(|issues| ApiError::invalid("CSV file", issues))?;
-        let codes: Vec<String> = rows.iter().map(|(_, org)| org.code.clone()).collect();
-        let tx = state.db.conn.begin().await.map_err(DbError::classify)?;
-        let existing = organisations::find_by_codes(&tx, &codes).await?;
-        if !existing.is_empty() {
-            let taken: std::collections::HashSet<&str> =
-                existing.iter().map(|o| o.code.as_str()).collect();
-            let errors = rows
-                .iter()
-                .filter(|(_, org)| taken.contains(org.code.as_str()))
-                .map(|(line, org)| {
-                    FieldError::new(
-                        format!("line {line}: code"),
-                        format!("{} already exists", org.code),
-                    )
-                })
-                .collect::<Vec<_>>();
-            return Err(ApiError::validation(
-                format!(
-                    "{} code(s) in the file already exist; nothing was imported.",
-                    errors.len()
-                ),
-                errors,
-            )
-            .into());
-        }
-        let inputs: Vec<OrganisationInput> = rows.into_iter().map(|(_, org)| org).collect();
-        organisations::insert_many(&tx, &inputs).await?;
-        record(
-            &tx,
-            &auth.0,
-            "organisation.import",
-            None,
-            json!({ "created": inputs.len() }),
-        )
-        .await?;
-        tx.commit().await.map_err(DbError::classify)?;
+        let imported = match organisations::import_csv(&state, &auth.0.actor(), &body.text).await? {
+            Ok(imported) => imported,
+            Err(taken) => return Err(codes_taken(taken).into()),
+        };
         Ok(Json(ImportSummary {
-            created: inputs.len() as u64,
-            delimiter: delimiter.into(),
+            created: imported.created as u64,
+            delimiter: imported.delimiter.into(),
         }))
     }
 }
 
-fn parse(raw: RawOrganisation<'_>) -> ApiResult<OrganisationInput> {
-    OrganisationInput::parse(raw).map_err(|issues| ApiError::invalid("organisation", issues))
-}
-
-async fn find(state: &Services, code: &str) -> ApiResult<organisation::Model> {
-    let code = code.trim().to_ascii_uppercase();
-    organisations::find_by_code(&state.db.conn, &code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("There is no organisation with code {code}.")))
-}
-
-fn duplicate_code(err: DbError, code: &str) -> ApiError {
-    match err {
-        DbError::Conflict(_) => {
-            ApiError::conflict(format!("An organisation with code {code} already exists."))
-        }
-        other => other.into(),
-    }
+/// The 422 of an import whose file names codes that already exist: one error per such line.
+fn codes_taken(CodesTaken(lines): CodesTaken) -> ApiError {
+    let errors = lines
+        .into_iter()
+        .map(|(line, code)| {
+            FieldError::new(
+                format!("line {line}: code"),
+                format!("{code} already exists"),
+            )
+        })
+        .collect::<Vec<_>>();
+    ApiError::validation(
+        format!(
+            "{} code(s) in the file already exist; nothing was imported.",
+            errors.len()
+        ),
+        errors,
+    )
 }

@@ -3,6 +3,10 @@
 use crate::app::config::LogFormat;
 use tracing_subscriber::{EnvFilter, fmt};
 
+/// The log filter while the demo seeds: requests are logged once serving, but not the
+/// migrations (nor the database driver) before the progress bar.
+pub const QUIET_DATABASE: &str = "info,sea_orm_migration=warn,sqlx=warn";
+
 /// Installs the global subscriber. Calling it twice is harmless (the second call does nothing),
 /// which lets every test call it.
 pub fn init(format: LogFormat, default_filter: &str) {

@@ -47,7 +47,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let summary = result?;
     let elapsed = started.elapsed();
-    db.conn.close().await?;
+    crate::service::database::close(db).await?;
     print_summary(&summary, elapsed.as_secs_f64(), database_url);
 
     let serve = args.serve;

@@ -1,15 +1,12 @@
 //! `soundings import`: load survey definitions and organisations from files.
 
 use crate::domain::definition::{Definition, Format};
-use crate::domain::organisation::{OrganisationsCsv, parse_csv};
-use crate::store::{Database, audit, organisations};
+use crate::service::organisations::{CodesTaken, import_csv};
+use crate::service::surveys::{SHIPPED_INSTRUMENT, import};
+use crate::service::{ServiceError, Services};
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use sea_orm::TransactionTrait;
-use serde_json::json;
 use std::path::PathBuf;
-
-pub use crate::service::surveys::{SHIPPED_INSTRUMENT, import_definition};
 
 #[derive(Subcommand)]
 pub enum ImportCommand {
@@ -29,7 +26,7 @@ pub enum ImportCommand {
     },
 }
 
-pub async fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
+pub async fn run(services: &Services, command: ImportCommand) -> anyhow::Result<()> {
     match command {
         ImportCommand::Survey { file, publish } => {
             let (text, format, source) = match &file {
@@ -62,54 +59,41 @@ pub async fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
                     lines.join("\n")
                 )
             })?;
-            let outcome = import_definition(db, &definition, publish).await?;
+            let outcome = import(services, &definition, publish).await?;
             println!("{outcome}");
             Ok(())
         }
         ImportCommand::Organisations { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let OrganisationsCsv { delimiter, rows } = parse_csv(&text).map_err(|issues| {
-                let lines: Vec<String> = issues
-                    .iter()
-                    .map(|i| format!("  {}: {}", i.path, i.message))
-                    .collect();
-                anyhow::anyhow!(
-                    "{} has {} problems; nothing was imported:\n{}",
-                    file.display(),
-                    issues.len(),
-                    lines.join("\n")
-                )
-            })?;
-            let tx = db.conn.begin().await?;
-            let codes: Vec<String> = rows.iter().map(|(_, o)| o.code.clone()).collect();
-            let existing = organisations::find_by_codes(&tx, &codes).await?;
-            if !existing.is_empty() {
-                let taken: Vec<&str> = existing.iter().map(|o| o.code.as_str()).collect();
-                bail!(
-                    "{} code(s) already exist ({}); nothing was imported",
-                    taken.len(),
-                    taken.join(", ")
-                );
-            }
-            let inputs: Vec<_> = rows.into_iter().map(|(_, o)| o).collect();
-            organisations::insert_many(&tx, &inputs).await?;
-            audit::record(
-                &tx,
-                audit::Event {
-                    actor: "cli",
-                    action: "organisation.import",
-                    subject_type: "organisation",
-                    subject_id: None,
-                    details: json!({ "created": inputs.len() }),
-                },
-            )
-            .await?;
-            tx.commit().await?;
+            let imported = match import_csv(services, "cli", &text).await {
+                Ok(Ok(imported)) => imported,
+                Ok(Err(CodesTaken(lines))) => {
+                    let taken: Vec<&str> = lines.iter().map(|(_, code)| code.as_str()).collect();
+                    bail!(
+                        "{} code(s) already exist ({}); nothing was imported",
+                        taken.len(),
+                        taken.join(", ")
+                    );
+                }
+                Err(ServiceError::Invalid { issues, .. }) => {
+                    let lines: Vec<String> = issues
+                        .iter()
+                        .map(|i| format!("  {}: {}", i.path, i.message))
+                        .collect();
+                    bail!(
+                        "{} has {} problems; nothing was imported:\n{}",
+                        file.display(),
+                        issues.len(),
+                        lines.join("\n")
+                    );
+                }
+                Err(other) => return Err(other.into()),
+            };
             println!(
                 "Imported {} organisations ({}-separated).",
-                inputs.len(),
-                delimiter.name()
+                imported.created,
+                imported.delimiter.name()
             );
             Ok(())
         }

@@ -10,10 +10,11 @@ use crate::app::config::{
     DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_MAX_FAILED_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_SECS,
     LogFormat, Settings,
 };
-use crate::app::startup::{Application, redact_url, shutdown_signal};
+use crate::app::startup::{Application, redact_url, services, shutdown_signal};
 use crate::app::telemetry;
 use crate::domain::role::Role;
-use crate::store::{Database, api_keys};
+use crate::service::database::{self, Database};
+use crate::service::{ServiceError, Services, keys};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -182,8 +183,7 @@ pub async fn run() -> ExitCode {
     let cli = Cli::parse();
     let filter = match cli.command {
         Command::Serve(_) => "info",
-        // Requests are logged once serving, but not the migrations before the progress bar.
-        Command::Demo(_) => "info,sea_orm_migration=warn,sqlx=warn",
+        Command::Demo(_) => telemetry::QUIET_DATABASE,
         _ => "warn",
     };
     telemetry::init(cli.global.log_format, filter);
@@ -220,7 +220,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate { status } => {
             let db = open(&database_url).await?;
             if status {
-                let pending = db.pending_migrations().await?;
+                let pending = database::pending_migrations(&db).await?;
                 if pending.is_empty() {
                     println!("The schema is up to date.");
                 } else {
@@ -230,13 +230,13 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
             } else {
-                db.migrate().await?;
+                database::migrate(&db).await?;
                 println!("The schema is up to date.");
             }
             Ok(())
         }
         Command::Keys(command) => keys(&database_url, command).await,
-        Command::Import(command) => import::run(&open(&database_url).await?, command).await,
+        Command::Import(command) => import::run(&connect(&database_url).await?, command).await,
         Command::Report(args) => report::one(&database_url, args).await,
         Command::Reports(args) => report::all(&database_url, args).await,
         Command::Openapi { output } => {
@@ -249,34 +249,37 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
 
 /// Opens and migrates the database for a one-off command.
 async fn open(url: &str) -> anyhow::Result<Database> {
-    let db = Database::connect(&crate::app::config::DatabaseSettings::new(url))
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "could not open the database at {}: {e}\n  hint: check DATABASE_URL",
-                redact_url(url)
-            )
-        })?;
-    db.migrate().await?;
+    let db = database::connect(url).await.map_err(|e| {
+        anyhow::anyhow!(
+            "could not open the database at {}: {e}\n  hint: check DATABASE_URL",
+            redact_url(url)
+        )
+    })?;
+    database::migrate(&db).await?;
     Ok(db)
 }
 
+/// What a one-off command's operations need: the migrated database and the server's keys.
+async fn connect(url: &str) -> anyhow::Result<Services> {
+    Ok(services(&Settings::for_database(url), String::new()).await?)
+}
+
 async fn keys(url: &str, command: KeysCommand) -> anyhow::Result<()> {
-    let db = open(url).await?;
+    let services = connect(url).await?;
     match command {
         KeysCommand::Create { name, role } => {
-            let name = name.trim();
-            anyhow::ensure!(
-                !name.is_empty() && name.len() <= 100,
-                "--name must be 1 to 100 characters"
-            );
-            let (key, secret) = api_keys::create(&db.conn, name, role).await?;
+            let (key, secret) = match keys::create(&services, &name, role).await {
+                Err(ServiceError::Invalid { .. }) => {
+                    anyhow::bail!("--name must be 1 to 100 characters")
+                }
+                created => created?,
+            };
             println!("Created {} key {} ({}).", key.role, key.id, key.prefix);
             println!("Secret (shown once; store it now): {}", secret.expose());
             println!("Use it as: Authorization: Bearer {}", secret.expose());
         }
         KeysCommand::List => {
-            let keys = api_keys::list(&db.conn).await?;
+            let keys = keys::list(&services).await?;
             if keys.is_empty() {
                 println!(
                     "No keys yet. Create one with: soundings keys create --name NAME --role admin"
@@ -297,12 +300,15 @@ async fn keys(url: &str, command: KeysCommand) -> anyhow::Result<()> {
                 );
             }
         }
-        KeysCommand::Revoke { key } => match api_keys::revoke(&db.conn, &key).await? {
-            Some(revoked) => println!(
+        KeysCommand::Revoke { key } => match keys::revoke(&services, &key).await {
+            Ok(revoked) => println!(
                 "Revoked key {} ({}, {}).",
                 revoked.id, revoked.prefix, revoked.name
             ),
-            None => anyhow::bail!("no key with id or prefix `{key}`; see `soundings keys list`"),
+            Err(ServiceError::NotFound(_)) => {
+                anyhow::bail!("no key with id or prefix `{key}`; see `soundings keys list`")
+            }
+            Err(other) => return Err(other.into()),
         },
     }
     Ok(())

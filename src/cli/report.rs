@@ -3,9 +3,8 @@
 use crate::app::config::Settings;
 use crate::app::startup::services;
 use crate::report::html::report_html;
-use crate::service::Services;
 use crate::service::benchmarks::{Missing, bulk_round_context, organisation_report, report_in};
-use crate::store::{organisations, rounds};
+use crate::service::{ServiceError, Services, organisations, records, rounds};
 use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -47,12 +46,13 @@ async fn state(database_url: &str) -> anyhow::Result<Services> {
     Ok(services(&Settings::for_database(database_url), String::new()).await?)
 }
 
-async fn find_round(state: &Services, code: &str) -> anyhow::Result<entity::round::Model> {
-    match rounds::find(&state.db.conn, code).await? {
-        Some(round) => Ok(round),
-        None => bail!(
+async fn find_round(state: &Services, code: &str) -> anyhow::Result<records::Round> {
+    match rounds::find(state, code).await {
+        Ok(round) => Ok(round),
+        Err(ServiceError::NotFound(_)) => bail!(
             "there is no round `{code}`; list them with: curl -H \"Authorization: Bearer $KEY\" .../api/v1/rounds"
         ),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -60,8 +60,10 @@ pub async fn one(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
     let state = state(database_url).await?;
     let round = find_round(&state, &args.round).await?;
     let code = args.organisation.trim().to_ascii_uppercase();
-    let Some(org) = organisations::find_by_code(&state.db.conn, &code).await? else {
-        bail!("there is no organisation `{code}`");
+    let org = match organisations::find(&state, &code).await {
+        Ok(org) => org,
+        Err(ServiceError::NotFound(_)) => bail!("there is no organisation `{code}`"),
+        Err(other) => return Err(other.into()),
     };
     let report = match organisation_report(&state, &round, org).await? {
         Ok(report) => report,
@@ -114,12 +116,11 @@ pub async fn all(database_url: &str, args: ReportsArgs) -> anyhow::Result<()> {
     let limit = Arc::new(tokio::sync::Semaphore::new(jobs));
     let mut tasks = tokio::task::JoinSet::new();
     let codes: Vec<String> = data.submitted.iter().map(|s| s.code.clone()).collect();
-    let mut orgs: HashMap<i32, entity::organisation::Model> =
-        organisations::find_by_codes(&state.db.conn, &codes)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o))
-            .collect();
+    let mut orgs: HashMap<i32, records::Organisation> = organisations::with_codes(&state, &codes)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
     for submitted in &data.submitted {
         let Some(org) = orgs.remove(&submitted.organisation_id) else {
             continue;

@@ -70,3 +70,11 @@ impl ServiceError {
         Self::Internal(cause.to_string())
     }
 }
+
+impl ServiceError {
+    /// Whether the operation failed because the database did not answer (worth a retry), as
+    /// opposed to a refusal or a bug.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Db(DbError::Unavailable(_)))
+    }
+}

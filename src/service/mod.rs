@@ -4,9 +4,11 @@
 
 pub mod audit_events;
 pub mod benchmarks;
+pub mod database;
 mod definitions;
 mod error;
 pub mod invitations;
+pub mod keys;
 pub mod organisations;
 pub mod records;
 pub mod reports;

@@ -250,6 +250,15 @@ async fn publish_in(
     Ok(Some(published))
 }
 
+/// [`import_definition`] for a front end that holds the services (the command line).
+pub async fn import(
+    services: &Services,
+    definition: &Definition,
+    publish: bool,
+) -> ServiceResult<String> {
+    import_definition(&services.db, definition, publish).await
+}
+
 /// Saves a definition as a draft (creating its survey if needed) and optionally publishes it,
 /// as the command line does; says what was done. Importing the same published definition again
 /// changes nothing, so the demo can re-run.
