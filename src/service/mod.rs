@@ -6,6 +6,7 @@ pub mod audit_events;
 pub mod benchmarks;
 pub mod database;
 mod definitions;
+pub mod demo;
 mod error;
 pub mod invitations;
 pub mod keys;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod benchmarks;
 mod connection;
 mod database;
+pub mod demo;
 pub mod invitations;
 pub mod organisations;
 pub mod progress;
