@@ -233,8 +233,36 @@ async fn a_csv_whose_header_fits_no_separator_gets_one_problem_naming_the_column
     assert_eq!(all["total"], 0);
 }
 
+/// Imports of one file sent at the same moment: the codes are checked and written in one write
+/// transaction, so one import creates them and every other is refused whole, as codes that exist
+/// (422) or, when two found them free at once, as the unique index's conflict (409): never a
+/// 500, never a row twice.
+async fn imports_of_the_same_codes_at_once_create_them_once_and_refuse_the_rest(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let csv = "code,name,kind,region,country,size_band\n\
+               DD1,Delta Trust,acute,London,England,large\n\
+               DD2,Echo Trust,community,London,England,small\n\
+               DD3,Foxtrot Trust,acute,London,England,medium\n";
+    let outcomes = futures_util::future::join_all((0..8).map(|_| async {
+        let resp = import(&app, csv).await;
+        let status = resp.status().as_u16();
+        let body: serde_json::Value = resp.json().await.unwrap();
+        (status, body)
+    }))
+    .await;
+    let created: Vec<_> = outcomes.iter().filter(|(s, _)| *s == 200).collect();
+    assert_eq!(created.len(), 1, "{outcomes:?}");
+    assert_eq!(created[0].1["created"], 3);
+    for (status, body) in &outcomes {
+        assert!([200, 409, 422].contains(status), "{status}: {body}");
+    }
+    let all = app.admin_get_json("/api/v1/organisations").await;
+    assert_eq!(all["total"], 3);
+}
+
 crate::on_both_backends!(
     an_admin_creates_gets_updates_and_lists_organisations,
+    imports_of_the_same_codes_at_once_create_them_once_and_refuse_the_rest,
     invalid_or_duplicate_organisations_are_refused,
     a_csv_import_is_all_or_nothing_and_names_every_bad_line,
     a_csv_saved_with_commas_semicolons_or_tabs_is_imported_and_the_answer_names_the_separator,
