@@ -25,9 +25,5 @@ pub async fn pending_migrations(db: &Database) -> ServiceResult<Vec<String>> {
 /// Closes the pool's connections, so that a SQLite file is let go of before something else
 /// (the server the demo starts) opens it.
 pub async fn close(db: Database) -> ServiceResult<()> {
-    db.conn
-        .close()
-        .await
-        .map_err(crate::store::DbError::classify)?;
-    Ok(())
+    Ok(db.close().await?)
 }

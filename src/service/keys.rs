@@ -33,18 +33,18 @@ pub async fn create(
             }],
         ));
     }
-    Ok(api_keys::create(&services.db.conn, name, role).await?)
+    Ok(api_keys::create(&services.db, name, role).await?)
 }
 
 /// Every key, revoked ones too, in the order they were made (never with their secrets).
 pub async fn list(services: &Services) -> ServiceResult<Vec<ApiKey>> {
-    Ok(api_keys::list(&services.db.conn).await?)
+    Ok(api_keys::list(&services.db).await?)
 }
 
 /// Revokes the key with this id or prefix; requests with it are refused from then on. Revoking a
 /// revoked key changes nothing and answers the key.
 pub async fn revoke(services: &Services, id_or_prefix: &str) -> ServiceResult<ApiKey> {
-    api_keys::revoke(&services.db.conn, id_or_prefix)
+    api_keys::revoke(&services.db, id_or_prefix)
         .await?
         .ok_or_else(|| ServiceError::not_found(format!("There is no key {id_or_prefix}.")))
 }
@@ -52,14 +52,13 @@ pub async fn revoke(services: &Services, id_or_prefix: &str) -> ServiceResult<Ap
 /// The unrevoked key whose secret this is, if any, noting that it was used (at most once a
 /// minute, and best effort: a failure to note it is logged, and the caller is let in).
 pub async fn authenticate(services: &Services, secret: &str) -> ServiceResult<Option<ApiKey>> {
-    let Some(key) = api_keys::find_active_by_hash(&services.db.conn, &hash_secret(secret)).await?
-    else {
+    let Some(key) = api_keys::find_active_by_hash(&services.db, &hash_secret(secret)).await? else {
         return Ok(None);
     };
     let stale = key
         .last_used_at
         .is_none_or(|at| Utc::now() - at > LAST_USED_RESOLUTION);
-    if stale && let Err(err) = api_keys::touch(&services.db.conn, key.id).await {
+    if stale && let Err(err) = api_keys::touch(&services.db, key.id).await {
         tracing::warn!(error.cause = %err, "could not record key use");
     }
     Ok(Some(key))

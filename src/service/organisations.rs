@@ -6,14 +6,13 @@ use crate::domain::organisation::{
     Delimiter, OrganisationInput, OrganisationsCsv, RawOrganisation, parse_csv,
 };
 use crate::store::{DbError, audit, organisations};
-use sea_orm::TransactionTrait;
 use serde_json::json;
 use std::collections::HashSet;
 
 /// The organisation with this code (codes are compared in upper case, as stored).
 pub async fn find(services: &Services, code: &str) -> ServiceResult<Organisation> {
     let code = code.trim().to_ascii_uppercase();
-    organisations::find_by_code(&services.db.conn, &code)
+    organisations::find_by_code(&services.db, &code)
         .await?
         .ok_or_else(|| {
             ServiceError::not_found(format!("There is no organisation with code {code}."))
@@ -22,7 +21,7 @@ pub async fn find(services: &Services, code: &str) -> ServiceResult<Organisation
 
 /// The organisation with this id.
 pub async fn by_id(services: &Services, id: i32) -> ServiceResult<Organisation> {
-    organisations::find_by_id(&services.db.conn, id)
+    organisations::find_by_id(&services.db, id)
         .await?
         .ok_or_else(|| ServiceError::internal(format!("organisation {id} is missing")))
 }
@@ -48,19 +47,19 @@ pub async fn create(
     raw: RawOrganisation<'_>,
 ) -> ServiceResult<Organisation> {
     let input = parse(raw)?;
-    let tx = services.db.conn.begin().await.map_err(DbError::classify)?;
-    let created = organisations::create(&tx, &input)
+    let tx = services.db.begin_write().await?;
+    let created = organisations::create(&*tx, &input)
         .await
         .map_err(|e| duplicate_code(e, &input.code))?;
     record(
-        &tx,
+        &*tx,
         actor,
         "organisation.create",
         &created.code,
         json!({ "name": created.name, "kind": created.kind }),
     )
     .await?;
-    tx.commit().await.map_err(DbError::classify)?;
+    tx.commit().await?;
     Ok(created)
 }
 
@@ -81,19 +80,19 @@ pub async fn update(
         size_band: changes.size_band.unwrap_or(&existing.size_band),
     })?;
     let before = existing.code.clone();
-    let tx = services.db.conn.begin().await.map_err(DbError::classify)?;
-    let updated = organisations::update(&tx, existing, &input)
+    let tx = services.db.begin_write().await?;
+    let updated = organisations::update(&*tx, existing, &input)
         .await
         .map_err(|e| duplicate_code(e, &input.code))?;
     record(
-        &tx,
+        &*tx,
         actor,
         "organisation.update",
         &updated.code,
         json!({ "previous_code": before }),
     )
     .await?;
-    tx.commit().await.map_err(DbError::classify)?;
+    tx.commit().await?;
     Ok(updated)
 }
 
@@ -104,7 +103,7 @@ pub async fn list(
     offset: u64,
     limit: u64,
 ) -> ServiceResult<(Vec<Organisation>, u64)> {
-    Ok(organisations::list(&services.db.conn, filter, offset, limit).await?)
+    Ok(organisations::list(&services.db, filter, offset, limit).await?)
 }
 
 fn parse(raw: RawOrganisation<'_>) -> ServiceResult<OrganisationInput> {
@@ -189,5 +188,5 @@ pub async fn import_csv(
 
 /// The organisations with these codes (those that exist), in no particular order.
 pub async fn with_codes(services: &Services, codes: &[String]) -> ServiceResult<Vec<Organisation>> {
-    Ok(organisations::find_by_codes(&services.db.conn, codes).await?)
+    Ok(organisations::find_by_codes(&services.db, codes).await?)
 }

@@ -220,6 +220,11 @@ impl Database {
             .map_err(DbError::classify)
     }
 
+    /// Closes every connection of the pool, for good.
+    pub async fn close(self) -> Result<(), DbError> {
+        self.conn.close().await.map_err(DbError::classify)
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }

@@ -21,7 +21,7 @@ pub(super) async fn ensure_access(
     access: &Access,
     notes: &mut Vec<String>,
 ) -> ServiceResult<DemoLinks> {
-    let conn = &db.conn;
+    let conn = db;
     ensure_key(
         conn,
         "Demo admin (public, demo only)",

@@ -188,9 +188,7 @@ pub async fn seed(
     let definition = Definition::parse(SHIPPED_INSTRUMENT, Format::Yaml).map_err(|e| {
         ServiceError::internal(format!("the shipped instrument does not parse: {e:?}"))
     })?;
-    import_definition(db, &definition, true)
-        .await
-        .map_err(|e| ServiceError::internal(format!("{e:#}")))?;
+    import_definition(db, &definition, true).await?;
     let version_id = published_version(db, &definition).await?;
     report(1, "Survey", 1, 1);
 
@@ -231,8 +229,8 @@ pub async fn seed(
     Ok(DemoSummary {
         seeded,
         options: used,
-        organisations: demo::count_organisations(&db.conn).await?,
-        answers: demo::count_answers(&db.conn).await?,
+        organisations: demo::count_organisations(db).await?,
+        answers: demo::count_answers(db).await?,
         rounds: counts,
         links,
         notes,
@@ -240,11 +238,11 @@ pub async fn seed(
 }
 
 async fn published_version(db: &Database, definition: &Definition) -> ServiceResult<i32> {
-    let survey = surveys::find(&db.conn, &definition.slug)
+    let survey = surveys::find(db, &definition.slug)
         .await?
         .ok_or_else(|| ServiceError::internal("the shipped survey was not saved"))?;
     let version = i32::try_from(definition.version).map_err(ServiceError::internal)?;
-    let found = surveys::find_version(&db.conn, survey.id, version)
+    let found = surveys::find_version(db, survey.id, version)
         .await?
         .ok_or_else(|| ServiceError::internal("the shipped survey version was not saved"))?;
     Ok(found.id)
@@ -258,10 +256,10 @@ async fn previous_options(
     let Some(first) = rounds.first() else {
         return Ok(None);
     };
-    if rounds::find(&db.conn, first.code).await?.is_none() {
+    if rounds::find(db, first.code).await?.is_none() {
         return Ok(None);
     }
-    let (events, _) = audit::list(&db.conn, Some(SEEDED), None, 0, 1).await?;
+    let (events, _) = audit::list(db, Some(SEEDED), None, 0, 1).await?;
     let details: Option<serde_json::Value> = events
         .first()
         .and_then(|e| serde_json::from_str(&e.details).ok());
@@ -282,7 +280,7 @@ async fn previous_options(
 
 /// A round's invitations and responses by state, and its mean overall score.
 async fn round_counts(db: &Database, code: &str) -> ServiceResult<RoundCounts> {
-    let conn = &db.conn;
+    let conn = db;
     let found = rounds::find(conn, code)
         .await?
         .ok_or_else(|| ServiceError::internal(format!("round {code} is missing")))?;

@@ -10,9 +10,8 @@ use crate::domain::secret::hash_secret;
 use crate::service::{ServiceError, ServiceResult};
 use crate::store::demo::{self, DemoRound, NewAnswer, NewInvitation, NewResponse, NewScore};
 use crate::store::responses::OVERALL;
-use crate::store::{Database, DbError, audit, organisations, surveys};
+use crate::store::{Database, audit, organisations, surveys};
 use chrono::{Duration, Utc};
-use sea_orm::TransactionTrait;
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -30,7 +29,7 @@ pub(super) async fn write_demo(
     options: &DemoOptions,
     report: &dyn Fn(usize, &str, usize, usize),
 ) -> ServiceResult<()> {
-    let existing = demo::count_organisations(&db.conn).await?;
+    let existing = demo::count_organisations(db).await?;
     if existing != 0 {
         return Err(ServiceError::conflict(format!(
             "the database already holds {existing} organisations, and the demo only seeds a database \
@@ -42,12 +41,12 @@ pub(super) async fn write_demo(
         .organisations(options)
         .map_err(ServiceError::internal)?;
     let n = inputs.len();
-    let tx = db.conn.begin().await.map_err(DbError::classify)?;
+    let tx = db.begin_write().await?;
 
     report(2, "Organisations", 0, n);
-    organisations::insert_many(&tx, &inputs).await?;
+    organisations::insert_many(&*tx, &inputs).await?;
     let codes: Vec<String> = inputs.iter().map(|o| o.code.clone()).collect();
-    let by_code: HashMap<String, i32> = organisations::find_by_codes(&tx, &codes)
+    let by_code: HashMap<String, i32> = organisations::find_by_codes(&*tx, &codes)
         .await?
         .into_iter()
         .map(|o| (o.code, o.id))
@@ -60,7 +59,7 @@ pub(super) async fn write_demo(
     report(2, "Organisations", n, n);
 
     let now = Utc::now();
-    let version = surveys::find_version_by_id(&tx, version_id)
+    let version = surveys::find_version_by_id(&*tx, version_id)
         .await?
         .ok_or_else(|| ServiceError::internal("the survey version disappeared"))?;
     for (offset, spec) in rounds.iter().enumerate() {
@@ -68,7 +67,7 @@ pub(super) async fn write_demo(
         let label = format!("Round {}", spec.code);
         report(step, &label, 0, n);
         let round_id = demo::insert_round(
-            &tx,
+            &*tx,
             DemoRound {
                 survey_id: version.survey_id,
                 survey_version_id: version_id,
@@ -97,13 +96,13 @@ pub(super) async fn write_demo(
             })
             .collect();
         for (batch, chunk) in members.chunks(BATCH).enumerate() {
-            write_batch(&tx, definition, spec, round_id, chunk).await?;
+            write_batch(&*tx, definition, spec, round_id, chunk).await?;
             report(step, &label, (batch * BATCH + chunk.len()).min(n), n);
         }
     }
 
     audit::record(
-        &tx,
+        &*tx,
         audit::Event {
             actor: "cli",
             action: SEEDED,
@@ -117,7 +116,7 @@ pub(super) async fn write_demo(
         },
     )
     .await?;
-    tx.commit().await.map_err(DbError::classify)?;
+    tx.commit().await?;
     Ok(())
 }
 
