@@ -10,6 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{DemoOrganisation, organisations};
 use crate::domain::definition::Definition;
@@ -41,11 +42,30 @@ pub async fn seed(
         (1..=100_000).contains(&options.organisations),
         "--organisations must be between 1 and 100000"
     );
-    Ok(crate::service::demo::seed(db, options, &Demo, progress).await?)
+    Ok(crate::service::demo::seed(db, options, &Demo::default(), progress).await?)
 }
 
-/// The demo's fiction, for `service::demo` to write.
-struct Demo;
+/// The demo's fiction, for `service::demo` to write. The seeding asks for it step by step with
+/// the same options, so the plan for the options last asked about is kept rather than made
+/// again at every step.
+#[derive(Default)]
+struct Demo {
+    plan: Mutex<Option<(DemoOptions, Arc<Plan>)>>,
+}
+
+impl Demo {
+    fn plan(&self, options: &DemoOptions) -> Arc<Plan> {
+        let mut kept = self.plan.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*kept {
+            Some((made_for, plan)) if made_for == options => plan.clone(),
+            _ => {
+                let plan = Arc::new(Plan::new(options));
+                *kept = Some((options.clone(), plan.clone()));
+                plan
+            }
+        }
+    }
+}
 
 impl Fiction for Demo {
     fn rounds(&self) -> Vec<RoundSpec> {
@@ -53,7 +73,7 @@ impl Fiction for Demo {
     }
 
     fn organisations(&self, options: &DemoOptions) -> Result<Vec<OrganisationInput>, String> {
-        Plan::new(options)
+        self.plan(options)
             .orgs
             .iter()
             .map(|o| {
@@ -70,11 +90,11 @@ impl Fiction for Demo {
         round: &RoundSpec,
         now: DateTime<Utc>,
     ) -> Vec<Participation> {
-        participation::participation(&Plan::new(options), definition, round, now)
+        participation::participation(&self.plan(options), definition, round, now)
     }
 
     fn access(&self, options: &DemoOptions) -> Access {
-        let plan = Plan::new(options);
+        let plan = self.plan(options);
         let code = &plan.featured().code;
         Access {
             admin_key: api_key_secret(plan.seed, Role::Admin),
