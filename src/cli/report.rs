@@ -1,7 +1,5 @@
 //! `soundings report` and `soundings reports`: board reports as PDF files, one or a whole round.
 
-use crate::app::config::Settings;
-use crate::app::startup::services;
 use crate::report::html::report_html;
 use crate::service::benchmarks::{Missing, bulk_round_context, organisation_report, report_in};
 use crate::service::{ServiceError, Services, organisations, records, rounds};
@@ -42,10 +40,6 @@ pub struct ReportsArgs {
     pub jobs: Option<usize>,
 }
 
-async fn state(database_url: &str) -> anyhow::Result<Services> {
-    Ok(services(&Settings::for_database(database_url), String::new()).await?)
-}
-
 async fn find_round(state: &Services, code: &str) -> anyhow::Result<records::Round> {
     match rounds::find(state, code).await {
         Ok(round) => Ok(round),
@@ -57,7 +51,7 @@ async fn find_round(state: &Services, code: &str) -> anyhow::Result<records::Rou
 }
 
 pub async fn one(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
-    let state = state(database_url).await?;
+    let state = super::connect(database_url).await?;
     let round = find_round(&state, &args.round).await?;
     let code = args.organisation.trim().to_ascii_uppercase();
     let org = match organisations::find(&state, &code).await {
@@ -93,7 +87,7 @@ pub async fn one(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
 
 pub async fn all(database_url: &str, args: ReportsArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let state = state(database_url).await?;
+    let state = super::connect(database_url).await?;
     let round = find_round(&state, &args.round).await?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
