@@ -1,41 +1,17 @@
-//! `/audit-events`: the trail of operator actions, and the helper the resources not yet on the
-//! service layer use to add to it (operations on it write with `service::record`).
+//! `/audit-events`: the trail of operator actions (operations add to it with `service::record`).
 
 use super::ApiTags;
-use super::auth::{ApiKeyAuth, Principal};
+use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
 use super::pagination::{PageInfo, Paging};
 use crate::domain::role::Role;
 use crate::service::Services;
 use crate::service::audit_events::{self, AuditFilter};
-use crate::store::{DbError, audit};
 use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
-use sea_orm::ConnectionTrait;
-
-/// Records `action` (`resource.verb`) by `who` on `subject` in the caller's transaction.
-pub async fn record(
-    db: &impl ConnectionTrait,
-    who: &Principal,
-    action: &str,
-    subject: Option<String>,
-    details: serde_json::Value,
-) -> Result<(), DbError> {
-    audit::record(
-        db,
-        audit::Event {
-            actor: &who.actor(),
-            action,
-            subject_type: action.split('.').next().unwrap_or(action),
-            subject_id: subject,
-            details,
-        },
-    )
-    .await
-}
 
 #[derive(Default)]
 pub struct AuditApi;
