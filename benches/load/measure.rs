@@ -351,6 +351,6 @@ pub async fn measure(
         b,
         peak as f64 / 1024.0 / 1024.0,
     );
-    conn.conn.close().await?;
+    conn.close().await?;
     Ok(())
 }

@@ -89,7 +89,7 @@ pub async fn settle(db: &Database) -> anyhow::Result<()> {
         _ => &["CHECKPOINT", "ANALYZE"],
     };
     for sql in statements {
-        db.conn.execute_unprepared(sql).await?;
+        db.execute_unprepared(sql).await?;
     }
     Ok(())
 }
@@ -128,10 +128,10 @@ pub async fn seed_demo(db: &Database, organisations_count: usize) -> anyhow::Res
 
     let open = round::Entity::find()
         .filter(round::Column::Code.eq(OPEN_ROUND))
-        .one(&db.conn)
+        .one(db)
         .await?
         .context("the open round is missing")?;
-    let version = surveys::find_version_by_id(&db.conn, open.survey_version_id)
+    let version = surveys::find_version_by_id(db, open.survey_version_id)
         .await?
         .context("the open round's survey version is missing")?;
     let definition = surveys::definition_of(&version)?;
@@ -142,7 +142,7 @@ pub async fn seed_demo(db: &Database, organisations_count: usize) -> anyhow::Res
         .column(organisation::Column::Code)
         .column(organisation::Column::Id)
         .into_tuple::<(String, i32)>()
-        .all(&db.conn)
+        .all(db)
         .await?
         .into_iter()
         .collect();
@@ -153,7 +153,7 @@ pub async fn seed_demo(db: &Database, organisations_count: usize) -> anyhow::Res
         .column(response::Column::Revision)
         .filter(response::Column::RoundId.eq(open.id))
         .into_tuple::<(i32, String, i32)>()
-        .all(&db.conn)
+        .all(db)
         .await?
         .into_iter()
         .map(|(org, status, revision)| (org, (status, revision)))
@@ -195,7 +195,7 @@ pub async fn seed_demo(db: &Database, organisations_count: usize) -> anyhow::Res
 pub async fn baseline_round(db: &Database, pending: &[Pending]) -> anyhow::Result<Vec<i32>> {
     let open = round::Entity::find()
         .filter(round::Column::Code.eq(OPEN_ROUND))
-        .one(&db.conn)
+        .one(db)
         .await?
         .context("the open round is missing")?;
     let opens = Utc
@@ -214,7 +214,7 @@ pub async fn baseline_round(db: &Database, pending: &[Pending]) -> anyhow::Resul
         updated_at: Set(opens),
         ..Default::default()
     })
-    .exec(&db.conn)
+    .exec(db)
     .await?;
     let round_id = created.last_insert_id;
     let now = Utc::now();
@@ -228,7 +228,7 @@ pub async fn baseline_round(db: &Database, pending: &[Pending]) -> anyhow::Resul
             updated_at: Set(now),
             ..Default::default()
         }))
-        .exec_without_returning(&db.conn)
+        .exec_without_returning(db)
         .await?;
     }
     let ids: HashMap<i32, i32> = response::Entity::find()
@@ -237,7 +237,7 @@ pub async fn baseline_round(db: &Database, pending: &[Pending]) -> anyhow::Resul
         .column(response::Column::Id)
         .filter(response::Column::RoundId.eq(round_id))
         .into_tuple::<(i32, i32)>()
-        .all(&db.conn)
+        .all(db)
         .await?
         .into_iter()
         .collect();

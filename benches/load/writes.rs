@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use entity::{answer, response};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use soundings::store::Database;
 
@@ -140,7 +140,7 @@ pub async fn raw_writes(
             })
             .collect::<anyhow::Result<_>>()?,
     );
-    let conn = db.conn.clone();
+    let conn = db.clone();
     Ok(client::run(jobs.len(), CLIENTS, move |i| {
         let (conn, jobs) = (conn.clone(), jobs.clone());
         async move {
@@ -154,12 +154,15 @@ pub async fn raw_writes(
 }
 
 async fn write_one(
-    conn: &sea_orm::DatabaseConnection,
+    conn: &Database,
     response_id: i32,
     answers: &[(String, String)],
 ) -> Result<(), sea_orm::DbErr> {
     let now = Utc::now();
-    let tx = conn.begin().await?;
+    let tx = conn
+        .begin()
+        .await
+        .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
     answer::Entity::insert_many(answers.iter().map(|(key, value)| answer::ActiveModel {
         response_id: Set(response_id),
         question_key: Set(key.clone()),

@@ -9,7 +9,6 @@
 
 use super::problem::{ApiError, Problem};
 use crate::service::ServiceError;
-use crate::store::DbError;
 use poem::{IntoResponse, Response};
 use poem_openapi::ApiResponse;
 use poem_openapi::registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, Registry};
@@ -140,12 +139,6 @@ impl<const S: u32> From<ApiError> for Problems<S> {
             err.problem()
         );
         Problems(err)
-    }
-}
-
-impl<const S: u32> From<DbError> for Problems<S> {
-    fn from(err: DbError) -> Self {
-        ApiError::from(err).into()
     }
 }
 

@@ -5,7 +5,6 @@
 
 use crate::domain::validation::FieldIssue;
 use crate::service::ServiceError;
-use crate::store::DbError;
 use poem::http::StatusCode;
 use poem_openapi::Object;
 use serde::Serialize;
@@ -208,16 +207,6 @@ impl ApiError {
     }
 }
 
-impl From<DbError> for ApiError {
-    fn from(err: DbError) -> Self {
-        match err {
-            DbError::Unavailable(cause) => ApiError::unavailable(cause),
-            DbError::Conflict(_) => ApiError::conflict("That would duplicate an existing record."),
-            DbError::Other(cause) => ApiError::internal(cause),
-        }
-    }
-}
-
 /// The one mapping of an operation's error to problem+json.
 impl From<ServiceError> for ApiError {
     fn from(err: ServiceError) -> Self {
@@ -230,7 +219,7 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::Malformed(detail) => ApiError::bad_request(detail),
             ServiceError::Forbidden(detail) => ApiError::forbidden(detail),
-            ServiceError::Db(err) => err.into(),
+            ServiceError::Unavailable(cause) => ApiError::unavailable(cause),
             ServiceError::Internal(cause) => ApiError::internal(cause),
         }
     }

@@ -188,7 +188,7 @@ fn refusal(refusal: Refusal) -> ApiError {
             kind::GONE,
             "The round is not accepting responses.".to_owned(),
         )),
-        Refusal::Db(err) => err.into(),
+        Refusal::Failed(err) => err.into(),
     }
 }
 

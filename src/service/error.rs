@@ -28,8 +28,9 @@ pub enum ServiceError {
     /// The caller may not do this, whoever they are.
     #[error("{0}")]
     Forbidden(String),
-    #[error(transparent)]
-    Db(#[from] DbError),
+    /// The database did not answer (or the request ran out of time waiting): worth a retry.
+    #[error("{0}")]
+    Unavailable(String),
     /// A bug or a broken invariant; the cause is logged, not shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -75,6 +76,21 @@ impl ServiceError {
     /// Whether the operation failed because the database did not answer (worth a retry), as
     /// opposed to a refusal or a bug.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, Self::Db(DbError::Unavailable(_)))
+        matches!(self, Self::Unavailable(_))
+    }
+}
+
+/// The store's failures, sorted once: unreachable, a duplicate, or a bug.
+impl From<DbError> for ServiceError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::Unavailable(cause) => {
+                Self::Unavailable(format!("the database is unavailable: {cause}"))
+            }
+            DbError::Conflict(_) => {
+                Self::Conflict("That would duplicate an existing record.".into())
+            }
+            DbError::Other(cause) => Self::Internal(cause.to_string()),
+        }
     }
 }

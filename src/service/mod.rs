@@ -31,14 +31,14 @@ pub use error::{ServiceError, ServiceResult};
 /// that are checked against the database on every use. Cheap to clone (every field is shared).
 #[derive(Clone)]
 pub struct Services {
-    pub(crate) db: Database,
-    pub(crate) keys: Arc<ServerKeys>,
+    pub(in crate::service) db: Database,
+    pub(in crate::service) keys: Arc<ServerKeys>,
     /// Base of the links this server hands out, without a trailing slash.
     pub public_url: Arc<str>,
     pub(crate) disclosure: Disclosure,
-    pub(crate) definitions: DefinitionCache,
+    pub(in crate::service) definitions: DefinitionCache,
     /// Rounds' submitted data for benchmarks, checked against the database on every use.
-    pub(crate) rounds: benchmarks::RoundCache,
+    pub(in crate::service) rounds: benchmarks::RoundCache,
 }
 
 /// The disclosure rules the server applies: the smallest group it publishes, and which rules.

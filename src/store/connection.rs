@@ -38,3 +38,19 @@ impl sea_orm::ConnectionTrait for Database {
         self.conn.support_returning()
     }
 }
+
+/// Long reads stream from the pool as from any connection.
+impl sea_orm::StreamTrait for Database {
+    type Stream<'a> = sea_orm::QueryStream;
+
+    fn get_database_backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    fn stream_raw<'a>(
+        &'a self,
+        stmt: sea_orm::Statement,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<Self::Stream<'a>, DbErr>> + 'a + Send>> {
+        self.conn.stream_raw(stmt)
+    }
+}

@@ -92,7 +92,7 @@ fn connection_failed(err: &DbErr) -> bool {
 /// The connection pool and what is needed to tell whether the database is still there.
 #[derive(Clone, Debug)]
 pub struct Database {
-    pub conn: DatabaseConnection,
+    pub(super) conn: DatabaseConnection,
     /// For SQLite, the file behind the pool: an open connection keeps working on a deleted file, so
     /// readiness also checks that the file is still where it should be.
     sqlite_file: Option<PathBuf>,
@@ -221,6 +221,12 @@ impl Database {
     }
 
     /// Closes every connection of the pool, for good.
+    /// A plain transaction (deferred on SQLite), for tests that must hold one open by hand.
+    /// Operations that write use [`Database::begin_write`].
+    pub async fn begin(&self) -> Result<DatabaseTransaction, DbError> {
+        self.conn.begin().await.map_err(DbError::classify)
+    }
+
     pub async fn close(self) -> Result<(), DbError> {
         self.conn.close().await.map_err(DbError::classify)
     }

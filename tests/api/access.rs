@@ -87,10 +87,10 @@ async fn keys_are_checked_on_every_route_and_roles_decide_what_they_may_do(backe
     app.publish_shipped_survey().await;
     app.create_organisations(&["AA1"]).await;
     app.open_round("r1").await;
-    let (revoked, secret) = api_keys::create(&app.db.conn, "leaver", Role::Admin)
+    let (revoked, secret) = api_keys::create(&app.db, "leaver", Role::Admin)
         .await
         .unwrap();
-    api_keys::revoke(&app.db.conn, &revoked.id.to_string())
+    api_keys::revoke(&app.db, &revoked.id.to_string())
         .await
         .unwrap();
     let revoked_key = secret.expose().to_owned();

@@ -268,10 +268,10 @@ pub(crate) async fn fixture(backend: Backend) -> (TestApp, Credentials, i64) {
     let share_link = shares[0]["link"].as_str().unwrap();
     let share_link = share_link.rsplit('/').next().unwrap().to_owned();
     let spare = shares[1]["id"].as_i64().unwrap();
-    let (revoked, secret) = api_keys::create(&app.db.conn, "leaver", Role::Admin)
+    let (revoked, secret) = api_keys::create(&app.db, "leaver", Role::Admin)
         .await
         .unwrap();
-    api_keys::revoke(&app.db.conn, &revoked.id.to_string())
+    api_keys::revoke(&app.db, &revoked.id.to_string())
         .await
         .unwrap();
     let other_link = links.pop().unwrap();

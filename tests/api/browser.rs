@@ -96,12 +96,12 @@ async fn a_whole_survey_can_be_completed_in_a_browser_with_the_keyboard(backend:
     browser.quit().await;
 
     let response = entity::response::Entity::find()
-        .one(&app.db.conn)
+        .one(&app.db)
         .await
         .unwrap()
         .expect("a response");
     assert_eq!(response.status, "submitted");
-    let scores = soundings::store::responses::scores(&app.db.conn, response.id)
+    let scores = soundings::store::responses::scores(&app.db, response.id)
         .await
         .unwrap();
     assert_eq!(scores.len(), def.dimensions.len() + 1);

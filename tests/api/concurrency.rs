@@ -6,7 +6,7 @@ use crate::helpers::{Backend, SHIPPED, SURVEY, TestApp, problem, spawn_app};
 use crate::respond_api::tiny_round;
 use chrono::{Duration, Utc};
 use futures_util::future::join_all;
-use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use soundings::store::{organisations, rounds, shares};
 
@@ -183,7 +183,7 @@ async fn overtaken(
     rival_write: &str,
     request: reqwest::RequestBuilder,
 ) -> reqwest::Response {
-    let rival = app.db.conn.begin().await.unwrap();
+    let rival = app.db.begin().await.unwrap();
     rival.execute_unprepared(rival_write).await.unwrap();
     let sent = tokio::spawn(request.bearer_auth(&app.admin_key).send());
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
@@ -225,7 +225,6 @@ async fn count(app: &TestApp, from: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) AS n FROM {from}");
     let row = app
         .db
-        .conn
         .query_one_raw(Statement::from_string(app.db.backend(), sql))
         .await
         .unwrap()
@@ -310,13 +309,13 @@ async fn concurrent_revokes_of_a_share_record_one_revocation(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_organisations(&["AA1"]).await;
     create_draft_round(&app, "r1").await;
-    let round = rounds::find(&app.db.conn, "r1").await.unwrap().unwrap();
-    let org = organisations::find_by_code(&app.db.conn, "AA1")
+    let round = rounds::find(&app.db, "r1").await.unwrap().unwrap();
+    let org = organisations::find_by_code(&app.db, "AA1")
         .await
         .unwrap()
         .unwrap();
     let expires = Utc::now() + Duration::days(7);
-    let (share, _) = shares::create(&app.db.conn, round.id, org.id, "test", expires)
+    let (share, _) = shares::create(&app.db, round.id, org.id, "test", expires)
         .await
         .unwrap();
 

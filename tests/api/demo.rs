@@ -29,11 +29,11 @@ async fn seed_small(db: &Database) -> DemoSummary {
 
 /// How many responses of a round are in each state.
 async fn statuses(db: &Database, round: &str) -> HashMap<String, u64> {
-    let round = rounds::find(&db.conn, round).await.unwrap().unwrap();
+    let round = rounds::find(db, round).await.unwrap().unwrap();
     let mut counts = HashMap::new();
     for r in response::Entity::find()
         .filter(response::Column::RoundId.eq(round.id))
-        .all(&db.conn)
+        .all(db)
         .await
         .unwrap()
     {
@@ -44,11 +44,11 @@ async fn statuses(db: &Database, round: &str) -> HashMap<String, u64> {
 
 /// Overall scores of a round's responses, by response id.
 async fn overall_scores(db: &Database, round: &str) -> HashMap<i32, f64> {
-    let round = rounds::find(&db.conn, round).await.unwrap().unwrap();
+    let round = rounds::find(db, round).await.unwrap().unwrap();
     score::Entity::find()
         .filter(score::Column::RoundId.eq(round.id))
         .filter(score::Column::Dimension.eq("overall"))
-        .all(&db.conn)
+        .all(db)
         .await
         .unwrap()
         .into_iter()
@@ -79,12 +79,12 @@ async fn seeding_makes_a_closed_round_everyone_answered_and_an_open_one_partly_a
     let summary = seed_small(&db).await;
 
     assert!(summary.seeded);
-    let organisations = organisation::Entity::find().count(&db.conn).await.unwrap();
+    let organisations = organisation::Entity::find().count(&db).await.unwrap();
     assert_eq!(organisations, SMALL as u64);
     assert_eq!(summary.organisations, SMALL as u64);
 
-    let closed = rounds::find(&db.conn, CLOSED_ROUND).await.unwrap().unwrap();
-    let open = rounds::find(&db.conn, OPEN_ROUND).await.unwrap().unwrap();
+    let closed = rounds::find(&db, CLOSED_ROUND).await.unwrap().unwrap();
+    let open = rounds::find(&db, OPEN_ROUND).await.unwrap().unwrap();
     assert_eq!(closed.status, "closed");
     assert_eq!(open.status, "open");
     assert_eq!(
@@ -174,27 +174,22 @@ async fn seeding_again_brings_back_demo_keys_and_links_that_were_revoked(backend
     let db = connect(&database).await;
     let first = seed_small(&db).await;
     let prefix: String = first.links.admin_key.chars().take(12).collect();
-    api_keys::revoke(&db.conn, &prefix).await.unwrap().unwrap();
-    let open = rounds::find(&db.conn, OPEN_ROUND).await.unwrap().unwrap();
-    let org = organisations::find_by_code(&db.conn, &first.links.organisation_code)
+    api_keys::revoke(&db, &prefix).await.unwrap().unwrap();
+    let open = rounds::find(&db, OPEN_ROUND).await.unwrap().unwrap();
+    let org = organisations::find_by_code(&db, &first.links.organisation_code)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        invitations::revoke(&db.conn, open.id, org.id)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(invitations::revoke(&db, open.id, org.id).await.unwrap(), 1);
 
     let again = seed_small(&db).await;
     assert_eq!(again.notes.len(), 2, "{:?}", again.notes);
-    let key = api_keys::find_active_by_hash(&db.conn, &hash_secret(&first.links.admin_key))
+    let key = api_keys::find_active_by_hash(&db, &hash_secret(&first.links.admin_key))
         .await
         .unwrap();
     assert_eq!(key.map(|k| k.role), Some(Role::Admin));
     let secret = first.links.respondent_path.trim_start_matches("/respond/");
-    let invitation = invitations::find_active_by_hash(&db.conn, &hash_secret(secret))
+    let invitation = invitations::find_active_by_hash(&db, &hash_secret(secret))
         .await
         .unwrap();
     assert_eq!(invitation.map(|i| i.organisation_id), Some(org.id));
@@ -212,7 +207,7 @@ async fn seeding_refuses_a_database_that_already_holds_organisations(backend: Ba
         country: "England".into(),
         size_band: "large".into(),
     };
-    organisations::create(&db.conn, &input).await.unwrap();
+    organisations::create(&db, &input).await.unwrap();
     let err = seed(&db, &DemoOptions::default(), &|_| {})
         .await
         .unwrap_err();
@@ -221,10 +216,7 @@ async fn seeding_refuses_a_database_that_already_holds_organisations(backend: Ba
         "{err:#}"
     );
     assert!(
-        rounds::find(&db.conn, CLOSED_ROUND)
-            .await
-            .unwrap()
-            .is_none(),
+        rounds::find(&db, CLOSED_ROUND).await.unwrap().is_none(),
         "nothing was written"
     );
 }

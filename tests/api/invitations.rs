@@ -36,7 +36,7 @@ async fn invitations_give_each_organisation_a_secret_link_shown_once_and_stored_
 
     // Only the hash is stored.
     let stored = entity::invitation::Entity::find()
-        .all(&app.db.conn)
+        .all(&app.db)
         .await
         .unwrap();
     assert_eq!(stored.len(), 2);

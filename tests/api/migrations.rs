@@ -1,6 +1,6 @@
 use crate::helpers::{Backend, TestDatabase, test_settings};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, Statement};
 use soundings::domain::organisation::OrganisationInput;
 use soundings::store::{Database, organisations};
 
@@ -20,7 +20,6 @@ const TABLES: &[&str] = &[
 
 async fn count(db: &Database, sql: &str) -> i64 {
     let row = db
-        .conn
         .query_one_raw(Statement::from_string(db.backend(), sql.to_owned()))
         .await
         .unwrap()
@@ -65,7 +64,7 @@ async fn the_schema_enforces_foreign_keys_and_unique_codes(backend: Backend) {
         .await
         .unwrap();
     db.migrate().await.unwrap();
-    let exec = |sql: &str| db.conn.execute_unprepared(sql.to_owned().leak());
+    let exec = |sql: &str| db.execute_unprepared(sql.to_owned().leak());
     let now = "'2026-01-01 00:00:00+00:00'";
     exec(&format!(
         "INSERT INTO organisations (code, name, kind, region, country, size_band, created_at, updated_at) \
@@ -109,11 +108,14 @@ async fn connections_that_read_the_old_schema_are_not_used_after_migrating(backe
         .iter()
         .position(|m| m.name().ends_with("organisation_revision"))
         .expect("the migration that adds organisations.revision");
-    Migrator::up(&db.conn, Some(before_revision as u32))
+    // Part of the way, on a connection of its own (the pool's stays inside the store).
+    let raw = sea_orm::Database::connect(&database.url).await.unwrap();
+    Migrator::up(&raw, Some(before_revision as u32))
         .await
         .unwrap();
+    raw.close().await.unwrap();
     // Several connections at once, each reading the organisations table of the old schema.
-    let readers: Vec<_> = futures_util::future::join_all((0..4).map(|_| db.conn.begin())).await;
+    let readers: Vec<_> = futures_util::future::join_all((0..4).map(|_| db.begin())).await;
     for tx in readers {
         let tx = tx.unwrap();
         tx.query_one_raw(Statement::from_string(
@@ -135,7 +137,7 @@ async fn connections_that_read_the_old_schema_are_not_used_after_migrating(backe
             country: "England".into(),
             size_band: "large".into(),
         };
-        let conn = db.conn.clone();
+        let conn = db.clone();
         async move { organisations::create(&conn, &input).await }
     }))
     .await;

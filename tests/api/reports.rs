@@ -257,13 +257,13 @@ async fn share_links_open_the_report_until_revoked_or_expired(backend: Backend) 
         .await
         .unwrap();
     let model = entity::report_share::Entity::find_by_id(again["id"].as_i64().unwrap() as i32)
-        .one(&app.db.conn)
+        .one(&app.db)
         .await
         .unwrap()
         .unwrap();
     let mut expired: entity::report_share::ActiveModel = model.into();
     expired.expires_at = Set(chrono::Utc::now() - chrono::Duration::hours(1));
-    expired.update(&app.db.conn).await.unwrap();
+    expired.update(&app.db).await.unwrap();
     let path = again["link"]
         .as_str()
         .unwrap()

@@ -114,17 +114,17 @@ async fn scores_of(
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let org = entity::organisation::Entity::find()
         .filter(entity::organisation::Column::Code.eq(organisation))
-        .one(&app.db.conn)
+        .one(&app.db)
         .await
         .unwrap()
         .unwrap();
     let response = entity::response::Entity::find()
         .filter(entity::response::Column::OrganisationId.eq(org.id))
-        .one(&app.db.conn)
+        .one(&app.db)
         .await
         .unwrap()
         .unwrap();
-    soundings::store::responses::scores(&app.db.conn, response.id)
+    soundings::store::responses::scores(&app.db, response.id)
         .await
         .unwrap()
         .into_iter()

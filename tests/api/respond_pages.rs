@@ -26,11 +26,11 @@ fn location(resp: &reqwest::Response) -> String {
 
 pub(crate) async fn stored_answers(app: &TestApp) -> soundings::domain::answers::Answers {
     let response = entity::response::Entity::find()
-        .one(&app.db.conn)
+        .one(&app.db)
         .await
         .unwrap()
         .expect("a response row");
-    soundings::store::responses::answers(&app.db.conn, response.id)
+    soundings::store::responses::answers(&app.db, response.id)
         .await
         .unwrap()
 }
@@ -95,7 +95,7 @@ async fn a_comms_lead_fills_in_every_section_reviews_and_submits(backend: Backen
     assert!(text.contains("Response submitted") && text.contains("What happens next"));
 
     let response = entity::response::Entity::find()
-        .one(&app.db.conn)
+        .one(&app.db)
         .await
         .unwrap()
         .unwrap();
@@ -117,7 +117,7 @@ async fn a_comms_lead_fills_in_every_section_reviews_and_submits(backend: Backen
         start.contains(&on_start),
         "the start page should say '{on_start}'"
     );
-    let scores = soundings::store::responses::scores(&app.db.conn, response.id)
+    let scores = soundings::store::responses::scores(&app.db, response.id)
         .await
         .unwrap();
     assert_eq!(
@@ -153,7 +153,7 @@ async fn a_comms_lead_fills_in_every_section_reviews_and_submits(backend: Backen
     let again = app.submit_from_review(&link).await;
     assert_eq!(again.status(), 303);
     let amended = entity::response::Entity::find()
-        .one(&app.db.conn)
+        .one(&app.db)
         .await
         .unwrap()
         .unwrap();
@@ -207,7 +207,7 @@ async fn invalid_input_is_shown_back_with_an_error_summary_and_nothing_typed_is_
     // Nothing was saved.
     assert!(
         entity::response::Entity::find()
-            .one(&app.db.conn)
+            .one(&app.db)
             .await
             .unwrap()
             .is_none()

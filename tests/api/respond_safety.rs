@@ -52,7 +52,7 @@ async fn a_closed_round_shows_a_clear_page_and_accepts_nothing(backend: Backend)
     assert_eq!(save.status(), 410);
     assert!(
         entity::response::Entity::find()
-            .one(&app.db.conn)
+            .one(&app.db)
             .await
             .unwrap()
             .is_none()
@@ -92,7 +92,7 @@ async fn forms_without_a_valid_csrf_token_or_from_another_site_are_refused(backe
     assert!(
         entity::response::Entity::find()
             .filter(entity::response::Column::Status.is_not_null())
-            .one(&app.db.conn)
+            .one(&app.db)
             .await
             .unwrap()
             .is_none()

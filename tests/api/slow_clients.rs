@@ -5,7 +5,7 @@
 
 use crate::helpers::{Backend, TestApp, problem, spawn_app_with};
 use crate::respond_api::{put_answers, tiny_round};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -165,7 +165,7 @@ async fn a_request_stuck_behind_a_database_lock_is_stopped_with_503_and_saves_no
     assert_eq!(first.status(), 200);
 
     // Another writer holds the response row (SQLite: the whole database) and does not let go.
-    let tx = app.db.conn.begin().await.unwrap();
+    let tx = app.db.begin().await.unwrap();
     tx.execute_unprepared("UPDATE responses SET revision = revision")
         .await
         .unwrap();

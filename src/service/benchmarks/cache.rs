@@ -57,14 +57,14 @@ pub async fn round_data(state: &Services, round: &round::Model) -> Result<Arc<Ro
             })
             .map(|(_, data)| data)
     };
-    let fingerprint = benchmarks::fingerprint(&state.db.conn, round.id).await?;
+    let fingerprint = benchmarks::fingerprint(&state.db, round.id).await?;
     if let Some(data) = current(&fingerprint) {
         return Ok(data);
     }
     let lock = state.rounds.loading_lock(round.id);
     let _loading = lock.lock().await;
     // Another request may have brought the round up to date while this one waited.
-    let fingerprint = benchmarks::fingerprint(&state.db.conn, round.id).await?;
+    let fingerprint = benchmarks::fingerprint(&state.db, round.id).await?;
     if let Some(data) = current(&fingerprint) {
         return Ok(data);
     }

@@ -100,7 +100,7 @@ impl RoundData {
     pub async fn marks(&self, state: &Services) -> Result<&Marks, DbError> {
         self.marks
             .get_or_try_init(|| async {
-                benchmarks::submitted_answers_as(&state.db.conn, self.round.id, |answers| {
+                benchmarks::submitted_answers_as(&state.db, self.round.id, |answers| {
                     self.layout.marks(&self.definition, &answers)
                 })
                 .await
@@ -136,7 +136,7 @@ impl RoundData {
         let loaded = if missing.is_empty() {
             HashMap::new()
         } else {
-            benchmarks::answers_of_as(&state.db.conn, &missing, |answers| {
+            benchmarks::answers_of_as(&state.db, &missing, |answers| {
                 self.layout.marks(&self.definition, &answers)
             })
             .await?

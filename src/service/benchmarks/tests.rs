@@ -29,10 +29,7 @@ async fn demo() -> (tempfile::TempDir, Services, round::Model) {
         organisations: ORGANISATIONS,
     };
     seed(&state.db, &options, &|_| {}).await.unwrap();
-    let round = rounds::find(&state.db.conn, OPEN_ROUND)
-        .await
-        .unwrap()
-        .unwrap();
+    let round = rounds::find(&state.db, OPEN_ROUND).await.unwrap().unwrap();
     (dir, state, round)
 }
 
@@ -63,7 +60,7 @@ async fn held(state: &Services, round: &round::Model) -> Snapshot {
 
 /// What a fresh read of the database gives.
 async fn fresh(state: &Services, round: &round::Model) -> Snapshot {
-    let db = &state.db.conn;
+    let db = &state.db;
     let mut answers = benchmarks::submitted_answers_as(db, round.id, |a| a)
         .await
         .unwrap();
@@ -176,7 +173,7 @@ async fn a_new_submission_joins_the_cached_round() {
 /// Moves the `index`-th submitted organisation to another kind through the store, as the API does.
 async fn change_kind(state: &Services, round: &round::Model, index: usize) {
     let data = round_data(state, round).await.unwrap();
-    let org = organisations::find_by_id(&state.db.conn, data.submitted[index].organisation_id)
+    let org = organisations::find_by_id(&state.db, data.submitted[index].organisation_id)
         .await
         .unwrap()
         .unwrap();
@@ -193,9 +190,7 @@ async fn change_kind(state: &Services, round: &round::Model, index: usize) {
         country: org.country.clone(),
         size_band: org.size_band.clone(),
     };
-    organisations::update(&state.db.conn, org, &input)
-        .await
-        .unwrap();
+    organisations::update(&state.db, org, &input).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -221,7 +216,7 @@ async fn an_edit_is_seen_even_when_another_edit_carries_a_later_time() {
     entity::organisation::Entity::update_many()
         .col_expr(entity::organisation::Column::UpdatedAt, Expr::value(ahead))
         .filter(entity::organisation::Column::Id.eq(data.submitted[1].organisation_id))
-        .exec(&state.db.conn)
+        .exec(&state.db)
         .await
         .unwrap();
     let before = held(&state, &round).await;
@@ -252,7 +247,7 @@ async fn marks_read_for_one_peer_group_follow_an_amendment() {
     let held = data.marks_of(&state, &members).await.unwrap();
     for (s, marks) in data.submitted.iter().zip(held) {
         let (_, stored) =
-            crate::store::responses::find_with_answers(&state.db.conn, round.id, s.organisation_id)
+            crate::store::responses::find_with_answers(&state.db, round.id, s.organisation_id)
                 .await
                 .unwrap();
         assert_eq!(
@@ -271,12 +266,10 @@ async fn scores_read_as_one_json_object_a_response_keep_every_bit() {
     let (_dir, state, round) = demo().await;
     let stored = score::Entity::find()
         .filter(score::Column::RoundId.eq(round.id))
-        .all(&state.db.conn)
+        .all(&state.db)
         .await
         .unwrap();
-    let read = benchmarks::submitted(&state.db.conn, round.id)
-        .await
-        .unwrap();
+    let read = benchmarks::submitted(&state.db, round.id).await.unwrap();
     let by_response: HashMap<i32, &BTreeMap<String, f64>> =
         read.iter().map(|s| (s.response_id, &s.scores)).collect();
     let mut inexact = 0;

@@ -253,7 +253,7 @@ async fn save_section(
         }
         Err(Refusal::Stale { .. }) => conflict(&state, &secret, &section_key, &typed).await,
         Err(Refusal::Closed) => closed(&state, &ctx),
-        Err(Refusal::Db(err)) => unavailable(&state, &err),
+        Err(Refusal::Failed(err)) => unavailable(&state, &err),
     }
 }
 

@@ -97,7 +97,7 @@ pub(super) async fn submit(
             }
         }
         Err(Refusal::Closed) => closed(&state, &ctx),
-        Err(Refusal::Db(err)) => unavailable(&state, &err),
+        Err(Refusal::Failed(err)) => unavailable(&state, &err),
     }
 }
 

@@ -178,7 +178,7 @@ async fn send(req: reqwest::RequestBuilder, seen: &mut Vec<Seen>) -> Option<u16>
 
 /// Checks one organisation's stored response against what it was told; `Err` says what is wrong.
 async fn check_stored(db: &Database, code: &str, i: usize, told: Told) -> Result<(), String> {
-    let conn = &db.conn;
+    let conn = db;
     let org = organisations::find_by_code(conn, code)
         .await
         .map_err(|e| e.to_string())?
@@ -238,11 +238,11 @@ async fn assert_no_half_submissions(db: &Database) {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let submitted = entity::response::Entity::find()
         .filter(entity::response::Column::Status.eq("submitted"))
-        .all(&db.conn)
+        .all(db)
         .await
         .unwrap();
     for response in &submitted {
-        let scores = responses::scores(&db.conn, response.id).await.unwrap();
+        let scores = responses::scores(db, response.id).await.unwrap();
         assert_eq!(
             scores.len(),
             3,

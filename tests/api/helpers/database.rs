@@ -152,7 +152,7 @@ async fn migrated_template(cluster: &PgCluster) {
                 .expect("connect to template");
             db.migrate().await.expect("migrate template");
             // CREATE DATABASE ... TEMPLATE refuses while anyone is connected to the template.
-            db.conn.close().await.expect("close template");
+            db.close().await.expect("close template");
         })
         .await;
 }

@@ -107,10 +107,10 @@ pub async fn spawn_app_on(
     let db = Database::connect(&settings.database)
         .await
         .expect("test pool");
-    let (_, admin) = api_keys::create(&db.conn, "test admin", Role::Admin)
+    let (_, admin) = api_keys::create(&db, "test admin", Role::Admin)
         .await
         .expect("admin key");
-    let (_, researcher) = api_keys::create(&db.conn, "test researcher", Role::Researcher)
+    let (_, researcher) = api_keys::create(&db, "test researcher", Role::Researcher)
         .await
         .expect("researcher key");
     TestApp {

@@ -90,10 +90,10 @@ impl ServerProcess {
         let db = Database::connect(&DatabaseSettings::new(database.url.clone()))
             .await
             .unwrap();
-        let (_, admin) = api_keys::create(&db.conn, "test admin", Role::Admin)
+        let (_, admin) = api_keys::create(&db, "test admin", Role::Admin)
             .await
             .unwrap();
-        let (_, researcher) = api_keys::create(&db.conn, "test researcher", Role::Researcher)
+        let (_, researcher) = api_keys::create(&db, "test researcher", Role::Researcher)
             .await
             .unwrap();
         TestApp {

@@ -2,186 +2,33 @@
 //! and the JSON API (`api::respond`) so that both validate and store answers the same way.
 
 use crate::domain::answers::{AnswerError, AnswerValue, Answers, check_complete, prune_hidden};
-use crate::domain::definition::Definition;
-use crate::domain::response::Progress;
-use crate::domain::round::{RoundStatus, accepting_responses};
+use crate::domain::round::accepting_responses;
 use crate::domain::scoring;
-use crate::domain::secret::{hash_secret, keyed_hash};
-use crate::service::Services;
+use crate::service::{ServiceError, Services};
+
+mod link;
 use crate::store::responses::{self, Write};
-use crate::store::{DbError, audit, invitations, rounds};
+use crate::store::{DbError, audit, rounds};
 use chrono::Utc;
-use entity::{invitation, organisation, response, round};
+use entity::response;
+pub use link::{Access, Context, LinkCheck, PageKey, check_link, open};
 use serde_json::json;
-use std::sync::Arc;
-
-/// Everything about one invitation that a page or route needs.
-pub struct Context {
-    pub invitation: invitation::Model,
-    pub round: round::Model,
-    pub organisation: organisation::Model,
-    pub definition: Arc<Definition>,
-    pub response: Option<response::Model>,
-    pub answers: Answers,
-    /// `round.status` and `response.status`, parsed when the link was opened; write a new
-    /// response through [`Context::replace_response`] so that the two stay in step.
-    pub round_status: RoundStatus,
-    pub progress: Progress,
-}
-
-impl Context {
-    /// Puts a response just written in place of the one read, keeping `progress` in step.
-    pub fn replace_response(&mut self, response: response::Model) -> Result<(), DbError> {
-        self.progress = Progress::of(Some(responses::status(&response)?));
-        self.response = Some(response);
-        Ok(())
-    }
-
-    /// 0 until the first save.
-    pub fn revision(&self) -> i32 {
-        self.response.as_ref().map_or(0, |r| r.revision)
-    }
-
-    pub fn is_submitted(&self) -> bool {
-        self.progress == Progress::Submitted
-    }
-
-    pub fn accepting(&self) -> bool {
-        let r = &self.round;
-        accepting_responses(self.round_status, r.opens_at, r.closes_at, Utc::now())
-    }
-
-    /// The key of the pages rendered from this context (see [`check_link`]).
-    pub fn page_key(&self) -> PageKey {
-        PageKey {
-            invitation: self.invitation.id,
-            version: self.round.survey_version_id,
-            round_changed: self.round.updated_at.timestamp_micros(),
-            organisation: self.organisation.revision,
-            response: self.revision(),
-        }
-    }
-
-    /// How the respondent is named in the audit trail.
-    pub fn actor(&self) -> String {
-        format!("respondent:{}", self.organisation.code)
-    }
-
-    /// The token respondent forms must carry. It is tied to the link, so a page from one link
-    /// cannot be replayed against another, and it needs the server's key to make.
-    pub fn csrf_token(&self, state: &Services) -> String {
-        keyed_hash(
-            &state.keys.csrf,
-            &format!("csrf:{}", self.invitation.secret_hash),
-        )
-    }
-}
-
-/// What a respondent's page as rendered depends on, besides the page itself: the invitation, the
-/// survey version, the round's last change, the organisation's revision and the response's. A
-/// page rendered for one key can be served again while the key is unchanged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PageKey {
-    invitation: i32,
-    version: i32,
-    round_changed: i64,
-    organisation: i32,
-    response: i32,
-}
-
-impl PageKey {
-    /// A short tag for an `ETag` header.
-    pub fn tag(&self) -> String {
-        format!(
-            "{:x}-{:x}-{:x}-{:x}-{:x}",
-            self.invitation, self.version, self.round_changed, self.organisation, self.response
-        )
-    }
-}
-
-/// A link's state now, read in one lookup: whether its pages may be served from what was
-/// rendered before.
-pub struct LinkCheck {
-    pub key: PageKey,
-    /// Whether the round accepts responses now; if not, the page says so instead.
-    pub accepting: bool,
-}
-
-/// The state of the link with this secret, or `None` for an unknown or revoked link.
-pub async fn check_link(state: &Services, secret: &str) -> Result<Option<LinkCheck>, DbError> {
-    if secret.len() != 40 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(None);
-    }
-    let Some(link) = invitations::link_state(&state.db, &hash_secret(secret)).await? else {
-        return Ok(None);
-    };
-    let status = RoundStatus::parse(&link.round_status)?;
-    Ok(Some(LinkCheck {
-        accepting: accepting_responses(status, link.opens_at, link.closes_at, Utc::now()),
-        key: PageKey {
-            invitation: link.invitation_id,
-            version: link.survey_version_id,
-            round_changed: link.round_updated_at.timestamp_micros(),
-            organisation: link.organisation_revision,
-            response: link.response_revision,
-        },
-    }))
-}
-
-/// What a link leads to.
-pub enum Access {
-    /// The round accepts responses (or the response can be read after the round closed).
-    Found(Box<Context>),
-    /// No active invitation has this secret: unknown and revoked links look the same.
-    NotFound,
-}
-
-/// Resolves a link's secret to its invitation, round, organisation, definition and response.
-pub async fn open(state: &Services, secret: &str) -> Result<Access, DbError> {
-    // Real secrets are 40 hex characters; anything else cannot match, so skip the query.
-    if secret.len() != 40 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(Access::NotFound);
-    }
-    let db = &state.db;
-    let Some((invitation, round, organisation)) =
-        invitations::find_active_with_context(db, &hash_secret(secret)).await?
-    else {
-        return Ok(Access::NotFound);
-    };
-    let definition = state
-        .definitions
-        .get(&state.db, round.survey_version_id)
-        .await?;
-    let (response, answers) = responses::find_with_answers(db, round.id, organisation.id).await?;
-    let progress = Progress::of(response.as_ref().map(responses::status).transpose()?);
-    Ok(Access::Found(Box::new(Context {
-        round_status: rounds::status(&round)?,
-        progress,
-        invitation,
-        round,
-        organisation,
-        definition,
-        response,
-        answers,
-    })))
-}
 
 /// Why a save or submission did not happen.
 pub enum Refusal {
     /// Answers failed validation; each error names its question.
     Invalid(Vec<AnswerError>),
     /// Someone saved since this writer read the response.
-    Stale {
-        current_revision: i32,
-    },
+    Stale { current_revision: i32 },
     /// The round is not accepting responses.
     Closed,
-    Db(DbError),
+    /// The operation failed (the database did not answer, or a bug).
+    Failed(ServiceError),
 }
 
 impl From<DbError> for Refusal {
     fn from(err: DbError) -> Self {
-        Refusal::Db(err)
+        Refusal::Failed(err.into())
     }
 }
 
