@@ -13,6 +13,7 @@ mod m20261129_000004_app_secrets;
 mod m20261129_000005_hash_columns;
 mod m20261129_000006_scores_by_response;
 mod m20261129_000007_organisation_revision;
+mod m20261203_000008_mail;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_hash_columns::Migration),
             Box::new(m20261129_000006_scores_by_response::Migration),
             Box::new(m20261129_000007_organisation_revision::Migration),
+            Box::new(m20261203_000008_mail::Migration),
         ]
     }
 }
