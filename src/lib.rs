@@ -14,6 +14,7 @@ pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod mail;
 pub mod report;
 pub mod service;
 pub mod store;

@@ -5,9 +5,11 @@
 mod audit;
 pub mod auth;
 mod benchmarks;
+mod contacts;
 pub mod errors;
 pub mod health;
 mod invitations;
+mod mail;
 mod me;
 mod organisations;
 pub mod pagination;
@@ -37,6 +39,8 @@ pub enum ApiTags {
     Rounds,
     /// Organisations' secret links to rounds.
     Invitations,
+    /// Organisations' contacts, invitations and reminders by e-mail, and their delivery log.
+    Mail,
     /// The trail of operator actions.
     Audit,
     /// A respondent's own response, reached with the invitation link's secret.
@@ -53,6 +57,7 @@ pub type Apis = (
     surveys::SurveysApi,
     rounds::RoundsApi,
     invitations::InvitationsApi,
+    (contacts::ContactsApi, mail::MailApi),
     audit::AuditApi,
     respond::RespondApi,
     research::ResearchApi,

@@ -39,6 +39,10 @@ pub enum StartupError {
     },
     #[error("a built-in template is broken: {0}")]
     Template(#[from] minijinja::Error),
+    #[error(
+        "cannot send mail: {0}\n  hint: check SMTP_URL (e.g. smtp://user:password@host:587) and SMTP_FROM"
+    )]
+    Mail(String),
 }
 
 /// A bound, migrated, ready-to-run server.
@@ -46,6 +50,7 @@ pub struct Application {
     listener: std::net::TcpListener,
     settings: Settings,
     site: Site,
+    outbox: Arc<crate::mail::worker::Outbox>,
 }
 
 impl Application {
@@ -66,6 +71,7 @@ impl Application {
             ),
         };
         let services = services(&settings, public_url).await?;
+        let outbox = Arc::new(crate::mail::worker::Outbox::build(&services, &settings.mail).await?);
         let site = Site {
             services,
             templates: Arc::new(Templates::load()?),
@@ -76,7 +82,13 @@ impl Application {
             listener,
             settings,
             site,
+            outbox,
         })
+    }
+
+    /// Where this server's mail goes, safe to print.
+    pub fn mail_destination(&self) -> String {
+        self.outbox.transport.describe()
     }
 
     pub fn port(&self) -> u16 {
@@ -101,10 +113,23 @@ impl Application {
             TcpAcceptor::from_std(self.listener)?,
             self.settings.client_limits.header_timeout,
         );
-        Server::new_with_acceptor(acceptor)
+        let mail = self
+            .settings
+            .mail
+            .worker
+            .then(|| crate::mail::worker::start(self.outbox.clone()));
+        let served = Server::new_with_acceptor(acceptor)
             .idle_timeout(IDLE_TIMEOUT)
-            .run_with_graceful_shutdown(routes(&self.settings, self.site), shutdown, Some(grace))
-            .await
+            .run_with_graceful_shutdown(
+                routes(&self.settings, self.site).data(self.outbox.clone()),
+                shutdown,
+                Some(grace),
+            )
+            .await;
+        if let Some(mail) = mail {
+            mail.stop(grace).await;
+        }
+        served
     }
 }
 

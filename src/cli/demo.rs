@@ -67,8 +67,13 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
     settings.disclosure_threshold = serve.disclosure_threshold;
     settings.client_limits = serve.client_limits.limits();
     settings.demo = Some(summary.links.clone());
+    settings.mail = serve.mail.settings();
     let app = Application::build(settings).await?;
     print_links(&summary, &app.services().public_url);
+    println!(
+        "Mail (invitations, reminders) goes to {}.",
+        app.mail_destination()
+    );
     println!("Serving until Ctrl-C.\n");
     tracing::info!(
         address = %app.services().public_url,

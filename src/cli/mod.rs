@@ -108,6 +108,37 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub client_limits: ClientLimitArgs,
+
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// Where invitations and reminders are sent (README, "Mail").
+#[derive(Args)]
+pub struct MailArgs {
+    /// SMTP server for invitations and reminders: smtp://user:pass@host:587 (STARTTLS) or
+    /// smtps://user:pass@host:465 (TLS); without it, messages are written to --mail-outbox
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of every message, and the help contact they name
+    #[arg(long, env = "SMTP_FROM", default_value = crate::app::config::DEFAULT_SMTP_FROM)]
+    pub smtp_from: String,
+
+    /// Folder for messages (one .eml file each) when no SMTP_URL is set
+    #[arg(long, env = "MAIL_OUTBOX", default_value = crate::app::config::DEFAULT_MAIL_OUTBOX_DIR)]
+    pub mail_outbox: PathBuf,
+}
+
+impl MailArgs {
+    pub fn settings(&self) -> crate::app::config::MailSettings {
+        crate::app::config::MailSettings {
+            smtp_url: self.smtp_url.clone(),
+            from: self.smtp_from.clone(),
+            outbox_dir: self.mail_outbox.clone(),
+            ..Default::default()
+        }
+    }
 }
 
 /// Limits on what one client may do (kept per instance).
@@ -206,10 +237,12 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             settings.public_url = args.public_url;
             settings.disclosure_threshold = args.disclosure_threshold;
             settings.client_limits = args.client_limits.limits();
+            settings.mail = args.mail.settings();
             let app = Application::build(settings).await?;
             tracing::info!(
                 address = %format!("http://127.0.0.1:{}", app.port()),
                 database = %redact_url(&database_url),
+                mail = %app.mail_destination(),
                 "Soundings is serving"
             );
             app.run_until_stopped(shutdown_signal()).await?;

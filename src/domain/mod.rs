@@ -8,6 +8,7 @@ pub mod choices;
 pub mod definition;
 pub mod disclosure;
 pub mod links;
+pub mod mail;
 pub mod organisation;
 pub mod peers;
 pub mod response;

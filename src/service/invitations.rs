@@ -117,6 +117,7 @@ pub async fn revoke(
     let round = rounds::find(services, round_code).await?;
     let org = organisations::find(services, organisation).await?;
     let tx = services.db.begin_write().await?;
+    let revoked_ids = invitations::active_ids_of(&*tx, round.id, org.id).await?;
     let revoked = invitations::revoke(&*tx, round.id, org.id).await?;
     if revoked == 0 {
         return Err(ServiceError::not_found(format!(
@@ -132,6 +133,8 @@ pub async fn revoke(
         json!({ "revoked": revoked }),
     )
     .await?;
+    // Issue 18: the contacts who were mailed the link are told, once, that it no longer works.
+    super::mail::notify_revoke(&*tx, round.id, org.id, &revoked_ids).await?;
     tx.commit().await?;
     Ok(revoked)
 }
@@ -150,8 +153,11 @@ pub async fn reissue(
     // second revokes the link the first made, rather than both leaving a working link.
     let tx = services.db.begin_write().await?;
     let round = lock_round(&tx, &round).await?;
+    let replaced = invitations::active_ids_of(&*tx, round.id, org.id).await?;
     let revoked = invitations::revoke(&*tx, round.id, org.id).await?;
-    let (_, secret) = invitations::create(&*tx, round.id, org.id).await?;
+    let (invitation, secret) = invitations::create(&*tx, round.id, org.id).await?;
+    // Issue 18: the organisation's contacts are mailed the new link, once.
+    super::mail::notify_reissue(&*tx, round.id, org.id, &replaced, invitation.id, &secret).await?;
     record(
         &*tx,
         actor,

@@ -4,12 +4,14 @@
 
 pub mod audit_events;
 pub mod benchmarks;
+pub mod contacts;
 pub mod database;
 mod definitions;
 pub mod demo;
 mod error;
 pub mod invitations;
 pub mod keys;
+pub mod mail;
 pub mod organisations;
 pub mod records;
 pub mod reports;

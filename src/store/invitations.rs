@@ -261,3 +261,72 @@ pub async fn link_state(
             .unwrap_or(0),
     }))
 }
+
+/// Creates one invitation per organisation in batches, with their secrets (shown once, or
+/// sealed into the outbox).
+pub async fn create_many(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_ids: &[i32],
+) -> Result<Vec<(invitation::Model, Secret)>, DbError> {
+    let now = Utc::now();
+    let mut made = Vec::with_capacity(organisation_ids.len());
+    for chunk in organisation_ids.chunks(1000) {
+        let secrets: Vec<Secret> = chunk.iter().map(|_| Secret::generate("")).collect();
+        let rows = chunk
+            .iter()
+            .zip(&secrets)
+            .map(|(org, secret)| invitation::ActiveModel {
+                round_id: Set(round_id),
+                organisation_id: Set(*org),
+                secret_hash: Set(secret.hash()),
+                created_at: Set(now),
+                revoked_at: Set(None),
+                ..Default::default()
+            });
+        let inserted = invitation::Entity::insert_many(rows)
+            .exec_with_returning(db)
+            .await
+            .map_err(DbError::classify)?;
+        let mut by_hash: HashMap<String, Secret> =
+            secrets.into_iter().map(|s| (s.hash(), s)).collect();
+        for model in inserted {
+            if let Some(secret) = by_hash.remove(&model.secret_hash) {
+                made.push((model, secret));
+            }
+        }
+    }
+    Ok(made)
+}
+
+/// The round's unrevoked invitations.
+pub async fn active(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+) -> Result<Vec<invitation::Model>, DbError> {
+    invitation::Entity::find()
+        .filter(invitation::Column::RoundId.eq(round_id))
+        .filter(invitation::Column::RevokedAt.is_null())
+        .order_by_asc(invitation::Column::Id)
+        .all(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+/// The ids of one organisation's unrevoked invitations to a round (read before revoking them).
+pub async fn active_ids_of(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    organisation_id: i32,
+) -> Result<Vec<i32>, DbError> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::RoundId.eq(round_id))
+        .filter(invitation::Column::OrganisationId.eq(organisation_id))
+        .filter(invitation::Column::RevokedAt.is_null())
+        .all(db)
+        .await
+        .map_err(DbError::classify)?
+        .into_iter()
+        .map(|i| i.id)
+        .collect())
+}

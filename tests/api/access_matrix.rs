@@ -150,6 +150,18 @@ fn routes(spare_share: i64) -> Vec<Row> {
         row(post.clone(), "/api/v1/rounds/{code}/open", "/api/v1/rounds/t2/open", Body::None, Admin(200)),
         row(post.clone(), "/api/v1/rounds/{code}/close", "/api/v1/rounds/t2/close", Body::None, Admin(200)),
         row(post.clone(), "/api/v1/rounds/{code}/reopen", "/api/v1/rounds/t2/reopen", Body::None, Admin(200)),
+        // Contacts and mail (issue 18), on the reopened round t2.
+        row(get.clone(), "/api/v1/organisations/{code}/contacts", "/api/v1/organisations/A1/contacts", Body::None, Admin(200)),
+        row(post.clone(), "/api/v1/organisations/{code}/contacts", "/api/v1/organisations/C1/contacts", J(json!({ "email": "c1@trust.example" })), Admin(201)),
+        row(Method::PUT, "/api/v1/organisations/{code}/contacts/{id}", "/api/v1/organisations/C1/contacts/1", J(json!({ "email": "c1@trust.example", "name": "C One" })), Admin(200)),
+        row(post.clone(), "/api/v1/rounds/{code}/invitations/send", "/api/v1/rounds/t2/invitations/send", J(json!({})), Admin(202)),
+        row(post.clone(), "/api/v1/rounds/{code}/reminders", "/api/v1/rounds/t2/reminders", J(json!({})), Admin(202)),
+        row(get.clone(), "/api/v1/rounds/{code}/mail/preview", "/api/v1/rounds/t2/mail/preview?organisation=C1&kind=invitation", Body::None, Admin(200)),
+        row(get.clone(), "/api/v1/rounds/{code}/deliveries", "/api/v1/rounds/t2/deliveries", Body::None, Admin(200)),
+        row(Method::PUT, "/api/v1/rounds/{code}/reminder-policy", "/api/v1/rounds/t2/reminder-policy", J(json!({ "every_days": 7, "max_reminders": 3, "quiet_days_before_close": 1 })), Admin(200)),
+        row(get.clone(), "/api/v1/rounds/{code}/reminder-policy", "/api/v1/rounds/t2/reminder-policy", Body::None, Admin(200)),
+        row(Method::DELETE, "/api/v1/rounds/{code}/reminder-policy", "/api/v1/rounds/t2/reminder-policy", Body::None, Admin(204)),
+        row(Method::DELETE, "/api/v1/organisations/{code}/contacts/{id}", "/api/v1/organisations/C1/contacts/1", Body::None, Admin(204)),
         row(get.clone(), "/api/v1/audit-events", "/api/v1/audit-events", Body::None, Admin(200)),
         // The respondent's JSON route: the link is the credential. Revision 0 is stale for a
         // submitted response, so the writes are refused with 409 once the link is accepted.

@@ -1,0 +1,268 @@
+//! The outbox worker: claims due messages, writes and sends each, and records what happened.
+//!
+//! What is guaranteed (README, "Mail"): a message queued is committed before the request that
+//! queued it answers, and stays until it is sent or fails for good; nothing is lost while the SMTP
+//! server is down. Sending and recording are two steps, so a worker that dies after the server
+//! accepted a message and before it recorded that leaves the message claimed; when the claim's
+//! lease runs out another worker sends it again. Delivery is therefore at least once: a duplicate
+//! needs a crash inside that window, and every message carries a `Message-ID` derived from its
+//! row, so a receiving system can recognise the second copy.
+
+use super::render::{self, Facts};
+use super::seal;
+use super::transport::{SendError, Transport};
+use crate::app::config::MailSettings;
+use crate::domain::mail::{MessageKind, backoff};
+use crate::store::{Database, DbError, outbox};
+use chrono::Utc;
+use entity::outbox_message;
+use futures_util::StreamExt;
+use lettre::message::Mailbox;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// What the worker needs, built once at start-up.
+pub struct Outbox {
+    pub db: Database,
+    /// For the reminder scheduler, which runs service operations.
+    pub services: crate::service::Services,
+    pub transport: Transport,
+    pub settings: MailSettings,
+    pub from: Mailbox,
+    /// Base of the respondent links.
+    pub public_url: String,
+    /// The key that opens the links sealed in the outbox.
+    pub seal_key: Vec<u8>,
+}
+
+impl Outbox {
+    /// The host part of the `Message-ID`s.
+    fn id_domain(&self) -> &str {
+        self.from.email.domain()
+    }
+}
+
+/// Runs the worker until `stop` turns true; a message being sent when it does is finished first.
+pub async fn run(outbox: Arc<Outbox>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let worked = match work_once(&outbox).await {
+            Ok(n) => n,
+            Err(err) => {
+                tracing::warn!(error.cause = %err, "the outbox could not be read; trying again");
+                0
+            }
+        };
+        if worked == 0 {
+            tokio::select! {
+                _ = stop.changed() => {}
+                () = tokio::time::sleep(outbox.settings.poll_interval) => {}
+            }
+        }
+    }
+}
+
+/// Claims one batch and sends it; returns how many messages it handled.
+pub async fn work_once(outbox: &Outbox) -> Result<usize, DbError> {
+    let claimed = {
+        let tx = outbox.db.begin_write().await?;
+        let claimed = outbox::claim(&*tx, outbox.settings.batch, outbox.settings.lease).await?;
+        tx.commit().await?;
+        claimed
+    };
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    let context = outbox::context(&outbox.db.conn, &claimed).await?;
+    let count = claimed.len();
+    futures_util::stream::iter(claimed)
+        .for_each_concurrent(outbox.settings.concurrency.max(1), |message| {
+            let context = &context;
+            async move {
+                let outcome = deliver(outbox, context, &message).await;
+                if let Err(err) = record(outbox, &message, outcome).await {
+                    // The claim stays; after its lease another attempt sends the message.
+                    tracing::warn!(message.id = message.id, error.cause = %err, "could not record a delivery");
+                }
+            }
+        })
+        .await;
+    Ok(count)
+}
+
+enum Outcome {
+    Sent(String),
+    Failed(SendError),
+}
+
+async fn deliver(
+    outbox: &Outbox,
+    context: &outbox::Context,
+    message: &outbox_message::Model,
+) -> Outcome {
+    let permanent = |reason: String| {
+        Outcome::Failed(SendError {
+            temporary: false,
+            reason,
+            reply: None,
+        })
+    };
+    let Ok(kind) = MessageKind::parse(&message.kind) else {
+        return permanent(format!("unknown kind {}", message.kind));
+    };
+    let (Some(round), Some(organisation)) = (
+        context.rounds.get(&message.round_id),
+        context.organisations.get(&message.organisation_id),
+    ) else {
+        return permanent("its round or organisation is gone".to_owned());
+    };
+    let link = if kind.carries_link() {
+        let invitation = message
+            .invitation_id
+            .and_then(|id| context.invitations.get(&id));
+        let Some(invitation) = invitation.filter(|i| i.revoked_at.is_none()) else {
+            return permanent("not sent: the link was revoked first".to_owned());
+        };
+        let secret = message.link_seal.as_deref().and_then(|sealed| {
+            seal::open(
+                &outbox.seal_key,
+                invitation.id,
+                sealed,
+                &invitation.secret_hash,
+            )
+        });
+        let Some(secret) = secret else {
+            return permanent("the link could not be rebuilt".to_owned());
+        };
+        Some(format!("{}/respond/{secret}", outbox.public_url))
+    } else {
+        None
+    };
+    let help = outbox.from.to_string();
+    let facts = Facts {
+        kind,
+        organisation_name: &organisation.name,
+        round_name: &round.name,
+        closes_at: round.closes_at,
+        recipient_name: message.recipient_name.as_deref(),
+        link: link.as_deref(),
+        help: &help,
+        draft: context.drafts.contains(&(round.id, organisation.id)),
+    };
+    let rendered = match render::render(&facts) {
+        Ok(r) => r,
+        Err(err) => return permanent(format!("the template failed: {err}")),
+    };
+    let message_id = format!("<outbox-{}@{}>", message.id, outbox.id_domain());
+    let email = match render::build(
+        &outbox.from,
+        &message.recipient,
+        message.recipient_name.as_deref(),
+        rendered,
+        &message_id,
+    ) {
+        Ok(e) => e,
+        Err(reason) => return permanent(reason),
+    };
+    match outbox.transport.send(email).await {
+        Ok(reply) => Outcome::Sent(reply),
+        Err(err) => Outcome::Failed(err),
+    }
+}
+
+async fn record(
+    outbox: &Outbox,
+    message: &outbox_message::Model,
+    outcome: Outcome,
+) -> Result<(), DbError> {
+    let tx = outbox.db.begin_write().await?;
+    match outcome {
+        Outcome::Sent(reply) => {
+            outbox::mark_sent(&*tx, message, &reply).await?;
+            tracing::info!(message.id = message.id, message.kind = %message.kind, "mail sent");
+        }
+        Outcome::Failed(err) => {
+            let attempts = u32::try_from(message.attempts).unwrap_or(u32::MAX);
+            if err.temporary && attempts < outbox.settings.max_attempts {
+                let wait = backoff(
+                    attempts,
+                    outbox.settings.retry_base,
+                    outbox.settings.retry_max,
+                );
+                let retry_at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                outbox::mark_retry(&*tx, message, &err.reason, retry_at).await?;
+                tracing::info!(message.id = message.id, attempt = attempts, retry_in_ms = wait.as_millis() as u64, error.cause = %err.reason, "mail deferred");
+            } else {
+                let reason = if err.temporary {
+                    format!("gave up after {attempts} attempts: {}", err.reason)
+                } else {
+                    err.reason
+                };
+                outbox::mark_failed(&*tx, message, &reason, err.reply.as_deref()).await?;
+                tracing::warn!(message.id = message.id, error.cause = %reason, "mail failed");
+            }
+        }
+    }
+    tx.commit().await
+}
+
+impl Outbox {
+    /// The outbox of a server: its transport, sender and key.
+    pub async fn build(
+        services: &crate::service::Services,
+        settings: &MailSettings,
+    ) -> Result<Self, crate::app::startup::StartupError> {
+        use crate::app::startup::StartupError;
+        let settings = settings.clone();
+        let from: Mailbox = settings
+            .from
+            .parse()
+            .map_err(|e| StartupError::Mail(format!("SMTP_FROM {:?}: {e}", settings.from)))?;
+        let transport = Transport::from_settings(&settings).map_err(StartupError::Mail)?;
+        super::render::check_templates()?;
+        let seal_key = crate::store::app_secrets::get_or_create(&services.db, seal::KEY_NAME)
+            .await
+            .map_err(StartupError::Keys)?;
+        Ok(Outbox {
+            db: services.db.clone(),
+            services: services.clone(),
+            transport,
+            settings,
+            from,
+            public_url: services.public_url.to_string(),
+            seal_key,
+        })
+    }
+}
+
+/// The running worker and scheduler, to be stopped with the server.
+pub struct Running {
+    stop: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// Starts the outbox worker and the reminder scheduler.
+pub fn start(outbox: Arc<Outbox>) -> Running {
+    let (stop, stopped) = watch::channel(false);
+    let tasks = vec![
+        tokio::spawn(run(outbox.clone(), stopped.clone())),
+        tokio::spawn(super::scheduler::run(outbox, stopped)),
+    ];
+    Running { stop, tasks }
+}
+
+impl Running {
+    /// Asks the tasks to stop after the message in hand, waiting up to `grace`; past that they
+    /// are dropped mid-send, which the claim's lease covers.
+    pub async fn stop(self, grace: std::time::Duration) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(grace, task).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+}
