@@ -54,6 +54,15 @@ pub struct InvitationStatus {
     pub issued_at: Option<DateTime<Utc>>,
     /// `not_started`, `in_progress` or `submitted`.
     pub response_status: String,
+    /// When its link was first queued for e-mailing to its contacts (null if never mailed).
+    #[oai(nullable)]
+    pub mailed_at: Option<DateTime<Utc>>,
+    /// Reminders e-mailed to it so far, and when the last was queued.
+    pub reminders: i32,
+    #[oai(nullable)]
+    pub last_reminded_at: Option<DateTime<Utc>>,
+    /// Whether a message to one of its contacts failed for good (see the delivery log).
+    pub delivery_failed: bool,
 }
 
 #[derive(ApiResponse)]
@@ -111,7 +120,7 @@ impl InvitationsApi {
     /// List a round's invitations
     ///
     /// Who may call: admin. One row per invited organisation with its response status; JSON, or
-    /// CSV with `Accept: text/csv` (columns `organisation,organisation_name,active,issued_at,response_status`).
+    /// CSV with `Accept: text/csv` (columns `organisation,organisation_name,active,issued_at,response_status,mailed_at,reminders,last_reminded_at,delivery_failed`); with each organisation's mail: when its link was mailed, reminders, whether a delivery failed.
     #[oai(
         path = "/rounds/:code/invitations",
         method = "get",
@@ -125,15 +134,23 @@ impl InvitationsApi {
         code: Path<String>,
     ) -> Answer<Table<Vec<InvitationStatus>>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
+        let mail = crate::service::mail::summaries(&state, &code.0).await?;
         let rows: Vec<InvitationStatus> = invitations::list(&state, &code.0)
             .await?
             .into_iter()
-            .map(|s| InvitationStatus {
-                organisation: s.organisation.code,
-                organisation_name: s.organisation.name,
-                active: s.active,
-                issued_at: s.issued_at,
-                response_status: s.response_status.as_str().to_owned(),
+            .map(|s| {
+                let m = mail.get(&s.organisation.id).cloned().unwrap_or_default();
+                InvitationStatus {
+                    organisation: s.organisation.code,
+                    organisation_name: s.organisation.name,
+                    active: s.active,
+                    issued_at: s.issued_at,
+                    response_status: s.response_status.as_str().to_owned(),
+                    mailed_at: m.invited_at,
+                    reminders: m.reminders,
+                    last_reminded_at: m.last_reminded_at,
+                    delivery_failed: m.delivery_failed,
+                }
             })
             .collect();
         Ok(if wants_csv(req) {
@@ -144,6 +161,10 @@ impl InvitationsApi {
                     "active",
                     "issued_at",
                     "response_status",
+                    "mailed_at",
+                    "reminders",
+                    "last_reminded_at",
+                    "delivery_failed",
                 ],
                 rows.into_iter().map(|r| {
                     vec![
@@ -152,6 +173,12 @@ impl InvitationsApi {
                         r.active.to_string(),
                         r.issued_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                         r.response_status,
+                        r.mailed_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                        r.reminders.to_string(),
+                        r.last_reminded_at
+                            .map(|t| t.to_rfc3339())
+                            .unwrap_or_default(),
+                        r.delivery_failed.to_string(),
                     ]
                 }),
             ))

@@ -565,13 +565,14 @@ pub struct MailSummary {
     pub delivery_failed: bool,
 }
 
-/// Each organisation's mail in the round, by organisation code.
+/// Each organisation's mail in the round, by organisation id.
 pub async fn summaries(
-    db: &impl ConnectionTrait,
-    round_id: i32,
+    services: &Services,
+    round_code: &str,
 ) -> Result<HashMap<i32, MailSummary>, ServiceError> {
+    let round = find_round(&services.db, round_code).await?;
     let mut found: HashMap<i32, MailSummary> = HashMap::new();
-    for m in outbox::of_round(db, round_id).await? {
+    for m in outbox::of_round(&services.db, round.id).await? {
         let s = found.entry(m.organisation_id).or_default();
         match MessageKind::parse(&m.kind).map_err(DbError::from)? {
             MessageKind::Invitation | MessageKind::Reissue => {

@@ -21,6 +21,7 @@ mod input_limits;
 mod invitations;
 mod layout;
 mod log_hygiene;
+mod mail;
 mod migrations;
 mod openapi;
 mod organisations;

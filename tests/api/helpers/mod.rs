@@ -5,6 +5,7 @@ mod database;
 mod postgres;
 pub mod respondent;
 pub mod server_process;
+pub mod smtp;
 
 pub use database::TestDatabase;
 pub use postgres::PgCluster;
