@@ -94,6 +94,12 @@ async fn invitations_reach_every_contact_with_both_parts_and_a_link_that_opens_t
         "{}",
         to_sian.from
     );
+    // A Message-ID per outbox row, so a receiving system can recognise a resent copy.
+    assert!(
+        to_sian.message_id.contains("@soundings.example"),
+        "{}",
+        to_sian.message_id
+    );
     assert!(
         to_sian.raw_headers.is_ascii(),
         "headers must be encoded:\n{}",

@@ -4,6 +4,7 @@
 mod contacts;
 mod delivery;
 mod failures;
+mod logs;
 mod reminders;
 
 use crate::helpers::smtp::SmtpServer;
