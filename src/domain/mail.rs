@@ -115,6 +115,70 @@ fn optional_text(
     Some(text.to_owned())
 }
 
+/// The contacts an organisations CSV names in its optional columns `contact_email` (several
+/// addresses separated by `;`) and `contact_name` (names in the same order, also by `;`), by
+/// organisation code. A file without `contact_email` names none. Every bad address is reported
+/// with its line (`line 4: contact_email`).
+pub fn csv_contacts(
+    text: &str,
+    delimiter: u8,
+) -> Result<Vec<(String, Vec<ContactInput>)>, Vec<FieldIssue>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let Ok(header) = reader.headers().cloned() else {
+        return Ok(Vec::new());
+    };
+    let column = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(code), Some(email)) = (column("code"), column("contact_email")) else {
+        return Ok(Vec::new());
+    };
+    let name = column("contact_name");
+    let mut found = Vec::new();
+    let mut issues = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let Ok(record) = record else { continue };
+        let line = record.position().map_or(index + 2, |p| p.line() as usize);
+        let split = |i: Option<usize>| -> Vec<&str> {
+            i.and_then(|i| record.get(i))
+                .unwrap_or("")
+                .split(';')
+                .map(str::trim)
+                .collect()
+        };
+        let names = split(name);
+        let mut people = Vec::new();
+        for (i, address) in split(Some(email)).into_iter().enumerate() {
+            if address.is_empty() {
+                continue;
+            }
+            let person_name = names.get(i).copied().filter(|n| !n.is_empty());
+            match ContactInput::parse(address, person_name, None) {
+                Ok(c) => people.push(c),
+                Err(errs) => issues.extend(errs.into_iter().map(|e| {
+                    let column = if e.path == "email" {
+                        "contact_email"
+                    } else {
+                        "contact_name"
+                    };
+                    FieldIssue::new(format!("line {line}: {column}"), e.message)
+                })),
+            }
+        }
+        if !people.is_empty() {
+            let code = record.get(code).unwrap_or("").trim().to_ascii_uppercase();
+            found.push((code, people));
+        }
+    }
+    if issues.is_empty() {
+        Ok(found)
+    } else {
+        Err(issues)
+    }
+}
+
 /// How long to wait after the `attempt`-th failed attempt (1 for the first): `base` doubled each
 /// time, never more than `max`.
 pub fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
@@ -223,6 +287,21 @@ mod tests {
         let ok = ContactInput::parse("A.Person@Trust.example", Some(" Siân Llŷr "), None).unwrap();
         assert_eq!(ok.name.as_deref(), Some("Siân Llŷr"));
         assert_eq!(ok.email_key(), "a.person@trust.example");
+    }
+
+    #[test]
+    fn a_csv_names_several_contacts_per_organisation_and_bad_addresses_by_line() {
+        let csv = "code,name,contact_email,contact_name\n\
+                   rw6,A,a@rw6.example; b@rw6.example,Siân;Bob\n\
+                   rx1,B,,\n";
+        let found = csv_contacts(csv, b',').unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "RW6");
+        assert_eq!(found[0].1[1].email, "b@rw6.example");
+        assert_eq!(found[0].1[0].name.as_deref(), Some("Siân"));
+        let bad = csv_contacts("code,contact_email\nrw6,nope\n", b',').unwrap_err();
+        assert_eq!(bad[0].path, "line 2: contact_email");
+        assert!(csv_contacts("code,name\nrw6,A\n", b',').unwrap().is_empty());
     }
 
     #[test]

@@ -159,3 +159,28 @@ pub async fn remove(
     tx.commit().await?;
     Ok(())
 }
+
+/// Adds the contacts an organisations import names (`domain::mail::csv_contacts`), in the
+/// import's transaction; addresses an organisation already has are skipped. Returns how many
+/// were added.
+pub async fn add_imported(
+    db: &impl sea_orm::ConnectionTrait,
+    imported: &[(String, Vec<ContactInput>)],
+) -> Result<usize, ServiceError> {
+    if imported.is_empty() {
+        return Ok(0);
+    }
+    let codes: Vec<String> = imported.iter().map(|(code, _)| code.clone()).collect();
+    let ids: std::collections::HashMap<String, i32> = organisations::find_by_codes(db, &codes)
+        .await?
+        .into_iter()
+        .map(|o| (o.code, o.id))
+        .collect();
+    let mut added = 0;
+    for (code, people) in imported {
+        if let Some(id) = ids.get(code) {
+            added += contacts::add_missing(db, *id, people).await?;
+        }
+    }
+    Ok(added)
+}

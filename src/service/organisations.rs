@@ -146,6 +146,9 @@ pub async fn import_csv(
 ) -> ServiceResult<Result<Imported, CodesTaken>> {
     let OrganisationsCsv { delimiter, rows } =
         parse_csv(text).map_err(|issues| ServiceError::invalid("CSV file", issues))?;
+    // Issue 18: optional contact_email / contact_name columns.
+    let contacts = crate::domain::mail::csv_contacts(text, delimiter.byte())
+        .map_err(|issues| ServiceError::invalid("CSV file", issues))?;
     let codes: Vec<String> = rows.iter().map(|(_, org)| org.code.clone()).collect();
     let tx = services.db.begin_write().await?;
     let existing = organisations::find_by_codes(&*tx, &codes).await?;
@@ -168,6 +171,7 @@ pub async fn import_csv(
             ),
             other => other.into(),
         })?;
+    super::contacts::add_imported(&*tx, &contacts).await?;
     audit::record(
         &*tx,
         audit::Event {
