@@ -59,10 +59,10 @@ pub enum Audience {
     Draft,
 }
 
+/// `only`: remind only those not started, or only those with a draft; absent reminds every
+/// organisation that has not submitted.
 #[derive(Object)]
 pub struct RemindRequest {
-    /// Only these; absent reminds every organisation that has not submitted.
-    #[oai(nullable)]
     pub only: Option<Audience>,
 }
 
