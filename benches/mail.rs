@@ -201,7 +201,7 @@ async fn measure(name: &str, url: &str) -> anyhow::Result<()> {
     let sent = loop {
         let sent = entity::outbox_message::Entity::find()
             .filter(entity::outbox_message::Column::Status.eq("sent"))
-            .count(&db.conn)
+            .count(&db)
             .await?;
         if sent >= SENT_FOR_RATE || started.elapsed() > Duration::from_secs(120) {
             break sent;

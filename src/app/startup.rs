@@ -50,7 +50,7 @@ pub struct Application {
     listener: std::net::TcpListener,
     settings: Settings,
     site: Site,
-    outbox: Arc<crate::mail::worker::Outbox>,
+    outbox: Arc<crate::service::outbox::Outbox>,
 }
 
 impl Application {
@@ -71,7 +71,11 @@ impl Application {
             ),
         };
         let services = services(&settings, public_url).await?;
-        let outbox = Arc::new(crate::mail::worker::Outbox::build(&services, &settings.mail).await?);
+        let outbox = Arc::new(
+            crate::service::outbox::Outbox::build(&services, &settings.mail)
+                .await
+                .map_err(|e| StartupError::Mail(e.to_string()))?,
+        );
         let site = Site {
             services,
             templates: Arc::new(Templates::load()?),
@@ -117,7 +121,7 @@ impl Application {
             .settings
             .mail
             .worker
-            .then(|| crate::mail::worker::start(self.outbox.clone()));
+            .then(|| crate::service::outbox::start(self.outbox.clone()));
         let served = Server::new_with_acceptor(acceptor)
             .idle_timeout(IDLE_TIMEOUT)
             .run_with_graceful_shutdown(
@@ -177,16 +181,7 @@ pub fn routes(settings: &Settings, site: Site) -> impl Endpoint + use<> {
         .with(RequestTrace)
 }
 
-/// A database URL without its password, safe to print.
-pub fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("****"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
-    }
-}
+pub use crate::domain::secret::redact_url;
 
 /// Resolves when the process receives Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {

@@ -1,7 +1,7 @@
 //! Where messages go: an SMTP server (lettre's pooled async client) or, without `SMTP_URL`, a
 //! folder of `.eml` files. A failed send says whether trying again later may succeed.
 
-use crate::app::config::MailSettings;
+use super::MailSettings;
 use lettre::transport::smtp::Error as SmtpError;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -42,7 +42,7 @@ impl Transport {
                     .build();
                 Ok(Transport::Smtp {
                     client,
-                    shown: crate::app::startup::redact_url(&url),
+                    shown: crate::domain::secret::redact_url(&url),
                 })
             }
             None => {

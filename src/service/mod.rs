@@ -13,6 +13,7 @@ pub mod invitations;
 pub mod keys;
 pub mod mail;
 pub mod organisations;
+pub mod outbox;
 pub mod records;
 pub mod reports;
 pub mod research;

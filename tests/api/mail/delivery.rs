@@ -146,7 +146,7 @@ async fn invitations_reach_every_contact_with_both_parts_and_a_link_that_opens_t
     assert!(!audit.to_string().contains(&secret));
     use sea_orm::EntityTrait;
     let rows = entity::outbox_message::Entity::find()
-        .all(&app.db.conn)
+        .all(&app.db)
         .await
         .unwrap();
     assert!(!format!("{rows:?}").contains(&secret));

@@ -139,7 +139,7 @@ async fn a_reminder_policy_reminds_those_due_once_per_turn(backend: Backend) {
     let two_days_ago = chrono::Utc::now() - chrono::Duration::days(2);
     Entity::update_many()
         .col_expr(Column::QueuedAt, Expr::value(two_days_ago))
-        .exec(&app.db.conn)
+        .exec(&app.db)
         .await
         .unwrap();
     let put = app

@@ -11,6 +11,9 @@ use soundings::domain::role::Role;
 use soundings::store::api_keys;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod credentials;
+pub(crate) use credentials::Credentials;
+
 /// Who is calling. Admin comes last, so that the one request per route that changes something
 /// runs after the refused ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,39 +208,6 @@ fn routes(spare_share: i64) -> Vec<Row> {
         row(get.clone(), "/share/{secret}", "/share/{secret}", Body::None, Share(200)),
         row(get, "/share/{secret}/report.pdf", "/share/{secret}/report.pdf", Body::None, Share(200)),
     ]
-}
-
-/// What each caller presents: a bearer token, and what it puts where a route wants a secret.
-pub(crate) struct Credentials {
-    revoked_key: String,
-    pub(crate) own_link: String,
-    pub(crate) other_link: String,
-    pub(crate) share_link: String,
-}
-
-impl Credentials {
-    fn bearer<'a>(&'a self, app: &'a TestApp, who: Who) -> Option<&'a str> {
-        match who {
-            Who::Nobody => None,
-            Who::BadKey => Some("snd_0000000000000000000000000000000000000000"),
-            Who::RevokedKey => Some(&self.revoked_key),
-            Who::Researcher => Some(&app.researcher_key),
-            Who::Admin => Some(&app.admin_key),
-            Who::OwnLink => Some(&self.own_link),
-            Who::OtherLink => Some(&self.other_link),
-            Who::ShareLink => Some(&self.share_link),
-        }
-    }
-
-    /// Keys go in the path too: a key pasted into a link opens nothing. A bad "link" is a
-    /// well-formed secret that was never handed out.
-    fn in_path<'a>(&'a self, app: &'a TestApp, who: Who) -> &'a str {
-        match who {
-            Who::Nobody => "",
-            Who::BadKey => "0123456789abcdef0123456789abcdef01234567",
-            other => self.bearer(app, other).unwrap_or_default(),
-        }
-    }
 }
 
 /// A1 and B1 have each submitted to round t1 through their own links; C1 is invited to nothing

@@ -8,11 +8,13 @@
 //! needs a crash inside that window, and every message carries a `Message-ID` derived from its
 //! row, so a receiving system can recognise the second copy.
 
-use super::render::{self, Facts};
-use super::seal;
-use super::transport::{SendError, Transport};
-use crate::app::config::MailSettings;
+mod scheduler;
+
 use crate::domain::mail::{MessageKind, backoff};
+use crate::mail::MailSettings;
+use crate::mail::render::{self, Facts};
+use crate::mail::seal;
+use crate::mail::transport::{SendError, Transport};
 use crate::store::{Database, DbError, outbox};
 use chrono::Utc;
 use entity::outbox_message;
@@ -75,7 +77,7 @@ pub async fn work_once(outbox: &Outbox) -> Result<usize, DbError> {
     if claimed.is_empty() {
         return Ok(0);
     }
-    let context = outbox::context(&outbox.db.conn, &claimed).await?;
+    let context = outbox::context(&outbox.db, &claimed).await?;
     let count = claimed.len();
     futures_util::stream::iter(claimed)
         .for_each_concurrent(outbox.settings.concurrency.max(1), |message| {
@@ -213,18 +215,17 @@ impl Outbox {
     pub async fn build(
         services: &crate::service::Services,
         settings: &MailSettings,
-    ) -> Result<Self, crate::app::startup::StartupError> {
-        use crate::app::startup::StartupError;
+    ) -> Result<Self, crate::service::ServiceError> {
+        use crate::service::ServiceError;
         let settings = settings.clone();
         let from: Mailbox = settings
             .from
             .parse()
-            .map_err(|e| StartupError::Mail(format!("SMTP_FROM {:?}: {e}", settings.from)))?;
-        let transport = Transport::from_settings(&settings).map_err(StartupError::Mail)?;
-        super::render::check_templates()?;
-        let seal_key = crate::store::app_secrets::get_or_create(&services.db, seal::KEY_NAME)
-            .await
-            .map_err(StartupError::Keys)?;
+            .map_err(|e| ServiceError::Malformed(format!("SMTP_FROM {:?}: {e}", settings.from)))?;
+        let transport = Transport::from_settings(&settings).map_err(ServiceError::Malformed)?;
+        render::check_templates().map_err(ServiceError::internal)?;
+        let seal_key =
+            crate::store::app_secrets::get_or_create(&services.db, seal::KEY_NAME).await?;
         Ok(Outbox {
             db: services.db.clone(),
             services: services.clone(),
@@ -248,7 +249,7 @@ pub fn start(outbox: Arc<Outbox>) -> Running {
     let (stop, stopped) = watch::channel(false);
     let tasks = vec![
         tokio::spawn(run(outbox.clone(), stopped.clone())),
-        tokio::spawn(super::scheduler::run(outbox, stopped)),
+        tokio::spawn(scheduler::run(outbox, stopped)),
     ];
     Running { stop, tasks }
 }

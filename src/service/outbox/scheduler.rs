@@ -2,7 +2,7 @@
 //! remind whoever is due. Several servers may run it at once; each round's turn is claimed in
 //! the database, so only one of them reminds.
 
-use super::worker::Outbox;
+use super::Outbox;
 use std::sync::Arc;
 use tokio::sync::watch;
 
