@@ -11,7 +11,6 @@ mod chart;
 mod fonts;
 mod format;
 mod front;
-mod subset;
 mod summary;
 mod table;
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The two faces of DejaVu Sans the report is set in: parsed once per process, measured for
-//! layout, and cut down for each document to the glyphs it shows (see [`super::subset`]).
+//! layout, and cut down for each document to the glyphs it shows (typst's `subsetter`).
 //! Nothing here draws.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -8,7 +8,6 @@ use std::sync::LazyLock;
 use printpdf::{FontId, ParsedFont, PdfFont};
 
 use super::PdfError;
-use super::subset;
 
 static REGULAR_TTF: &[u8] = include_bytes!("../../../templates/fonts/DejaVuSans.ttf");
 static BOLD_TTF: &[u8] = include_bytes!("../../../templates/fonts/DejaVuSans-Bold.ttf");
@@ -140,25 +139,46 @@ impl Faces {
     }
 
     /// The font resource for one document: the face reduced to the characters in `used`.
-    /// The character map and widths handed to printpdf are cut down too, which keeps the
-    /// per-document copy small; glyph ids are unchanged, so they stay valid.
+    /// `subsetter` renumbers the glyphs it keeps (in their original order, `.notdef` first),
+    /// so the character map and widths handed to printpdf, and with them the codes in the
+    /// content streams, the `/W` array and `ToUnicode`, are given in its numbering. printpdf 0.12
+    /// subsets only with its `text_layout` feature (a layout engine); without a subset every PDF
+    /// would carry both 700 kB faces.
     pub(super) fn embed(&self, face: Face, used: &BTreeSet<char>) -> PdfFont {
         let font = self.get(face);
-        let mut codepoint_to_glyph = BTreeMap::new();
-        let mut glyph_widths = BTreeMap::new();
-        let mut glyphs = BTreeSet::from([0]);
+        let mut old_glyphs = BTreeSet::from([0]);
         for c in used {
             if let Some(gid) = font.lookup_glyph_index(u32::from(*c)) {
-                codepoint_to_glyph.insert(u32::from(*c), gid);
-                glyphs.insert(gid);
+                old_glyphs.insert(gid);
             }
         }
-        for gid in &glyphs {
-            if let Some(width) = font.get_glyph_width(*gid) {
-                glyph_widths.insert(*gid, width);
+        let old_glyphs: Vec<u16> = old_glyphs.into_iter().collect();
+        let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&old_glyphs);
+        let subset = subsetter::subset(&font.original_bytes, 0, &remapper).ok();
+        // The subset renumbers glyphs: the character map and widths follow its numbering.
+        let renumbered = subset.is_some();
+        let new_gid = |gid: u16| {
+            if renumbered {
+                remapper.get(gid)
+            } else {
+                Some(gid)
+            }
+        };
+        let mut codepoint_to_glyph = BTreeMap::new();
+        let mut glyph_widths = BTreeMap::new();
+        for c in used {
+            if let Some(gid) = font.lookup_glyph_index(u32::from(*c))
+                && let Some(new) = new_gid(gid)
+            {
+                codepoint_to_glyph.insert(u32::from(*c), new);
             }
         }
-        let (program, name) = match subset::retain_glyphs(&font.original_bytes, &glyphs) {
+        for gid in &old_glyphs {
+            if let (Some(width), Some(new)) = (font.get_glyph_width(*gid), new_gid(*gid)) {
+                glyph_widths.insert(new, width);
+            }
+        }
+        let (program, name) = match subset {
             Some(program) => (
                 program,
                 format!("{}+{}", face.subset_tag(), face.postscript_name()),
@@ -180,5 +200,42 @@ impl Faces {
             font_type: font.font_type,
             pdf_font_metrics: font.pdf_font_metrics.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_embedded_face_holds_only_the_used_glyphs_in_the_subsets_numbering() {
+        let faces = faces().unwrap();
+        let original = faces.get(Face::Regular);
+        let (w_circumflex, z) = ('ŵ', 'z');
+        let embedded = faces.embed(Face::Regular, &BTreeSet::from([w_circumflex, z]));
+        let font = &embedded.parsed_font;
+        assert!(
+            font.original_bytes.len() < REGULAR_TTF.len() / 5,
+            "{} bytes",
+            font.original_bytes.len()
+        );
+        // .notdef is 0; the two glyphs follow in their original order, then ŵ's components.
+        let old = |c: char| original.lookup_glyph_index(u32::from(c)).unwrap();
+        assert!(old(z) < old(w_circumflex));
+        assert_eq!(font.lookup_glyph_index(u32::from(z)), Some(1));
+        assert_eq!(font.lookup_glyph_index(u32::from(w_circumflex)), Some(2));
+        for (c, new) in [(z, 1), (w_circumflex, 2)] {
+            assert_eq!(
+                font.get_glyph_width(new),
+                original.get_glyph_width(old(c)),
+                "{c}"
+            );
+        }
+        assert_eq!(font.lookup_glyph_index(u32::from('a')), None);
+        assert!(
+            font.font_name.as_deref().unwrap().starts_with("SNDGRA+"),
+            "{:?}",
+            font.font_name
+        );
     }
 }

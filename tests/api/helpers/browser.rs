@@ -1,7 +1,12 @@
-//! A headless Chromium driven over the WebDriver protocol (chromedriver), for tests that must use
-//! the pages as a person with a keyboard would. Requires Debian's `chromium` and `chromium-driver`.
+//! A headless Chromium driven over the WebDriver protocol (chromedriver, through `fantoccini`), for
+//! tests that must use the pages as a person with a keyboard would. Requires Debian's `chromium`
+//! and `chromium-driver`.
 
-use base64::Engine;
+use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use serde_json::{Value, json};
@@ -9,15 +14,12 @@ use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub const SPACE: &str = "\u{E00D}";
 pub const ENTER: &str = "\u{E007}";
 
 pub struct Browser {
     driver: Child,
-    base: String,
-    session: String,
-    client: reqwest::Client,
+    client: Client,
     _profile: tempfile::TempDir,
 }
 
@@ -44,19 +46,13 @@ impl Browser {
             .spawn()
             .expect("chromedriver starts");
         let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while client.get(format!("{base}/status")).send().await.is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
         let profile = tempfile::tempdir().expect("profile dir");
         // Chromium looks up Google's and its search engine's hosts at start (autofill, accounts,
         // updates) even with background networking off. This machine may reach no address but
         // loopback, so every name is made to fail inside Chromium, before any DNS query leaves
         // it; the app is reached by its loopback IP, which no rule touches. (Chromium still
         // `connect`s a UDP socket to a public IPv6 address to learn its route; that sends nothing.)
-        let caps = json!({ "capabilities": { "alwaysMatch": {
+        let caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": chromium,
@@ -68,102 +64,63 @@ impl Browser {
                          "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
                          "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display())]
             }
-        }}});
-        let resp: Value = client
-            .post(format!("{base}/session"))
-            .json(&caps)
-            .send()
+        });
+        let Value::Object(caps) = caps else {
+            unreachable!("the capabilities are an object")
+        };
+        // chromedriver takes a moment to listen.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
-            .expect("new session")
-            .json()
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&base)
             .await
-            .expect("session JSON");
-        let session = resp["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {resp}"))
-            .to_owned();
+            .unwrap_or_else(|err| panic!("no session: {err}"));
         Browser {
             driver,
-            base,
-            session,
             client,
             _profile: profile,
         }
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}/session/{}{path}", self.base, self.session);
-        let mut req = self.client.request(method, url);
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp: Value = req
-            .send()
-            .await
-            .expect("webdriver call")
-            .json()
-            .await
-            .expect("webdriver JSON");
-        if let Some(error) = resp["value"].get("error") {
-            panic!("webdriver {path}: {error} {}", resp["value"]["message"]);
-        }
-        resp["value"].clone()
-    }
-
     pub async fn goto(&self, url: &str) {
-        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
-            .await;
+        self.client.goto(url).await.expect("webdriver goto");
     }
 
     pub async fn url(&self) -> String {
-        self.call(reqwest::Method::GET, "/url", None)
+        self.client
+            .current_url()
             .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+            .expect("webdriver url")
+            .to_string()
     }
 
     pub async fn source(&self) -> String {
-        self.call(reqwest::Method::GET, "/source", None)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.client.source().await.expect("webdriver source")
     }
 
     /// The element matching a CSS selector, if there is one.
-    pub async fn find(&self, css: &str) -> Option<String> {
-        let url = format!("{}/session/{}/element", self.base, self.session);
-        let resp: Value = self
-            .client
-            .post(url)
-            .json(&json!({ "using": "css selector", "value": css }))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        resp["value"][ELEMENT].as_str().map(str::to_owned)
+    pub async fn find(&self, css: &str) -> Option<Element> {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(element) => Some(element),
+            Err(err) if err.is_no_such_element() => None,
+            Err(err) => panic!("webdriver find {css}: {err}"),
+        }
     }
 
     /// Types into an element, as the keyboard would (focusing it first).
-    pub async fn keys(&self, element: &str, text: &str) {
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{element}/value"),
-            Some(json!({ "text": text })),
-        )
-        .await;
+    pub async fn keys(&self, element: &Element, text: &str) {
+        element.send_keys(text).await.expect("webdriver keys");
     }
 
-    pub async fn clear(&self, element: &str) {
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{element}/clear"),
-            Some(json!({})),
-        )
-        .await;
+    pub async fn clear(&self, element: &Element) {
+        element.clear().await.expect("webdriver clear");
     }
 
     /// Waits until the page's URL changes from `from`.
@@ -183,15 +140,41 @@ impl Browser {
     }
 }
 
+/// chromedriver's `goog/cdp/execute`: a Chrome DevTools command run in the page. WebDriver has no
+/// command for these, so it is sent through fantoccini as a command of our own.
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session = session_id.unwrap_or_default();
+        base_url.join(&format!("session/{session}/goog/cdp/execute"))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (poem::http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (poem::http::Method::POST, Some(body.to_string()))
+    }
+}
+
 impl Browser {
     /// Runs a Chrome DevTools command in the page (chromedriver's `goog/cdp/execute`).
     pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/goog/cdp/execute",
-            Some(json!({ "cmd": cmd, "params": params })),
-        )
-        .await
+        let cmd = Cdp {
+            cmd: cmd.to_owned(),
+            params,
+        };
+        self.client
+            .issue_cmd(cmd)
+            .await
+            .unwrap_or_else(|err: CmdError| panic!("webdriver cdp: {err}"))
     }
 
     /// Makes the page `width` CSS pixels wide (and `height` high), as a screen of that size
@@ -213,29 +196,23 @@ impl Browser {
 
     /// Runs a script in the page and returns what it returns.
     pub async fn script(&self, body: &str) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({ "script": body, "args": [] })),
-        )
-        .await
+        self.client
+            .execute(body, Vec::new())
+            .await
+            .expect("webdriver script")
     }
 
     /// A PNG of what the viewport shows.
     pub async fn screenshot(&self) -> Vec<u8> {
-        let shot = self
-            .cdp("Page.captureScreenshot", json!({ "format": "png" }))
-            .await;
-        let data = shot["data"].as_str().expect("screenshot data");
-        base64::engine::general_purpose::STANDARD
-            .decode(data)
-            .expect("screenshot is base64")
+        self.client
+            .screenshot()
+            .await
+            .expect("webdriver screenshot")
     }
 
     /// Ends the session, which closes Chromium.
     pub async fn quit(&self) {
-        let url = format!("{}/session/{}", self.base, self.session);
-        let _ = self.client.delete(url).send().await;
+        let _ = self.client.clone().close().await;
     }
 }
 
