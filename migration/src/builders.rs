@@ -54,3 +54,13 @@ pub async fn create_indexes(
     }
     Ok(())
 }
+
+/// Drops tables, in the order given (dependents first); `IF EXISTS` keeps re-runs harmless.
+pub async fn drop_tables(manager: &SchemaManager<'_>, tables: Vec<DynIden>) -> Result<(), DbErr> {
+    for table in tables {
+        manager
+            .drop_table(Table::drop().table(table).if_exists().to_owned())
+            .await?;
+    }
+    Ok(())
+}

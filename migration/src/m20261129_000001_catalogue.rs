@@ -1,6 +1,6 @@
 //! Organisations, surveys, their versions and rounds: what an operator prepares before fielding.
 
-use crate::builders::{create_indexes, fk, index, status};
+use crate::builders::{create_indexes, drop_tables, fk, index, status};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -144,17 +144,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Rounds::Table.into_iden(),
-            SurveyVersions::Table.into_iden(),
-            Surveys::Table.into_iden(),
-            Organisations::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                Rounds::Table.into_iden(),
+                SurveyVersions::Table.into_iden(),
+                Surveys::Table.into_iden(),
+                Organisations::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

@@ -1,6 +1,6 @@
 //! Invitations, responses, answers and scores: what respondents produce during a round.
 
-use crate::builders::{create_indexes, fk, index, status};
+use crate::builders::{create_indexes, drop_tables, fk, index, status};
 use crate::m20261129_000001_catalogue::{Organisations, Rounds};
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -180,17 +180,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Scores::Table.into_iden(),
-            Answers::Table.into_iden(),
-            Responses::Table.into_iden(),
-            Invitations::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                Scores::Table.into_iden(),
+                Answers::Table.into_iden(),
+                Responses::Table.into_iden(),
+                Invitations::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

@@ -1,6 +1,6 @@
 //! API keys, report share links and the audit trail: who may do what, and what they did.
 
-use crate::builders::{create_indexes, fk, index, status};
+use crate::builders::{create_indexes, drop_tables, fk, index, status};
 use crate::m20261129_000001_catalogue::{Organisations, Rounds};
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -93,16 +93,15 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            AuditEvents::Table.into_iden(),
-            ReportShares::Table.into_iden(),
-            ApiKeys::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                AuditEvents::Table.into_iden(),
+                ReportShares::Table.into_iden(),
+                ApiKeys::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

@@ -2,7 +2,7 @@
 //! reissue and revocation messages (one row per message, which is also its delivery log), and a
 //! round's reminder policy.
 
-use crate::builders::{create_indexes, fk, index, status};
+use crate::builders::{create_indexes, drop_tables, fk, index, status};
 use crate::m20261129_000001_catalogue::{Organisations, Rounds};
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -162,16 +162,15 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            ReminderPolicies::Table.into_iden(),
-            OutboxMessages::Table.into_iden(),
-            Contacts::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                ReminderPolicies::Table.into_iden(),
+                OutboxMessages::Table.into_iden(),
+                Contacts::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 
