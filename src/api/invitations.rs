@@ -4,7 +4,7 @@
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
-use super::payloads::{Table, to_csv, wants_csv};
+use super::media_types::{Table, to_csv, wants_csv};
 use crate::domain::role::Role;
 use crate::service::Services;
 use crate::service::invitations::{self, NewLink};

@@ -4,8 +4,8 @@
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
+use super::media_types::CsvBody;
 use super::pagination::{MAX_PER_PAGE, PageInfo, Paging};
-use super::payloads::CsvBody;
 use super::problem::{ApiError, FieldError};
 use crate::domain::organisation::{self as domain, RawOrganisation};
 use crate::domain::role::Role;

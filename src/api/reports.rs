@@ -5,7 +5,7 @@
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
-use super::payloads::PdfResponse;
+use super::media_types::PdfResponse;
 use super::problem::ApiError;
 use crate::domain::role::Role;
 use crate::report::html::{pdf_file_name, report_html, summary_html};

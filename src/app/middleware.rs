@@ -258,7 +258,7 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
         let method_not_allowed = resp.status() == poem::http::StatusCode::METHOD_NOT_ALLOWED;
         let headers = resp.headers_mut();
         if method_not_allowed
-            && let Some(allow) = crate::app::allowed::allowed_methods(&path)
+            && let Some(allow) = crate::app::allow_header::allowed_methods(&path)
                 .and_then(|a| HeaderValue::from_str(&a).ok())
         {
             headers.insert(header::ALLOW, allow);

@@ -3,7 +3,7 @@
 //! state handlers receive, middleware (request spans, limits, security headers, failed-attempt
 //! limits), the listening socket and logging.
 
-pub mod allowed;
+pub mod allow_header;
 pub mod config;
 pub mod listener;
 pub mod middleware;

@@ -1,6 +1,6 @@
 //! One organisation's answers to any definition, from the percentiles of its positions (see
-//! [`super::position`]). The answers of each question, ordered from least to most mature, share
-//! the 0..1 range (tilted towards the less mature, or as [`super::targets`] says), so a mature
+//! [`super::percentiles`]). The answers of each question, ordered from least to most mature, share
+//! the 0..1 range (tilted towards the less mature, or as [`super::survey_facts`] says), so a mature
 //! organisation tends to give high-scoring answers everywhere while still varying. Every answer
 //! is a valid one, picked monotonically: a higher percentile never gives a lower-scoring answer.
 
@@ -8,8 +8,8 @@ use crate::domain::answers::{AnswerValue, Answers, prune_hidden};
 use crate::domain::definition::{Band, ChoiceOption, Definition, Question, QuestionKind};
 
 use super::draws::pick;
-use super::position::{Layout, Noise, Percentiles};
-use super::targets;
+use super::percentiles::{Layout, Noise, Percentiles};
+use super::survey_facts;
 
 /// How often an optional question that is not free text is left unanswered.
 const OPTIONAL_SKIPPED: f64 = 0.05;
@@ -138,7 +138,7 @@ fn single(
         return Some(AnswerValue::Text(option.value.clone()));
     }
     let values: Vec<&str> = options.iter().map(|o| o.value.as_str()).collect();
-    let value = match targets::calibrated_shares(&q.key, &values) {
+    let value = match survey_facts::calibrated_shares(&q.key, &values) {
         Some(shares) => {
             let weights: Vec<f64> = shares.iter().map(|s| s.1).collect();
             shares.get(pick(percentile, &weights))?.0
@@ -190,7 +190,7 @@ fn multi(q: &Question, options: &[ChoiceOption], at: &dyn Fn(usize) -> f64) -> O
 }
 
 /// A number within the question's bounds, on its step. With bands, the percentile picks a band
-/// (ordered by score) and a place within it; a question in [`targets::RANGES`] takes its range
+/// (ordered by score) and a place within it; a question in [`survey_facts::RANGES`] takes its range
 /// from an earlier answer instead.
 fn number(
     q: &Question,
@@ -227,7 +227,7 @@ fn number(
 }
 
 fn targeted_range(q: &Question, so_far: &Answers, low: f64, high: f64) -> Option<(f64, f64)> {
-    let range = targets::RANGES.iter().find(|r| r.key == q.key)?;
+    let range = survey_facts::RANGES.iter().find(|r| r.key == q.key)?;
     let answer = so_far.get(range.after)?.as_text()?;
     let (_, from, to) = range
         .by_answer
@@ -274,10 +274,10 @@ fn decimal_scale(step: f64) -> f64 {
 
 /// How often an optional free-text question is answered, and the sentences to choose from.
 fn text_pool(q: &Question) -> (f64, &'static [&'static str]) {
-    targets::TEXTS
+    survey_facts::TEXTS
         .iter()
         .find(|(key, ..)| *key == q.key)
-        .map_or(targets::GENERIC_TEXT, |(_, rate, pool)| (*rate, *pool))
+        .map_or(survey_facts::GENERIC_TEXT, |(_, rate, pool)| (*rate, *pool))
 }
 
 /// A sentence from the question's pool that fits its maximum length.

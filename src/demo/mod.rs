@@ -16,10 +16,10 @@
 mod answers;
 mod draws;
 mod organisations;
+mod percentiles;
 mod places;
-mod position;
 pub mod seed;
-mod targets;
+mod survey_facts;
 
 #[cfg(test)]
 mod tests;
@@ -31,7 +31,7 @@ use crate::domain::definition::Definition;
 
 use draws::{Draws, Purpose, blend};
 pub use organisations::{DemoOrganisation, SIZE_BANDS, organisations};
-use position::{Layout, Noise, Percentiles, position};
+use percentiles::{Layout, Noise, Percentiles, position};
 pub use seed::DemoLinks;
 
 /// How much of an organisation's maturity is chance; the rest follows its size band.

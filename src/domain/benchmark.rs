@@ -3,7 +3,7 @@
 //! passes through the group's [`Verdict`] from the round's disclosure snapshot, so nothing is
 //! published about a group that disclosure control withholds.
 
-use super::choices::{ChoiceLayout, ChoiceMarks, choice_options};
+use super::choice_bits::{ChoiceLayout, ChoiceMarks, choice_options};
 use super::definition::{Definition, Question};
 use super::disclosure::{Snapshot, Verdict};
 use super::peers::{Choice, Disclosed, GroupKey, Grouping, OrgAttributes, Threshold};

@@ -4,15 +4,15 @@
 
 pub mod answers;
 pub mod benchmark;
-pub mod choices;
+pub mod choice_bits;
 pub mod definition;
 pub mod disclosure;
 pub mod links;
 pub mod mail;
 pub mod organisation;
+mod parser_properties;
 pub mod peers;
 pub mod response;
-mod robustness;
 pub mod role;
 pub mod round;
 pub mod scoring;

@@ -20,13 +20,13 @@ use std::sync::Arc;
 
 mod cache;
 mod published;
-mod round_data;
+mod round_responses;
 #[cfg(test)]
 mod tests;
 
 pub use cache::{RoundCache, round_data};
-use round_data::read_all_marks_soon;
-pub use round_data::{Marks, RoundData};
+use round_responses::read_all_marks_soon;
+pub use round_responses::{Marks, RoundData};
 
 /// The disclosure threshold in force.
 pub fn threshold(state: &Services) -> Threshold {

@@ -3,8 +3,8 @@
 //! decides (`*` where a value is withheld), so every combination shown describes at least k
 //! organisations.
 
+use super::super::media_types::CsvRow;
 use super::super::pagination::PageInfo;
-use super::super::payloads::CsvRow;
 use crate::domain::answers::AnswerValue;
 use poem_openapi::Object;
 

@@ -4,8 +4,8 @@
 use super::super::ApiTags;
 use super::super::auth::ApiKeyAuth;
 use super::super::errors::{Answer, status::*};
+use super::super::media_types::{CsvRow, Table, table, to_csv, wants_csv};
 use super::super::pagination::Paging;
-use super::super::payloads::{CsvRow, Table, table, to_csv, wants_csv};
 use super::export_rows::{AnswerPage, AnswerRow, ScoreRow, answer_text};
 use crate::domain::peers::Attribute;
 use crate::domain::role::Role;

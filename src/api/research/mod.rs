@@ -7,7 +7,7 @@
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
-use super::payloads::{Table, table};
+use super::media_types::{Table, table};
 use super::problem::{ApiError, ApiResult, FieldError};
 use super::withheld::Withheld;
 use crate::domain::peers::Grouping;

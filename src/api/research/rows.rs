@@ -1,7 +1,7 @@
 //! The rows of researchers' tables: each row type declares its JSON fields and, beside them,
 //! its CSV columns, so the two formats cannot drift apart.
 
-use super::super::payloads::CsvRow;
+use super::super::media_types::CsvRow;
 use super::super::withheld::Withheld;
 use crate::domain::benchmark::GroupDimension;
 use crate::domain::peers::{Attribute, GroupKey};

@@ -4,7 +4,7 @@
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
-use super::payloads::DocumentBody;
+use super::media_types::DocumentBody;
 use crate::domain::definition::Format;
 use crate::domain::role::Role;
 use crate::service::Services;

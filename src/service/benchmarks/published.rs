@@ -9,7 +9,7 @@
 
 use super::RoundData;
 use crate::domain::benchmark::{GroupDimension, QuestionComparison, count_marked};
-use crate::domain::choices::ChoiceMarks;
+use crate::domain::choice_bits::ChoiceMarks;
 use crate::domain::disclosure::{Respondent, Snapshot};
 use crate::domain::peers::{Choice, GroupKey, Grouping, fallback_chain};
 use crate::service::Services;

@@ -5,7 +5,7 @@ use super::*;
 use crate::app::config::Settings;
 use crate::demo::seed::{DemoOptions, OPEN_ROUND, invitation_secret, seed};
 use crate::domain::answers::AnswerValue;
-use crate::domain::choices::{ChoiceLayout, ChoiceMarks};
+use crate::domain::choice_bits::{ChoiceLayout, ChoiceMarks};
 use crate::domain::organisation::OrganisationInput;
 use crate::domain::peers::OrgAttributes;
 use crate::service::respond::{self, Access};

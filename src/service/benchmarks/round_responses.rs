@@ -3,7 +3,7 @@
 
 use super::published::Published;
 use crate::domain::benchmark::{GroupFigures, Member};
-use crate::domain::choices::{ChoiceLayout, ChoiceMarks};
+use crate::domain::choice_bits::{ChoiceLayout, ChoiceMarks};
 use crate::domain::definition::Definition;
 use crate::domain::peers::{Choice, GroupKey};
 use crate::service::Services;

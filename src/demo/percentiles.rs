@@ -7,7 +7,7 @@
 use crate::domain::definition::{Definition, QuestionKind};
 
 use super::draws::{Draws, Purpose, blend};
-use super::targets;
+use super::survey_facts;
 
 /// How much of a position is the organisation's maturity; the rest is noise.
 const MATURITY_WEIGHT: f64 = 0.4;
@@ -37,7 +37,7 @@ impl Layout {
 }
 
 /// One organisation's noise: the same in every round, so its answers change only where its
-/// maturity does. A question listed in [`targets::FOLLOWS`] mixes in its leader's noise.
+/// maturity does. A question listed in [`survey_facts::FOLLOWS`] mixes in its leader's noise.
 pub(super) struct Noise {
     columns: Vec<f64>,
     /// Per question: picks among equals (unscored options, sentences).
@@ -69,7 +69,7 @@ impl Noise {
                     Some((_, u)) => blend(DIMENSION_WEIGHT, *u, own),
                     None => own,
                 };
-                let leader = targets::FOLLOWS.iter().find(|(key, ..)| *key == q.key);
+                let leader = survey_facts::FOLLOWS.iter().find(|(key, ..)| *key == q.key);
                 if let Some((_, leader, weight)) = leader
                     && k == 0
                     && let Some((_, led)) = first_noise.iter().find(|(key, _)| key == leader)
