@@ -155,7 +155,7 @@ impl ContactsApi {
         services: Data<&Services>,
         code: Path<String>,
         id: Path<i32>,
-    ) -> Answer<Removed, { ROLE | NOT_FOUND }> {
+    ) -> Answer<Removed, { ROLE | BAD_REQUEST | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
         contacts::remove(&services, &auth.0.actor(), &code.0, id.0).await?;
         Ok(Removed::Removed)
