@@ -4,6 +4,7 @@
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
+use crate::api::text::Text;
 use crate::domain::role::Role;
 use crate::service::Services;
 use crate::service::contacts::{self, Contact as Stored, ContactFields};
@@ -47,11 +48,11 @@ impl From<Stored> for Contact {
 pub struct ContactInput {
     /// An address such as `comms@trust.example` (no display name).
     #[oai(validator(max_length = 254))]
-    pub email: String,
+    pub email: Text,
     #[oai(validator(max_length = 200))]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     #[oai(validator(max_length = 100))]
-    pub role: Option<String>,
+    pub role: Option<Text>,
 }
 
 impl ContactInput {

@@ -5,6 +5,7 @@ use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
 use super::media_types::{Table, to_csv, wants_csv};
+use crate::api::text::Text;
 use crate::domain::role::Role;
 use crate::service::Services;
 use crate::service::invitations::{self, NewLink};
@@ -24,7 +25,7 @@ pub struct InvitationRequest {
     /// already hold an active invitation to the round are skipped (reissue to replace a link).
     #[oai(validator(max_items = 20000))]
     #[oai(nullable)]
-    pub organisations: Option<Vec<String>>,
+    pub organisations: Option<Vec<Text>>,
 }
 
 /// A new secret link, shown this once.
@@ -98,8 +99,13 @@ impl InvitationsApi {
         body: Json<InvitationRequest>,
     ) -> Answer<Table<InvitationBatch>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
-        let done =
-            invitations::invite(&state, &auth.0.actor(), &code.0, body.0.organisations).await?;
+        let done = invitations::invite(
+            &state,
+            &auth.0.actor(),
+            &code.0,
+            strings(body.0.organisations),
+        )
+        .await?;
         let batch = InvitationBatch {
             created: done.created.into_iter().map(InvitationLink::from).collect(),
             skipped: done.skipped,
@@ -239,4 +245,9 @@ impl From<NewLink> for InvitationLink {
             link: l.link,
         }
     }
+}
+
+/// Codes as the service takes them.
+pub(crate) fn strings(codes: Option<Vec<Text>>) -> Option<Vec<String>> {
+    codes.map(|codes| codes.into_iter().map(String::from).collect())
 }

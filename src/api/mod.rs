@@ -20,6 +20,7 @@ mod research;
 mod respond;
 mod rounds;
 mod surveys;
+pub mod text;
 pub mod withheld;
 
 use poem_openapi::{OpenApiService, Tags};

@@ -7,6 +7,7 @@ use super::errors::{Answer, status::*};
 use super::media_types::CsvBody;
 use super::pagination::{MAX_PER_PAGE, PageInfo, Paging};
 use super::problem::{ApiError, FieldError};
+use crate::api::text::Text;
 use crate::domain::organisation::{self as domain, RawOrganisation};
 use crate::domain::role::Role;
 use crate::service::organisations::{self, Changes, CodesTaken, Filter};
@@ -56,17 +57,17 @@ impl From<records::Organisation> for Organisation {
 #[derive(Object)]
 pub struct NewOrganisation {
     #[oai(validator(max_length = 200))]
-    pub code: String,
+    pub code: Text,
     #[oai(validator(max_length = 1000))]
-    pub name: String,
+    pub name: Text,
     #[oai(validator(max_length = 200))]
-    pub kind: String,
+    pub kind: Text,
     #[oai(validator(max_length = 400))]
-    pub region: String,
+    pub region: Text,
     #[oai(validator(max_length = 200))]
-    pub country: String,
+    pub country: Text,
     #[oai(validator(max_length = 200))]
-    pub size_band: String,
+    pub size_band: Text,
 }
 
 /// Changes to an organisation; absent fields keep their value.
@@ -74,22 +75,22 @@ pub struct NewOrganisation {
 pub struct OrganisationChanges {
     #[oai(validator(max_length = 200))]
     #[oai(nullable)]
-    pub code: Option<String>,
+    pub code: Option<Text>,
     #[oai(validator(max_length = 1000))]
     #[oai(nullable)]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     #[oai(validator(max_length = 200))]
     #[oai(nullable)]
-    pub kind: Option<String>,
+    pub kind: Option<Text>,
     #[oai(validator(max_length = 400))]
     #[oai(nullable)]
-    pub region: Option<String>,
+    pub region: Option<Text>,
     #[oai(validator(max_length = 200))]
     #[oai(nullable)]
-    pub country: Option<String>,
+    pub country: Option<Text>,
     #[oai(validator(max_length = 200))]
     #[oai(nullable)]
-    pub size_band: Option<String>,
+    pub size_band: Option<Text>,
 }
 
 /// A page of organisations.

@@ -4,6 +4,7 @@
 use super::ApiTags;
 use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
+use crate::api::text::Text;
 use crate::domain::role::Role;
 use crate::domain::round::RoundAction;
 use crate::service::Services;
@@ -41,12 +42,12 @@ pub struct Round {
 pub struct NewRound {
     /// Lower-case letters, digits and hyphens, e.g. `smm-2026`.
     #[oai(validator(max_length = 200))]
-    pub code: String,
+    pub code: Text,
     #[oai(validator(max_length = 1000))]
-    pub name: String,
+    pub name: Text,
     /// The survey's slug.
     #[oai(validator(max_length = 200))]
-    pub survey: String,
+    pub survey: Text,
     /// A published version of that survey.
     pub version: i32,
     pub opens_at: DateTime<Utc>,
@@ -58,7 +59,7 @@ pub struct NewRound {
 pub struct RoundChanges {
     #[oai(validator(max_length = 1000))]
     #[oai(nullable)]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     #[oai(nullable)]
     pub opens_at: Option<DateTime<Utc>>,
     #[oai(nullable)]
@@ -88,9 +89,9 @@ impl RoundsApi {
         auth.0.require(Role::Admin)?;
         let b = body.0;
         let new = rounds::NewRound {
-            code: b.code,
-            name: b.name,
-            survey: b.survey,
+            code: b.code.into(),
+            name: b.name.into(),
+            survey: b.survey.into(),
             version: b.version,
             opens_at: b.opens_at,
             closes_at: b.closes_at,
@@ -147,7 +148,7 @@ impl RoundsApi {
         auth.0.require(Role::Admin)?;
         let c = body.0;
         let changes = rounds::RoundChanges {
-            name: c.name,
+            name: c.name.map(String::from),
             opens_at: c.opens_at,
             closes_at: c.closes_at,
         };

@@ -1,6 +1,7 @@
 //! The mail API's request and answer documents.
 
 use super::super::pagination::PageInfo;
+use crate::api::text::Text;
 use crate::domain::mail::MessageKind;
 use chrono::{DateTime, Utc};
 use poem_openapi::payload::Json;
@@ -11,7 +12,7 @@ pub struct SendInvitationsRequest {
     /// Codes of the organisations to invite; absent means every organisation.
     #[oai(validator(max_items = 20000))]
     #[oai(nullable)]
-    pub organisations: Option<Vec<String>>,
+    pub organisations: Option<Vec<Text>>,
 }
 
 /// What was queued. The messages go out in the background; the delivery log tells how each went.

@@ -117,8 +117,13 @@ impl MailApi {
         body: Json<SendInvitationsRequest>,
     ) -> Answer<Queued<InvitationsQueued>, { ROLE | BODY | NOT_FOUND | CONFLICT }> {
         auth.0.require(Role::Admin)?;
-        let s = mail::send_invitations(&services, &auth.0.actor(), &code.0, body.0.organisations)
-            .await?;
+        let s = mail::send_invitations(
+            &services,
+            &auth.0.actor(),
+            &code.0,
+            crate::api::invitations::strings(body.0.organisations),
+        )
+        .await?;
         Ok(Queued::Accepted(Json(InvitationsQueued {
             invited: s.invited,
             messages: s.messages,

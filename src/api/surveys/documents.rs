@@ -1,6 +1,7 @@
 //! What the surveys API takes and answers: surveys, versions, validation reports, and a
 //! definition document served as JSON or YAML.
 
+use crate::api::text::Text;
 use chrono::{DateTime, Utc};
 use poem::{IntoResponse, Response};
 use poem_openapi::payload::Json;
@@ -39,9 +40,9 @@ pub struct SurveyVersion {
 pub struct NewSurvey {
     /// Lower-case letters, digits and hyphens, e.g. `nhs-social-media-maturity`.
     #[oai(validator(max_length = 200))]
-    pub slug: String,
+    pub slug: Text,
     #[oai(validator(max_length = 1000))]
-    pub title: String,
+    pub title: Text,
 }
 
 /// The result of validating a definition without saving it.
