@@ -3,6 +3,7 @@
 //! against the real server (import organisations from CSV, open a round, invite, answer, read
 //! statistics and a benchmark, download PDFs).
 
+use crate::helpers::venv::cached_venv;
 use crate::helpers::{Backend, spawn_app};
 use crate::respond_api::TINY;
 use soundings::testing::run;
@@ -12,26 +13,9 @@ use std::process::Command;
 /// Pinned, so that a new release cannot change what "no warning" means under the suite.
 const GENERATOR: &str = "openapi-python-client==0.29.1";
 
-/// A virtualenv with the generator, kept under the target directory so reruns skip the install.
-/// A venv records its own path, so it is built in place; a marker written last tells a finished
-/// one from an install that was interrupted, which is started again.
+/// A virtualenv with the generator (see [`cached_venv`]).
 fn generator_venv() -> PathBuf {
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "venv-{}",
-        GENERATOR.replace("==", "-").replace('.', "_")
-    ));
-    let done = venv.join("installed");
-    if done.exists() {
-        return venv;
-    }
-    let _ = std::fs::remove_dir_all(&venv);
-    run(Command::new("python3").args(["-m", "venv"]).arg(&venv)).unwrap_or_else(|e| {
-        panic!("python3 -m venv failed (apt-get install python3-venv; .ci/test does): {e}")
-    });
-    run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", GENERATOR]))
-        .unwrap_or_else(|e| panic!("pip install {GENERATOR} failed (PyPI must be reachable): {e}"));
-    std::fs::write(&done, GENERATOR).unwrap();
-    venv
+    cached_venv(GENERATOR)
 }
 
 fn with_venv_path(venv: &Path) -> String {

@@ -6,6 +6,7 @@ mod postgres;
 pub mod respondent;
 pub mod server_process;
 pub mod smtp;
+pub mod venv;
 
 pub use database::TestDatabase;
 pub use postgres::PgCluster;

@@ -2,7 +2,7 @@
 //! per test on a free loopback port, storing what it accepts in a Maildir the test reads. A
 //! scripted handler (`tests/api/mail/scripted_handler.py`) can refuse the first messages.
 
-use soundings::testing::run;
+use super::venv::cached_venv;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -12,28 +12,9 @@ use std::time::{Duration, Instant};
 const AIOSMTPD: &str = "aiosmtpd==1.4.6";
 const HANDLER: &str = include_str!("../mail/scripted_handler.py");
 
-/// A virtualenv with aiosmtpd, kept under the target directory so reruns skip the install (as
-/// the Python client's venv is; a marker written last tells a finished one from an interrupted
-/// install). Tests running at once build it one at a time.
+/// A virtualenv with aiosmtpd (see [`cached_venv`]).
 fn venv() -> PathBuf {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one_at_a_time = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "venv-{}",
-        AIOSMTPD.replace("==", "-").replace('.', "_")
-    ));
-    let done = venv.join("installed");
-    if done.exists() {
-        return venv;
-    }
-    let _ = std::fs::remove_dir_all(&venv);
-    run(Command::new("python3").args(["-m", "venv"]).arg(&venv)).unwrap_or_else(|e| {
-        panic!("python3 -m venv failed (apt-get install python3-venv; .ci/test does): {e}")
-    });
-    run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", AIOSMTPD]))
-        .unwrap_or_else(|e| panic!("pip install {AIOSMTPD} failed (PyPI must be reachable): {e}"));
-    std::fs::write(&done, AIOSMTPD).unwrap();
-    venv
+    cached_venv(AIOSMTPD)
 }
 
 /// How the server answers.
