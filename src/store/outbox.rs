@@ -137,27 +137,40 @@ fn claimed(message: &outbox_message::Model) -> Condition {
         .add(Column::Attempts.eq(message.attempts))
 }
 
+/// Ends a claim: the message takes `status`, its lease is released, and `fill` sets what that
+/// status records. False if the claim was lost meanwhile (another worker holds the message).
+async fn end_claim(
+    db: &impl ConnectionTrait,
+    message: &outbox_message::Model,
+    status: DeliveryStatus,
+    fill: impl FnOnce(
+        sea_orm::UpdateMany<outbox_message::Entity>,
+    ) -> sea_orm::UpdateMany<outbox_message::Entity>,
+) -> Result<bool, DbError> {
+    let update = outbox_message::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(status.as_str()))
+        .col_expr(
+            Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(claimed(message));
+    let result = fill(update).exec(db).await.map_err(DbError::classify)?;
+    Ok(result.rows_affected == 1)
+}
+
 /// Records that the server accepted the message, with its reply. False if the claim was lost.
 pub async fn mark_sent(
     db: &impl ConnectionTrait,
     message: &outbox_message::Model,
     reply: &str,
 ) -> Result<bool, DbError> {
-    let now = Utc::now();
-    let result = outbox_message::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(DeliveryStatus::Sent.as_str()))
-        .col_expr(Column::SmtpReply, Expr::value(reply))
-        .col_expr(Column::SentAt, Expr::value(now))
-        .col_expr(
-            Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(claimed(message))
-        .exec(db)
-        .await
-        .map_err(DbError::classify)?;
-    Ok(result.rows_affected == 1)
+    end_claim(db, message, DeliveryStatus::Sent, |update| {
+        update
+            .col_expr(Column::SmtpReply, Expr::value(reply))
+            .col_expr(Column::SentAt, Expr::value(Utc::now()))
+    })
+    .await
 }
 
 /// Puts a message back in the queue after a temporary failure, to be tried from `retry_at`.
@@ -167,20 +180,12 @@ pub async fn mark_retry(
     error: &str,
     retry_at: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let result = outbox_message::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(DeliveryStatus::Queued.as_str()))
-        .col_expr(Column::LastError, Expr::value(error))
-        .col_expr(Column::NextAttemptAt, Expr::value(retry_at))
-        .col_expr(
-            Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(claimed(message))
-        .exec(db)
-        .await
-        .map_err(DbError::classify)?;
-    Ok(result.rows_affected == 1)
+    end_claim(db, message, DeliveryStatus::Queued, |update| {
+        update
+            .col_expr(Column::LastError, Expr::value(error))
+            .col_expr(Column::NextAttemptAt, Expr::value(retry_at))
+    })
+    .await
 }
 
 /// Records that a message will not be sent: a permanent refusal, or too many attempts.
@@ -190,22 +195,13 @@ pub async fn mark_failed(
     error: &str,
     reply: Option<&str>,
 ) -> Result<bool, DbError> {
-    let now = Utc::now();
-    let result = outbox_message::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(DeliveryStatus::Failed.as_str()))
-        .col_expr(Column::LastError, Expr::value(error))
-        .col_expr(Column::SmtpReply, Expr::value(reply))
-        .col_expr(Column::FailedAt, Expr::value(now))
-        .col_expr(
-            Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(claimed(message))
-        .exec(db)
-        .await
-        .map_err(DbError::classify)?;
-    Ok(result.rows_affected == 1)
+    end_claim(db, message, DeliveryStatus::Failed, |update| {
+        update
+            .col_expr(Column::LastError, Expr::value(error))
+            .col_expr(Column::SmtpReply, Expr::value(reply))
+            .col_expr(Column::FailedAt, Expr::value(Utc::now()))
+    })
+    .await
 }
 
 /// Forgets the sealed links of an invitation (it was revoked: the link is dead, and nothing
