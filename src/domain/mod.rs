@@ -7,6 +7,7 @@ pub mod benchmark;
 pub mod choice_bits;
 pub mod definition;
 pub mod disclosure;
+pub mod language;
 pub mod links;
 pub mod mail;
 pub mod organisation;
