@@ -198,6 +198,8 @@ pub struct LinkState {
     pub organisation_revision: i32,
     /// 0 before the first save.
     pub response_revision: i32,
+    /// The language the respondent chose for the link's pages, if any.
+    pub language: Option<String>,
 }
 
 /// The [`LinkState`] of the active invitation with `hash`, in one indexed lookup.
@@ -221,6 +223,7 @@ pub async fn link_state(
         .column((r, round::Column::SurveyVersionId))
         .column((o, organisation::Column::Revision))
         .column((p, response::Column::Revision))
+        .column((i, invitation::Column::Language))
         .from(i)
         .inner_join(
             r,
@@ -259,7 +262,26 @@ pub async fn link_state(
             .try_get_by_index::<Option<i32>>(7)
             .map_err(get)?
             .unwrap_or(0),
+        language: row.try_get_by_index(8).map_err(get)?,
     }))
+}
+
+/// Remembers the language the respondent chose for this invitation's pages.
+pub async fn set_language(
+    db: &impl ConnectionTrait,
+    invitation_id: i32,
+    language: &str,
+) -> Result<(), DbError> {
+    invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::Language,
+            sea_orm::sea_query::Expr::value(language),
+        )
+        .filter(invitation::Column::Id.eq(invitation_id))
+        .exec(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(())
 }
 
 /// Creates one invitation per organisation in batches, with their secrets (shown once, or

@@ -11,7 +11,7 @@ use crate::store::responses::{self, Write};
 use crate::store::{DbError, audit, rounds};
 use chrono::Utc;
 use entity::response;
-pub use link::{Access, Context, LinkCheck, PageKey, check_link, open};
+pub use link::{Access, Context, LinkCheck, PageKey, check_link, choose_language, open};
 use serde_json::json;
 
 /// Why a save or submission did not happen.
