@@ -2,4 +2,5 @@
 //! invitation, and definitions that must carry every Welsh text they promise.
 
 mod pages;
+mod reports;
 mod versions;
