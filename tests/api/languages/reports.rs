@@ -141,6 +141,12 @@ async fn the_report_page_and_share_link_take_a_language(backend: Backend) {
         .await
         .unwrap();
     assert!(welsh.contains("<html lang=\"cy\">"));
+    let browser = crate::helpers::browser::Browser::start().await;
+    browser.goto(&app.url(&format!("{path}?lang=cy"))).await;
+    browser
+        .assert_accessible("the Welsh report through a share link")
+        .await;
+    browser.quit().await;
     let pdf = app.get(&format!("{path}/report.pdf?lang=cy")).await;
     assert_eq!(pdf.status(), 200);
     let text = flat(&pdf.bytes().await.unwrap());
