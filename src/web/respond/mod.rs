@@ -3,6 +3,7 @@
 //! without JavaScript; every form carries a CSRF token; nothing typed is lost on an error.
 
 mod cache;
+mod errors;
 mod forms;
 mod pages;
 mod review;
@@ -153,6 +154,13 @@ fn render_section(
     conflict: Option<serde_json::Value>,
     lang: Language,
 ) -> Response {
+    let errors: BTreeMap<String, String> = errors
+        .into_iter()
+        .map(|(key, message)| {
+            let message = errors::in_language(&message, ctx.definition.question(&key), lang);
+            (key, message)
+        })
+        .collect();
     let def = &ctx.definition.localized(lang);
     let Some(index) = def.sections.iter().position(|s| s.key == section_key) else {
         return not_found(state, lang);
