@@ -11,6 +11,8 @@ pub struct OrganisationInput {
     pub region: String,
     pub country: String,
     pub size_band: String,
+    /// The language its e-mails are written in (`en` or `cy`); `None` when not chosen.
+    pub language: Option<String>,
 }
 
 /// The raw text of an organisation's attributes, as read from JSON or a CSV row.
@@ -22,6 +24,8 @@ pub struct RawOrganisation<'a> {
     pub region: &'a str,
     pub country: &'a str,
     pub size_band: &'a str,
+    /// `en`, `cy`, or empty for "not chosen".
+    pub language: &'a str,
 }
 
 impl OrganisationInput {
@@ -40,6 +44,16 @@ impl OrganisationInput {
         let size_band = parse_key(raw.size_band)
             .map_err(|m| issues.add("size_band", m))
             .unwrap_or_default();
+        let language = match raw.language.trim().to_ascii_lowercase().as_str() {
+            "" => None,
+            code => match crate::domain::language::Language::parse(code) {
+                Some(language) if language.code() == code => Some(code.to_owned()),
+                _ => {
+                    issues.add("language", "use en or cy, or leave it empty".to_owned());
+                    None
+                }
+            },
+        };
         issues.finish(OrganisationInput {
             code,
             name,
@@ -47,6 +61,7 @@ impl OrganisationInput {
             region,
             country,
             size_band,
+            language,
         })
     }
 }
@@ -215,6 +230,11 @@ pub fn parse_csv(text: &str) -> Result<OrganisationsCsv, Vec<FieldIssue>> {
             format!("cannot read the header row: {err}"),
         )]);
     }
+    // An optional `language` column (en, cy or empty) sets the organisation's e-mail language.
+    let language_column = reader.headers().ok().and_then(|h| {
+        h.iter()
+            .position(|name| name.trim().eq_ignore_ascii_case("language"))
+    });
     let mut rows = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for (index, record) in reader.records().enumerate() {
@@ -248,6 +268,7 @@ pub fn parse_csv(text: &str) -> Result<OrganisationsCsv, Vec<FieldIssue>> {
             region: field(3),
             country: field(4),
             size_band: field(5),
+            language: language_column.and_then(|i| record.get(i)).unwrap_or(""),
         };
         match OrganisationInput::parse(raw) {
             Ok(org) => {
@@ -286,7 +307,29 @@ mod tests {
             region: "West Wales",
             country: "Wales",
             size_band: "large",
+            language: "",
         }
+    }
+
+    #[test]
+    fn a_language_is_en_cy_or_nothing() {
+        let welsh = OrganisationInput::parse(RawOrganisation {
+            language: " CY ",
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(welsh.language.as_deref(), Some("cy"));
+        assert_eq!(OrganisationInput::parse(raw()).unwrap().language, None);
+        let issues = OrganisationInput::parse(RawOrganisation {
+            language: "fr",
+            ..raw()
+        })
+        .unwrap_err();
+        assert_eq!(issues[0].path, "language");
+        let csv = "code,name,kind,region,country,size_band,language\nRW6,T,acute,L,Wales,large,cy\nRW7,U,acute,L,Wales,large,\n";
+        let parsed = parse_csv(csv).unwrap();
+        assert_eq!(parsed.rows[0].1.language.as_deref(), Some("cy"));
+        assert_eq!(parsed.rows[1].1.language, None);
     }
 
     #[test]
