@@ -107,7 +107,9 @@ pub fn build(
                             })
                     })
                     .collect(),
-                suppressed_reason: first.and_then(|g| g.n.reason.clone()),
+                suppressed_reason: first
+                    .and_then(|g| g.n.reason.as_deref())
+                    .map(|r| super::words::reason(r, lang)),
             });
         }
     }

@@ -161,3 +161,15 @@ summary-html-download = Lawrlwytho'r crynodeb fel PDF
 summary-html-intro = Mae pob cell yn dangos sgôr ganolrifol y grŵp (0 i 100), gyda hanner canol ei sefydliadau (Q1–Q3) oddi tani. Ni ddangosir grwpiau o lai na { $k } o sefydliadau, na grwpiau y gellid eu cyfrifo o ffigurau eraill (gweler y dull).
 summary-html-table = Sgoriau canolrifol fesul math o sefydliad
 summary-html-method = Chwartelau a chanolrifau drwy ryngosodiad llinol rhwng ystadegau trefn (Hyndman a Fan math 7). Y sgoriau yw'r rhai a gyfrifwyd pan gyflwynwyd pob ymateb. Arolwg { $slug } fersiwn { $version }, SHA-256 y diffiniad
+# Geiriau'r rheolau datgelu (report::words).
+words-all-organisations = pob sefydliad
+words-kind = math
+words-region = rhanbarth
+words-country = gwlad
+words-size-band = band maint
+words-none-in-group = dim sefydliadau yn y grŵp hwn
+words-no-organisations = dim sefydliadau
+words-secondary-skipped = wedi'i ddal yn ôl drwy ataliad eilaidd
+words-secondary = ataliad eilaidd: wedi'i ddal yn ôl fel na ellir ei gyfrifo o ffigurau eraill a gyhoeddwyd
+words-primary = ataliad sylfaenol: ymatebodd llai na { $k } o sefydliadau yn y grŵp hwn
+words-fewer-than = llai na { $k } o sefydliadau

@@ -161,3 +161,15 @@ summary-html-download = Download the summary as a PDF
 summary-html-intro = Each cell is the group's median score (0 to 100), with the middle half of its organisations (Q1–Q3) below it. Groups of fewer than { $k } organisations, and groups that could be worked out from other figures, are not shown (see the method).
 summary-html-table = Median scores by kind of organisation
 summary-html-method = Quartiles and medians by linear interpolation between order statistics (Hyndman & Fan type 7). Scores are those computed when each response was submitted. Survey { $slug } version { $version }, definition SHA-256
+# Words of the disclosure rules (report::words).
+words-all-organisations = all organisations
+words-kind = kind
+words-region = region
+words-country = country
+words-size-band = size band
+words-none-in-group = no organisations in this group
+words-no-organisations = no organisations
+words-secondary-skipped = withheld by secondary suppression
+words-secondary = secondary suppression: withheld so that it cannot be worked out from other published figures
+words-primary = primary suppression: fewer than { $k } organisations responded in this group
+words-fewer-than = fewer than { $k } organisations

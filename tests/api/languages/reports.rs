@@ -85,6 +85,7 @@ async fn the_welsh_pdf_carries_the_welsh_title_and_questions_and_is_reproducible
         "Cryfderau a bylchau",
         "Strategaeth ac arweinyddiaeth",
         "Tudalen 1 o",
+        "math acute",
     ] {
         assert!(
             text.contains(welsh),
