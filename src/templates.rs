@@ -45,6 +45,38 @@ const TEMPLATES: &[(&str, &str)] = &[
         "report/summary.html",
         include_str!("../templates/report/summary.html"),
     ),
+    (
+        "admin/_layout.html",
+        include_str!("../templates/admin/_layout.html"),
+    ),
+    (
+        "admin/_macros.html",
+        include_str!("../templates/admin/_macros.html"),
+    ),
+    (
+        "admin/sign_in.html",
+        include_str!("../templates/admin/sign_in.html"),
+    ),
+    (
+        "admin/problem.html",
+        include_str!("../templates/admin/problem.html"),
+    ),
+    (
+        "admin/rounds.html",
+        include_str!("../templates/admin/rounds.html"),
+    ),
+    (
+        "admin/round_new.html",
+        include_str!("../templates/admin/round_new.html"),
+    ),
+    (
+        "admin/round_confirm.html",
+        include_str!("../templates/admin/round_confirm.html"),
+    ),
+    (
+        "admin/round.html",
+        include_str!("../templates/admin/round.html"),
+    ),
 ];
 
 pub struct Templates {

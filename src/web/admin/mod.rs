@@ -1,0 +1,80 @@
+//! The operator console at `/admin/` (issue 19): server-rendered pages over the same service
+//! functions the API calls. A person signs in with an API key (`sign_in`), which becomes a
+//! session (`session`: the cookie, the guard, CSRF); each area has a module of its own. Every
+//! route is listed in [`ROUTES`] with who may use it; `tests/api/console/` drives its access
+//! tests from that table, and the `Allow` header of a 405 reads it.
+
+mod chart;
+mod page;
+mod rounds;
+mod session;
+mod sign_in;
+
+use poem::web::Redirect;
+use poem::{EndpointExt, IntoEndpoint, Route, get, handler, post};
+
+/// Who may use a console route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (the sign-in form).
+    Public,
+    /// Anyone signed in, with a key of either role.
+    Session,
+    /// Signed in with an admin key; a researcher gets 403.
+    Admin,
+}
+
+/// One console route: its method, its path (`{name}` is one path segment) and who may use it.
+#[derive(Clone, Copy, Debug)]
+pub struct ConsoleRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn route(method: &'static str, path: &'static str, access: Access) -> ConsoleRoute {
+    ConsoleRoute {
+        method,
+        path,
+        access,
+    }
+}
+
+/// Every console route. A route added to [`routes`] must be added here, or its access tests
+/// (which read this table) never run.
+pub const ROUTES: &[ConsoleRoute] = &[
+    route("GET", "/admin/sign-in", Access::Public),
+    route("POST", "/admin/sign-in", Access::Public),
+    route("POST", "/admin/sign-out", Access::Session),
+    route("GET", "/admin/", Access::Session),
+    route("GET", "/admin/rounds", Access::Session),
+    route("POST", "/admin/rounds", Access::Admin),
+    route("GET", "/admin/rounds/new", Access::Admin),
+    route("GET", "/admin/rounds/{code}", Access::Session),
+    route(
+        "GET",
+        "/admin/rounds/{code}/confirm/{action}",
+        Access::Admin,
+    ),
+    route("POST", "/admin/rounds/{code}/{action}", Access::Admin),
+];
+
+/// The console's routes, behind the session guard.
+pub fn routes() -> impl IntoEndpoint {
+    Route::new()
+        .at("/", get(home))
+        .at("/sign-in", get(sign_in::form).post(sign_in::sign_in))
+        .at("/sign-out", post(sign_in::sign_out))
+        .at("/rounds", get(rounds::list).post(rounds::create))
+        .at("/rounds/new", get(rounds::new_form))
+        .at("/rounds/:code", get(rounds::show))
+        .at("/rounds/:code/confirm/:action", get(rounds::confirm))
+        .at("/rounds/:code/:action", post(rounds::transition))
+        .with(session::Guard)
+}
+
+/// `GET /admin/`: the console starts at the rounds.
+#[handler]
+async fn home() -> Redirect {
+    Redirect::see_other("/admin/rounds")
+}
