@@ -6,6 +6,7 @@ mod rounds;
 mod sign_in;
 
 use crate::helpers::TestApp;
+use crate::helpers::respondent::hidden_value;
 
 /// A signed-in browser, as far as a test needs one: the session cookie and the CSRF token that
 /// the console's pages put in their forms.
@@ -14,11 +15,9 @@ pub struct Session {
     pub csrf: String,
 }
 
-/// The value of `name="csrf"` in a page.
+/// The CSRF token in a page's form.
 pub fn csrf_in(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
-    html[start..].split('"').next().expect("token").to_owned()
+    hidden_value(html, "csrf").expect("a form with a CSRF token")
 }
 
 /// `name=value` of the cookie `name` among a response's `Set-Cookie` headers, with the header.
