@@ -3,6 +3,7 @@
 
 mod access;
 mod browser;
+mod demo;
 mod rounds;
 mod sign_in;
 
