@@ -74,6 +74,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/round_confirm.html"),
     ),
     (
+        "admin/round_outcome.html",
+        include_str!("../templates/admin/round_outcome.html"),
+    ),
+    (
         "admin/round.html",
         include_str!("../templates/admin/round.html"),
     ),

@@ -87,7 +87,7 @@ mod tests {
             Some("GET, POST, HEAD")
         );
         assert_eq!(
-            allowed_methods("/admin/rounds/r1/close").as_deref(),
+            allowed_methods("/admin/rounds/r1/status/close").as_deref(),
             Some("POST")
         );
         assert_eq!(allowed_methods("/nowhere"), None);

@@ -6,6 +6,7 @@
 
 mod chart;
 mod page;
+mod round_orgs;
 mod rounds;
 mod session;
 mod sign_in;
@@ -56,7 +57,13 @@ pub const ROUTES: &[ConsoleRoute] = &[
         "/admin/rounds/{code}/confirm/{action}",
         Access::Admin,
     ),
-    route("POST", "/admin/rounds/{code}/{action}", Access::Admin),
+    route(
+        "POST",
+        "/admin/rounds/{code}/status/{action}",
+        Access::Admin,
+    ),
+    route("POST", "/admin/rounds/{code}/organisations", Access::Admin),
+    route("POST", "/admin/rounds/{code}/remind", Access::Admin),
 ];
 
 /// The console's routes, behind the session guard.
@@ -69,7 +76,9 @@ pub fn routes() -> impl IntoEndpoint {
         .at("/rounds/new", get(rounds::new_form))
         .at("/rounds/:code", get(rounds::show))
         .at("/rounds/:code/confirm/:action", get(rounds::confirm))
-        .at("/rounds/:code/:action", post(rounds::transition))
+        .at("/rounds/:code/status/:action", post(rounds::transition))
+        .at("/rounds/:code/organisations", post(round_orgs::act))
+        .at("/rounds/:code/remind", post(round_orgs::remind))
         .with(session::Guard)
 }
 

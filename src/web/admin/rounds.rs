@@ -4,6 +4,7 @@
 
 use super::chart::{Bar, bar_chart};
 use super::page::{render, service_error};
+use super::round_orgs;
 use super::session::{field, require};
 use crate::domain::peers::{Attribute, Grouping};
 use crate::domain::role::Role;
@@ -11,7 +12,7 @@ use crate::domain::round::RoundAction;
 use crate::domain::validation::FieldIssue;
 use crate::service::console::ConsoleUser;
 use crate::service::rounds::{self, NewRound, RoundView};
-use crate::service::{ServiceError, invitations, research};
+use crate::service::{ServiceError, research};
 use crate::web::Site;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use poem::http::StatusCode;
@@ -176,7 +177,7 @@ pub async fn create(
 pub struct OrgFilter {
     /// Part of an organisation's code or name.
     q: Option<String>,
-    /// `not_started`, `in_progress`, `submitted` or `revoked`.
+    /// One of `round_orgs::STATUSES`.
     status: Option<String>,
     /// Set after a change: which one.
     done: Option<String>,
@@ -229,14 +230,18 @@ pub async fn show(
         }
     }
     // Who was invited is an admin's business (the API's `list_invitations` is admin-only).
-    let organisations = if user.role == Role::Admin {
-        match invitations::list(&site, &code).await {
-            Ok(invited) => Some(organisation_rows(invited, &filter)),
+    let mut organisations = None;
+    if user.role == Role::Admin {
+        let q = filter.q.as_deref().unwrap_or_default();
+        let wanted = filter.status.as_deref().filter(|s| !s.is_empty());
+        match round_orgs::rows(&site, &code, q, wanted).await {
+            Ok((rows, total)) => {
+                organisations = Some(json!({ "rows": rows, "total": total,
+                    "more": total > round_orgs::MAX_LISTED, "max": round_orgs::MAX_LISTED }));
+            }
             Err(err) => return service_error(&site, &user, err),
         }
-    } else {
-        None
-    };
+    }
     render(
         &site,
         Some(&user),
@@ -244,48 +249,11 @@ pub async fn show(
         json!({
             "round": round_json(&round), "charts": charts, "organisations": organisations,
             "q": filter.q, "status": filter.status, "done": filter.done,
+            "statuses": round_orgs::STATUSES,
             "actions": actions(&round),
         }),
         StatusCode::OK,
     )
-}
-
-fn organisation_rows(
-    invited: Vec<invitations::InvitationStatus>,
-    filter: &OrgFilter,
-) -> Vec<Value> {
-    let q = filter
-        .q
-        .as_deref()
-        .unwrap_or_default()
-        .trim()
-        .to_lowercase();
-    let wanted = filter.status.as_deref().filter(|s| !s.is_empty());
-    invited
-        .into_iter()
-        .map(|i| {
-            let status = if i.active {
-                i.response_status.as_str()
-            } else {
-                "revoked"
-            };
-            (i, status)
-        })
-        .filter(|(i, status)| {
-            (q.is_empty()
-                || i.organisation.code.to_lowercase().contains(&q)
-                || i.organisation.name.to_lowercase().contains(&q))
-                && wanted.is_none_or(|w| w == *status)
-        })
-        .map(|(i, status)| {
-            json!({
-                "code": i.organisation.code, "name": i.organisation.name,
-                "kind": i.organisation.kind, "region": i.organisation.region,
-                "status": status,
-                "issued_at": i.issued_at.map(|t| t.format("%Y-%m-%d").to_string()),
-            })
-        })
-        .collect()
 }
 
 /// The transitions the round's state allows now, as the domain decides them.

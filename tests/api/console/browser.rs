@@ -3,7 +3,7 @@
 //! (WCAG 2.2 AA) and fits 375 px and 1280 px, and the session's cookie is dead after sign-out.
 
 use super::console_get;
-use crate::helpers::browser::{Browser, ENTER};
+use crate::helpers::browser::{Browser, ENTER, SPACE};
 use crate::helpers::{Backend, spawn_app};
 use crate::layout::check;
 use crate::respond_api::tiny_round_named;
@@ -76,9 +76,20 @@ async fn an_operator_runs_a_round_in_the_console_with_the_keyboard(backend: Back
     let page = browser.source().await;
     assert!(page.contains("<svg") && page.contains("A1 Trust"), "{page}");
     audit(&browser, "a round's dashboard", &mut failures).await;
+    let tick = browser.find("#org-A2").await.expect("A2's checkbox");
+    browser.keys(&tick, SPACE).await;
+    let url = press(&browser, "button[value='reissue']").await;
+    assert!(url.ends_with("/admin/rounds/t1/organisations"), "{url}");
+    assert!(browser.source().await.contains("shown once"));
+    audit(&browser, "the new links", &mut failures).await;
+    browser.goto(&app.url("/admin/rounds/t1")).await;
     press(&browser, "a[href='/admin/rounds/t1/confirm/close']").await;
     audit(&browser, "the confirmation", &mut failures).await;
-    let url = press(&browser, "form[action='/admin/rounds/t1/close'] button").await;
+    let url = press(
+        &browser,
+        "form[action='/admin/rounds/t1/status/close'] button",
+    )
+    .await;
     assert!(url.ends_with("/admin/rounds/t1?done=close"), "{url}");
     assert!(browser.source().await.contains("the round is now closed"));
     audit(&browser, "the dashboard after closing", &mut failures).await;

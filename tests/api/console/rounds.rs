@@ -108,14 +108,14 @@ async fn closing_a_round_asks_first_then_closes_it_in_the_audit_trail(backend: B
             .text()
             .await
             .unwrap()
-            .contains("action=\"/admin/rounds/t1/close\"")
+            .contains("action=\"/admin/rounds/t1/status/close\"")
     );
     // Nothing changed until the confirmation is posted.
     assert_eq!(round_status(&app, "t1").await, "open");
     let closed = console_post(
         &app,
         &admin.cookie,
-        "/admin/rounds/t1/close",
+        "/admin/rounds/t1/status/close",
         Some(&admin.csrf),
         &[],
     )
@@ -126,7 +126,7 @@ async fn closing_a_round_asks_first_then_closes_it_in_the_audit_trail(backend: B
     let again = console_post(
         &app,
         &admin.cookie,
-        "/admin/rounds/t1/close",
+        "/admin/rounds/t1/status/close",
         Some(&admin.csrf),
         &[],
     )
@@ -194,12 +194,7 @@ async fn the_dashboard_withholds_what_the_progress_api_withholds(backend: Backen
         html.contains("A1 Trust") && html.contains("B1 Trust"),
         "{html}"
     );
-    let found = console_get(
-        &app,
-        &admin.cookie,
-        "/admin/rounds/t1?q=b1&status=not_started",
-    )
-    .await;
+    let found = console_get(&app, &admin.cookie, "/admin/rounds/t1?q=b1&status=invited").await;
     let found = found.text().await.unwrap();
     assert!(
         found.contains("B1 Trust") && !found.contains("A1 Trust"),
@@ -210,7 +205,7 @@ async fn the_dashboard_withholds_what_the_progress_api_withholds(backend: Backen
         none.text()
             .await
             .unwrap()
-            .contains("No invited organisation matches")
+            .contains("No organisation matches")
     );
 }
 
