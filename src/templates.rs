@@ -78,6 +78,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/round_outcome.html"),
     ),
     (
+        "admin/organisations.html",
+        include_str!("../templates/admin/organisations.html"),
+    ),
+    (
+        "admin/organisation.html",
+        include_str!("../templates/admin/organisation.html"),
+    ),
+    (
+        "admin/org_import.html",
+        include_str!("../templates/admin/org_import.html"),
+    ),
+    (
+        "admin/org_import_preview.html",
+        include_str!("../templates/admin/org_import_preview.html"),
+    ),
+    (
         "admin/round.html",
         include_str!("../templates/admin/round.html"),
     ),

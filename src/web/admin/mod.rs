@@ -5,6 +5,8 @@
 //! tests from that table, and the `Allow` header of a 405 reads it.
 
 mod chart;
+mod org_import;
+mod organisations;
 mod page;
 mod round_orgs;
 mod rounds;
@@ -64,6 +66,22 @@ pub const ROUTES: &[ConsoleRoute] = &[
     ),
     route("POST", "/admin/rounds/{code}/organisations", Access::Admin),
     route("POST", "/admin/rounds/{code}/remind", Access::Admin),
+    route("GET", "/admin/organisations", Access::Session),
+    route("GET", "/admin/organisations/import", Access::Admin),
+    route("POST", "/admin/organisations/import/preview", Access::Admin),
+    route("POST", "/admin/organisations/import", Access::Admin),
+    route("GET", "/admin/organisations/{code}", Access::Session),
+    route("POST", "/admin/organisations/{code}", Access::Admin),
+    route(
+        "POST",
+        "/admin/organisations/{code}/contacts",
+        Access::Admin,
+    ),
+    route(
+        "POST",
+        "/admin/organisations/{code}/contacts/{id}/remove",
+        Access::Admin,
+    ),
 ];
 
 /// The console's routes, behind the session guard.
@@ -79,6 +97,24 @@ pub fn routes() -> impl IntoEndpoint {
         .at("/rounds/:code/status/:action", post(rounds::transition))
         .at("/rounds/:code/organisations", post(round_orgs::act))
         .at("/rounds/:code/remind", post(round_orgs::remind))
+        .at("/organisations", get(organisations::list))
+        .at(
+            "/organisations/import",
+            get(org_import::import_form).post(org_import::import),
+        )
+        .at("/organisations/import/preview", post(org_import::preview))
+        .at(
+            "/organisations/:code",
+            get(organisations::show).post(organisations::update),
+        )
+        .at(
+            "/organisations/:code/contacts",
+            post(organisations::add_contact),
+        )
+        .at(
+            "/organisations/:code/contacts/:id/remove",
+            post(organisations::remove_contact),
+        )
         .with(session::Guard)
 }
 

@@ -72,3 +72,32 @@ pub fn service_error(site: &Site, user: &ConsoleUser, err: ServiceError) -> Resp
     };
     problem(site, Some(user), status, title, &message)
 }
+
+/// A form's errors as its page shows them: the summary's entries (each linking to its field,
+/// whose id is `{prefix}-{path}`), and the message under each field, by path.
+pub fn form_errors(
+    issues: &[crate::domain::validation::FieldIssue],
+    prefix: &str,
+    label: impl Fn(&str) -> String,
+) -> Value {
+    let summary: Vec<Value> = issues
+        .iter()
+        .map(|i| {
+            json!({ "href": format!("#{prefix}-{}", i.path),
+                    "text": format!("{}: {}", label(&i.path), i.message) })
+        })
+        .collect();
+    let by_field: serde_json::Map<String, Value> = issues
+        .iter()
+        .map(|i| (i.path.clone(), json!(i.message)))
+        .collect();
+    json!({ "errors": summary, "field_errors": by_field })
+}
+
+/// `ctx` with `extra`'s fields added.
+pub fn with(mut ctx: Value, extra: Value) -> Value {
+    if let (Some(map), Value::Object(more)) = (ctx.as_object_mut(), extra) {
+        map.extend(more);
+    }
+    ctx
+}

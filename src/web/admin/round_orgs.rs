@@ -115,7 +115,7 @@ pub async fn act(
     if let Some(refused) = require(&site, &user, Role::Admin) {
         return refused;
     }
-    let fields = form.map(|Form(f)| f).unwrap_or_default();
+    let fields = super::session::fields_of(form);
     let ticked: Vec<String> = fields
         .iter()
         .filter(|(k, _)| k == "org")
@@ -195,7 +195,7 @@ pub async fn remind(
     if let Some(refused) = require(&site, &user, Role::Admin) {
         return refused;
     }
-    let fields = form.map(|Form(f)| f).unwrap_or_default();
+    let fields = super::session::fields_of(form);
     let audience = match super::session::field(&fields, "audience") {
         Some("not_started") => ReminderAudience::NotStarted,
         Some("draft") => ReminderAudience::Draft,

@@ -3,7 +3,7 @@
 //! Every figure and every change goes through the service functions the API calls.
 
 use super::chart::{Bar, bar_chart};
-use super::page::{render, service_error};
+use super::page::{form_errors, render, service_error, with};
 use super::round_orgs;
 use super::session::{field, require};
 use crate::domain::peers::{Attribute, Grouping};
@@ -62,22 +62,14 @@ fn new_page(
     status: StatusCode,
 ) -> Response {
     let value = |name: &str| field(typed, name).unwrap_or_default().to_owned();
-    let errors: Vec<Value> = issues
-        .iter()
-        .map(|i| json!({ "href": format!("#round-{}", i.path), "text": format!("{}: {}", label(&i.path), i.message), "field": i.path }))
-        .collect();
-    render(
-        site,
-        Some(user),
-        "admin/round_new.html",
-        json!({
-            "errors": errors,
-            "field_errors": issues.iter().map(|i| (i.path.clone(), i.message.clone())).collect::<std::collections::BTreeMap<_, _>>(),
-            "values": { "code": value("code"), "name": value("name"), "survey": value("survey"),
-                        "version": value("version"), "opens_at": value("opens_at"), "closes_at": value("closes_at") },
-        }),
-        status,
-    )
+    let values = json!({ "values": { "code": value("code"), "name": value("name"),
+        "survey": value("survey"), "version": value("version"),
+        "opens_at": value("opens_at"), "closes_at": value("closes_at") } });
+    let ctx = with(
+        form_errors(&issues, "round", |p| label(p).to_owned()),
+        values,
+    );
+    render(site, Some(user), "admin/round_new.html", ctx, status)
 }
 
 /// The label a form field is shown under, for the error summary.
@@ -117,7 +109,7 @@ pub async fn create(
     if let Some(refused) = require(&site, &user, Role::Admin) {
         return refused;
     }
-    let fields = form.map(|Form(f)| f).unwrap_or_default();
+    let fields = super::session::fields_of(form);
     let text = |name: &str| field(&fields, name).unwrap_or_default().to_owned();
     let mut issues = Vec::new();
     let version = text("version").trim().parse::<i32>();

@@ -63,6 +63,14 @@ pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
+/// A posted form's fields; a form that cannot be read has none (and fails the checks that
+/// follow, never with a 500).
+pub fn fields_of(
+    form: poem::Result<poem::web::Form<Vec<(String, String)>>>,
+) -> Vec<(String, String)> {
+    form.map(|poem::web::Form(f)| f).unwrap_or_default()
+}
+
 /// The first value of `name` in a form.
 pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
     fields

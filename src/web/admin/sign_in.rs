@@ -68,7 +68,7 @@ pub async fn sign_in(
     req: &Request,
     posted: poem::Result<Form<Vec<(String, String)>>>,
 ) -> Response {
-    let fields = posted.map(|Form(f)| f).unwrap_or_default();
+    let fields = super::session::fields_of(posted);
     let nonce = read_cookie(req, SIGN_IN_COOKIE).unwrap_or_default();
     let posted = field(&fields, "csrf").unwrap_or_default();
     if nonce.is_empty()

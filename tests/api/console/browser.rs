@@ -43,8 +43,6 @@ async fn press(browser: &Browser, css: &str) -> String {
 async fn an_operator_runs_a_round_in_the_console_with_the_keyboard(backend: Backend) {
     let app = spawn_app(backend).await;
     tiny_round_named(&app, "t1", 1).await;
-    app.create_organisations(&["A1", "A2"]).await;
-    app.invite("t1", "A1").await;
     let browser = Browser::start().await;
     let mut failures = Vec::new();
 
@@ -65,6 +63,40 @@ async fn an_operator_runs_a_round_in_the_console_with_the_keyboard(backend: Back
     assert!(browser.source().await.contains("T1"));
     audit(&browser, "the rounds", &mut failures).await;
 
+    // Organisations from a CSV file: checked and shown first, then imported.
+    browser.goto(&app.url("/admin/organisations")).await;
+    audit(&browser, "the organisations (none yet)", &mut failures).await;
+    press(&browser, "a[href='/admin/organisations/import']").await;
+    audit(&browser, "the import form", &mut failures).await;
+    type_into(
+        &browser,
+        "#import-csv",
+        "code,name,kind,region,country,size_band\nA1,A1 Trust,acute,North West,England,large\nA2,A2 Trust,acute,North West,England,small\n",
+    )
+    .await;
+    press(
+        &browser,
+        "form[action='/admin/organisations/import/preview'] button",
+    )
+    .await;
+    assert!(browser.source().await.contains("Import 2 organisations?"));
+    audit(&browser, "the import's preview", &mut failures).await;
+    press(
+        &browser,
+        "form[action='/admin/organisations/import'] button",
+    )
+    .await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("2 organisations were created")
+    );
+    browser.goto(&app.url("/admin/organisations/A1")).await;
+    audit(&browser, "an organisation", &mut failures).await;
+    app.invite("t1", "A1").await;
+
+    browser.goto(&app.url("/admin/rounds")).await;
     press(&browser, "a[href='/admin/rounds/new']").await;
     audit(&browser, "the new-round form", &mut failures).await;
     type_into(&browser, "#round-code", "T 2").await;

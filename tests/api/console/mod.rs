@@ -4,6 +4,7 @@
 mod access;
 mod browser;
 mod demo;
+mod organisations;
 mod round_orgs;
 mod rounds;
 mod sign_in;
