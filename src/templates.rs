@@ -94,6 +94,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/org_import_preview.html"),
     ),
     (
+        "admin/surveys.html",
+        include_str!("../templates/admin/surveys.html"),
+    ),
+    (
+        "admin/survey_upload.html",
+        include_str!("../templates/admin/survey_upload.html"),
+    ),
+    (
+        "admin/survey_version.html",
+        include_str!("../templates/admin/survey_version.html"),
+    ),
+    (
+        "admin/survey_publish.html",
+        include_str!("../templates/admin/survey_publish.html"),
+    ),
+    (
         "admin/round.html",
         include_str!("../templates/admin/round.html"),
     ),

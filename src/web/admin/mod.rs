@@ -12,6 +12,7 @@ mod round_orgs;
 mod rounds;
 mod session;
 mod sign_in;
+mod surveys;
 
 use poem::web::Redirect;
 use poem::{EndpointExt, IntoEndpoint, Route, get, handler, post};
@@ -66,6 +67,24 @@ pub const ROUTES: &[ConsoleRoute] = &[
     ),
     route("POST", "/admin/rounds/{code}/organisations", Access::Admin),
     route("POST", "/admin/rounds/{code}/remind", Access::Admin),
+    route("GET", "/admin/surveys", Access::Session),
+    route("GET", "/admin/surveys/upload", Access::Admin),
+    route("POST", "/admin/surveys/upload", Access::Admin),
+    route(
+        "GET",
+        "/admin/surveys/{slug}/versions/{version}",
+        Access::Session,
+    ),
+    route(
+        "GET",
+        "/admin/surveys/{slug}/versions/{version}/publish",
+        Access::Admin,
+    ),
+    route(
+        "POST",
+        "/admin/surveys/{slug}/versions/{version}/publish",
+        Access::Admin,
+    ),
     route("GET", "/admin/organisations", Access::Session),
     route("GET", "/admin/organisations/import", Access::Admin),
     route("POST", "/admin/organisations/import/preview", Access::Admin),
@@ -97,6 +116,16 @@ pub fn routes() -> impl IntoEndpoint {
         .at("/rounds/:code/status/:action", post(rounds::transition))
         .at("/rounds/:code/organisations", post(round_orgs::act))
         .at("/rounds/:code/remind", post(round_orgs::remind))
+        .at("/surveys", get(surveys::list))
+        .at(
+            "/surveys/upload",
+            get(surveys::upload_form).post(surveys::upload),
+        )
+        .at("/surveys/:slug/versions/:version", get(surveys::show))
+        .at(
+            "/surveys/:slug/versions/:version/publish",
+            get(surveys::confirm_publish).post(surveys::publish),
+        )
         .at("/organisations", get(organisations::list))
         .at(
             "/organisations/import",

@@ -300,3 +300,27 @@ async fn conflict(
         Some(note),
     )
 }
+
+/// Every section of `def` as a respondent would see it before answering anything, every
+/// question shown (a conditional one says when to answer it): the console's preview of a
+/// survey version, rendered with the respondent pages' own macro.
+pub(in crate::web) fn preview(def: &crate::domain::definition::Definition) -> serde_json::Value {
+    let all: HashSet<&str> = def
+        .sections
+        .iter()
+        .flat_map(|s| s.questions.iter().map(|q| q.key.as_str()))
+        .collect();
+    let sections: Vec<serde_json::Value> = def
+        .sections
+        .iter()
+        .map(|s| {
+            let questions: Vec<view::QuestionView> = s
+                .questions
+                .iter()
+                .map(|q| question_view(def, q, None, None, None, &all))
+                .collect();
+            json!({ "key": s.key, "title": s.title, "intro": s.intro, "questions": questions })
+        })
+        .collect();
+    json!(sections)
+}

@@ -10,7 +10,11 @@ use soundings::web::admin::{Access, ConsoleRoute, ROUTES};
 
 /// A concrete path for a route's template (`{code}` is a round, `{action}` a transition).
 fn concrete(path: &str) -> String {
-    path.replace("{code}", "r1").replace("{action}", "close")
+    path.replace("{code}", "r1")
+        .replace("{action}", "close")
+        .replace("{slug}", "tiny")
+        .replace("{version}", "1")
+        .replace("{id}", "1")
 }
 
 /// The routes that need a session, sign-out last (using it ends the session).

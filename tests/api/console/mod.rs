@@ -8,6 +8,7 @@ mod organisations;
 mod round_orgs;
 mod rounds;
 mod sign_in;
+mod surveys;
 
 use crate::helpers::TestApp;
 use crate::helpers::respondent::hidden_value;
