@@ -1,12 +1,16 @@
-//! The console in a real Chromium, with the keyboard: sign in, create a round (errors first),
-//! read its dashboard, close it after the confirmation, sign out; every page passes axe-core
-//! (WCAG 2.2 AA) and fits 375 px and 1280 px, and the session's cookie is dead after sign-out.
+//! A round end to end through the console in a real Chromium, with the keyboard: sign in,
+//! import organisations from CSV, upload and publish the shipped instrument, create and open a
+//! round, invite by e-mail, reissue a link (shown once), a response submitted through the
+//! respondent pages, close the round, sign out. Every page on the way passes axe-core (WCAG 2.2
+//! AA) and fits 375 px and 1280 px, and the session's cookie is dead after sign-out.
 
 use super::console_get;
+use crate::helpers::SHIPPED;
 use crate::helpers::browser::{Browser, ENTER, SPACE};
+use crate::helpers::respondent::shipped_definition;
 use crate::helpers::{Backend, spawn_app};
 use crate::layout::check;
-use crate::respond_api::tiny_round_named;
+use crate::respond_pages::fill_every_section;
 use serde_json::json;
 
 /// axe-core and the layout check on the page the browser shows.
@@ -40,12 +44,22 @@ async fn press(browser: &Browser, css: &str) -> String {
     browser.wait_for_navigation(&here).await
 }
 
+/// Sets a field's value as pasting would (a long document, or a date picker).
+async fn paste_into(browser: &Browser, id: &str, text: &str) {
+    let script = format!(
+        "document.querySelector({}).value = {};",
+        serde_json::to_string(id).unwrap(),
+        serde_json::to_string(text).unwrap()
+    );
+    browser.script(&script).await;
+}
+
 async fn an_operator_runs_a_round_in_the_console_with_the_keyboard(backend: Backend) {
     let app = spawn_app(backend).await;
-    tiny_round_named(&app, "t1", 1).await;
     let browser = Browser::start().await;
     let mut failures = Vec::new();
 
+    // Sign in: a wrong key first.
     browser.goto(&app.url("/admin/rounds")).await;
     assert!(
         browser.url().await.contains("/admin/sign-in"),
@@ -56,22 +70,19 @@ async fn an_operator_runs_a_round_in_the_console_with_the_keyboard(backend: Back
     submit_from(&browser, "#api-key").await;
     assert!(browser.source().await.contains("There is a problem"));
     audit(&browser, "the sign-in form with an error", &mut failures).await;
-
     type_into(&browser, "#api-key", &app.admin_key).await;
     let url = submit_from(&browser, "#api-key").await;
     assert!(url.ends_with("/admin/rounds"), "{url}");
-    assert!(browser.source().await.contains("T1"));
-    audit(&browser, "the rounds", &mut failures).await;
+    audit(&browser, "the rounds (none yet)", &mut failures).await;
 
     // Organisations from a CSV file: checked and shown first, then imported.
     browser.goto(&app.url("/admin/organisations")).await;
-    audit(&browser, "the organisations (none yet)", &mut failures).await;
     press(&browser, "a[href='/admin/organisations/import']").await;
     audit(&browser, "the import form", &mut failures).await;
     type_into(
         &browser,
         "#import-csv",
-        "code,name,kind,region,country,size_band\nA1,A1 Trust,acute,North West,England,large\nA2,A2 Trust,acute,North West,England,small\n",
+        "code,name,kind,region,country,size_band,contact_email\nA1,A1 Trust,acute,North West,England,large,comms@a1.example.org\nA2,A2 Trust,acute,North West,England,small,\n",
     )
     .await;
     press(
@@ -92,39 +103,95 @@ async fn an_operator_runs_a_round_in_the_console_with_the_keyboard(backend: Back
             .await
             .contains("2 organisations were created")
     );
-    browser.goto(&app.url("/admin/organisations/A1")).await;
-    audit(&browser, "an organisation", &mut failures).await;
-    app.invite("t1", "A1").await;
+    browser.goto(&app.url("/admin/organisations")).await;
+    audit(&browser, "the organisations", &mut failures).await;
+    press(&browser, "a[href='/admin/organisations/A1']").await;
+    audit(&browser, "an organisation and its contacts", &mut failures).await;
 
-    browser.goto(&app.url("/admin/rounds")).await;
-    press(&browser, "a[href='/admin/rounds/new']").await;
+    // The shipped instrument: uploaded, previewed, published after a confirmation.
+    let def = shipped_definition();
+    browser.goto(&app.url("/admin/surveys/upload")).await;
+    audit(&browser, "the upload form", &mut failures).await;
+    paste_into(&browser, "#survey-definition", SHIPPED).await;
+    let url = press(&browser, "form[action='/admin/surveys/upload'] button").await;
+    assert!(
+        url.ends_with(&format!("/admin/surveys/{}/versions/1", def.slug)),
+        "{url}"
+    );
+    audit(&browser, "a version's preview", &mut failures).await;
+    press(&browser, "a[href$='/versions/1/publish']").await;
+    audit(&browser, "the publish confirmation", &mut failures).await;
+    press(&browser, "form[action$='/versions/1/publish'] button").await;
+    assert!(browser.source().await.contains("published"));
+
+    // A round: the form's errors first, then made, then opened after a confirmation.
+    browser.goto(&app.url("/admin/rounds/new")).await;
     audit(&browser, "the new-round form", &mut failures).await;
     type_into(&browser, "#round-code", "T 2").await;
     submit_from(&browser, "#round-code").await;
     assert!(browser.source().await.contains("There is a problem"));
     audit(&browser, "the new-round form with errors", &mut failures).await;
-
-    browser.goto(&app.url("/admin/rounds/t1")).await;
-    let page = browser.source().await;
-    assert!(page.contains("<svg") && page.contains("A1 Trust"), "{page}");
-    audit(&browser, "a round's dashboard", &mut failures).await;
-    let tick = browser.find("#org-A2").await.expect("A2's checkbox");
-    browser.keys(&tick, SPACE).await;
-    let url = press(&browser, "button[value='reissue']").await;
-    assert!(url.ends_with("/admin/rounds/t1/organisations"), "{url}");
-    assert!(browser.source().await.contains("shown once"));
-    audit(&browser, "the new links", &mut failures).await;
-    browser.goto(&app.url("/admin/rounds/t1")).await;
-    press(&browser, "a[href='/admin/rounds/t1/confirm/close']").await;
-    audit(&browser, "the confirmation", &mut failures).await;
-    let url = press(
+    type_into(&browser, "#round-code", "smm-2026").await;
+    type_into(&browser, "#round-name", "Social media 2026").await;
+    type_into(&browser, "#round-survey", &def.slug).await;
+    type_into(&browser, "#round-version", "1").await;
+    let now = chrono::Utc::now();
+    let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M").to_string();
+    paste_into(
         &browser,
-        "form[action='/admin/rounds/t1/status/close'] button",
+        "#round-opens_at",
+        &at(now - chrono::Duration::days(1)),
     )
     .await;
-    assert!(url.ends_with("/admin/rounds/t1?done=close"), "{url}");
+    paste_into(
+        &browser,
+        "#round-closes_at",
+        &at(now + chrono::Duration::days(30)),
+    )
+    .await;
+    let url = submit_from(&browser, "#round-code").await;
+    assert!(url.ends_with("/admin/rounds/smm-2026"), "{url}");
+    press(&browser, "a[href='/admin/rounds/smm-2026/confirm/open']").await;
+    audit(&browser, "the confirmation", &mut failures).await;
+    press(
+        &browser,
+        "form[action='/admin/rounds/smm-2026/status/open'] button",
+    )
+    .await;
+    assert!(browser.source().await.contains("the round is now open"));
+
+    // Invite A1 by e-mail, then reissue its link, which the page shows once.
+    let tick = browser.find("#org-A1").await.expect("A1's checkbox");
+    browser.keys(&tick, SPACE).await;
+    press(&browser, "button[value='invite']").await;
+    assert!(browser.source().await.contains("Invited by e-mail: A1."));
+    audit(&browser, "the invitations sent", &mut failures).await;
+    browser.goto(&app.url("/admin/rounds/smm-2026")).await;
+    let tick = browser.find("#org-A1").await.expect("A1's checkbox");
+    browser.keys(&tick, SPACE).await;
+    press(&browser, "button[value='reissue']").await;
+    audit(&browser, "the new links", &mut failures).await;
+    let link = browser.find(".new-link").await.expect("the new link");
+    let link = link.text().await.unwrap();
+    let path = link[link.find("/respond/").unwrap()..].to_owned();
+
+    // The comms lead answers through the respondent pages and submits.
+    fill_every_section(&app, &path, &def).await;
+    assert_eq!(app.submit_from_review(&path).await.status(), 303);
+    browser
+        .goto(&app.url("/admin/rounds/smm-2026?status=submitted"))
+        .await;
+    assert!(browser.source().await.contains("A1 Trust"));
+    audit(&browser, "a round's dashboard", &mut failures).await;
+
+    press(&browser, "a[href='/admin/rounds/smm-2026/confirm/close']").await;
+    let url = press(
+        &browser,
+        "form[action='/admin/rounds/smm-2026/status/close'] button",
+    )
+    .await;
+    assert!(url.ends_with("/admin/rounds/smm-2026?done=close"), "{url}");
     assert!(browser.source().await.contains("the round is now closed"));
-    audit(&browser, "the dashboard after closing", &mut failures).await;
 
     // The session's cookie, as the browser holds it (HttpOnly: no script can read it).
     let cookies = browser.cdp("Network.getAllCookies", json!({})).await;
@@ -137,11 +204,7 @@ async fn an_operator_runs_a_round_in_the_console_with_the_keyboard(backend: Back
         .clone();
     assert_eq!(session["httpOnly"], true);
     assert_eq!(session["sameSite"], "Strict");
-    assert_eq!(
-        browser.script("return document.cookie").await,
-        "",
-        "no cookie is readable by script"
-    );
+    assert_eq!(browser.script("return document.cookie").await, "");
     let cookie = format!("soundings_console={}", session["value"].as_str().unwrap());
 
     let url = press(&browser, ".console-nav__signout button").await;
