@@ -110,6 +110,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/survey_publish.html"),
     ),
     (
+        "admin/results.html",
+        include_str!("../templates/admin/results.html"),
+    ),
+    (
         "admin/round.html",
         include_str!("../templates/admin/round.html"),
     ),

@@ -8,6 +8,7 @@ mod chart;
 mod org_import;
 mod organisations;
 mod page;
+mod results;
 mod round_orgs;
 mod rounds;
 mod session;
@@ -67,6 +68,25 @@ pub const ROUTES: &[ConsoleRoute] = &[
     ),
     route("POST", "/admin/rounds/{code}/organisations", Access::Admin),
     route("POST", "/admin/rounds/{code}/remind", Access::Admin),
+    route("GET", "/admin/rounds/{code}/results", Access::Session),
+    route("GET", "/admin/rounds/{code}/summary", Access::Session),
+    route("GET", "/admin/rounds/{code}/summary.pdf", Access::Session),
+    route("GET", "/admin/rounds/{code}/reports/{org}", Access::Admin),
+    route(
+        "GET",
+        "/admin/rounds/{code}/reports/{org}/report.pdf",
+        Access::Admin,
+    ),
+    route(
+        "POST",
+        "/admin/rounds/{code}/reports/{org}/shares",
+        Access::Admin,
+    ),
+    route(
+        "POST",
+        "/admin/rounds/{code}/shares/{id}/revoke",
+        Access::Admin,
+    ),
     route("GET", "/admin/surveys", Access::Session),
     route("GET", "/admin/surveys/upload", Access::Admin),
     route("POST", "/admin/surveys/upload", Access::Admin),
@@ -116,6 +136,19 @@ pub fn routes() -> impl IntoEndpoint {
         .at("/rounds/:code/status/:action", post(rounds::transition))
         .at("/rounds/:code/organisations", post(round_orgs::act))
         .at("/rounds/:code/remind", post(round_orgs::remind))
+        .at("/rounds/:code/results", get(results::page))
+        .at("/rounds/:code/summary", get(results::summary))
+        .at("/rounds/:code/summary.pdf", get(results::summary_pdf))
+        .at("/rounds/:code/reports/:org", get(results::report))
+        .at(
+            "/rounds/:code/reports/:org/report.pdf",
+            get(results::report_pdf),
+        )
+        .at("/rounds/:code/reports/:org/shares", post(results::share))
+        .at(
+            "/rounds/:code/shares/:id/revoke",
+            post(results::revoke_share),
+        )
         .at("/surveys", get(surveys::list))
         .at(
             "/surveys/upload",

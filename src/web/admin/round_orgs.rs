@@ -94,7 +94,7 @@ fn outcome(
         site,
         Some(user),
         "admin/round_outcome.html",
-        json!({ "code": code, "title": title, "lines": lines, "links": links }),
+        json!({ "code": code, "title": title, "lines": lines, "mailed": !links.is_empty(), "links": links }),
         StatusCode::OK,
     )
 }

@@ -15,6 +15,7 @@ fn concrete(path: &str) -> String {
         .replace("{slug}", "tiny")
         .replace("{version}", "1")
         .replace("{id}", "1")
+        .replace("{org}", "A1")
 }
 
 /// The routes that need a session, sign-out last (using it ends the session).

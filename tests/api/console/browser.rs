@@ -1,7 +1,7 @@
 //! A round end to end through the console in a real Chromium, with the keyboard: sign in,
 //! import organisations from CSV, upload and publish the shipped instrument, create and open a
 //! round, invite by e-mail, reissue a link (shown once), a response submitted through the
-//! respondent pages, close the round, sign out. Every page on the way passes axe-core (WCAG 2.2
+//! respondent pages, close the round, open a trust's report, make a share link, sign out. Every page on the way passes axe-core (WCAG 2.2
 //! AA) and fits 375 px and 1280 px, and the session's cookie is dead after sign-out.
 
 use super::console_get;
@@ -192,6 +192,26 @@ async fn an_operator_runs_a_round_in_the_console_with_the_keyboard(backend: Back
     .await;
     assert!(url.ends_with("/admin/rounds/smm-2026?done=close"), "{url}");
     assert!(browser.source().await.contains("the round is now closed"));
+
+    // The results: a trust's board report, and a share link for its board.
+    press(&browser, "a[href='/admin/rounds/smm-2026/results']").await;
+    audit(&browser, "the results", &mut failures).await;
+    press(&browser, "a[href='/admin/rounds/smm-2026/reports/A1']").await;
+    assert!(browser.source().await.contains("benchmark report"));
+    audit(&browser, "a trust's report", &mut failures).await;
+    browser
+        .goto(&app.url("/admin/rounds/smm-2026/results"))
+        .await;
+    press(
+        &browser,
+        "form[action='/admin/rounds/smm-2026/reports/A1/shares'] button",
+    )
+    .await;
+    audit(&browser, "the share link made", &mut failures).await;
+    let share = browser.find(".new-link").await.expect("the share link");
+    let share = share.text().await.unwrap();
+    let share = &share[share.find("/share/").unwrap()..];
+    assert_eq!(app.get(share).await.status(), 200, "the board's link opens");
 
     // The session's cookie, as the browser holds it (HttpOnly: no script can read it).
     let cookies = browser.cdp("Network.getAllCookies", json!({})).await;

@@ -5,6 +5,7 @@ mod access;
 mod browser;
 mod demo;
 mod organisations;
+mod results;
 mod round_orgs;
 mod rounds;
 mod sign_in;
