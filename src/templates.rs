@@ -114,6 +114,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/results.html"),
     ),
     (
+        "admin/audit.html",
+        include_str!("../templates/admin/audit.html"),
+    ),
+    (
         "admin/round.html",
         include_str!("../templates/admin/round.html"),
     ),

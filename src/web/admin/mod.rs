@@ -4,6 +4,7 @@
 //! route is listed in [`ROUTES`] with who may use it; `tests/api/console/` drives its access
 //! tests from that table, and the `Allow` header of a 405 reads it.
 
+mod audit;
 mod chart;
 mod org_import;
 mod organisations;
@@ -87,6 +88,7 @@ pub const ROUTES: &[ConsoleRoute] = &[
         "/admin/rounds/{code}/shares/{id}/revoke",
         Access::Admin,
     ),
+    route("GET", "/admin/audit", Access::Admin),
     route("GET", "/admin/surveys", Access::Session),
     route("GET", "/admin/surveys/upload", Access::Admin),
     route("POST", "/admin/surveys/upload", Access::Admin),
@@ -149,6 +151,7 @@ pub fn routes() -> impl IntoEndpoint {
             "/rounds/:code/shares/:id/revoke",
             post(results::revoke_share),
         )
+        .at("/audit", get(audit::list))
         .at("/surveys", get(surveys::list))
         .at(
             "/surveys/upload",

@@ -213,6 +213,12 @@ async fn an_operator_runs_a_round_in_the_console_with_the_keyboard(backend: Back
     let share = &share[share.find("/share/").unwrap()..];
     assert_eq!(app.get(share).await.status(), 200, "the board's link opens");
 
+    browser
+        .goto(&app.url("/admin/audit?action=round.close"))
+        .await;
+    assert!(browser.source().await.contains("smm-2026"));
+    audit(&browser, "the audit trail", &mut failures).await;
+
     // The session's cookie, as the browser holds it (HttpOnly: no script can read it).
     let cookies = browser.cdp("Network.getAllCookies", json!({})).await;
     let session = cookies["cookies"]

@@ -2,6 +2,7 @@
 //! CSRF, who may use which route (driven by the console's own route table), and its pages.
 
 mod access;
+mod audit;
 mod browser;
 mod demo;
 mod organisations;
