@@ -13,10 +13,12 @@ const VALUE_WIDTH: f64 = 90.0;
 const BAR_HEIGHT: f64 = 22.0;
 const GAP: f64 = 10.0;
 
-/// One group's figure: a share between 0 and 1, or `None` if it is withheld.
+/// One group's figure: a share between 0 and 1, or `None` if it is withheld; `text` is how the
+/// figure is written (a percentage of the share unless given).
 pub struct Bar {
     pub label: String,
     pub share: Option<f64>,
+    pub text: Option<String>,
 }
 
 #[derive(Serialize, Debug, PartialEq)]
@@ -65,10 +67,11 @@ pub fn bar_chart(bars: &[Bar]) -> Chart {
                 width,
                 height: BAR_HEIGHT,
                 value_x: LABEL_WIDTH + width + 6.0,
-                value: share.map_or_else(
-                    || "withheld".to_owned(),
-                    |s| format!("{}%", (s * 100.0).round()),
-                ),
+                value: match (share, &bar.text) {
+                    (None, _) => "withheld".to_owned(),
+                    (Some(_), Some(text)) => text.clone(),
+                    (Some(s), None) => format!("{}%", (s * 100.0).round()),
+                },
                 withheld: share.is_none(),
             }
         })
@@ -89,6 +92,7 @@ mod tests {
         Bar {
             label: label.into(),
             share,
+            text: None,
         }
     }
 
@@ -119,6 +123,15 @@ mod tests {
         assert_eq!(chart.bars[0].width, 0.0);
         assert!(chart.bars[0].withheld);
         assert_eq!(chart.bars[0].value, "withheld");
+    }
+
+    #[test]
+    fn a_figure_may_be_written_its_own_way() {
+        let mut b = bar("a", Some(0.667));
+        b.text = Some("66.7".into());
+        let chart = bar_chart(&[b, bar("b", None)]);
+        assert_eq!(chart.bars[0].value, "66.7");
+        assert_eq!(chart.bars[1].value, "withheld");
     }
 
     #[test]

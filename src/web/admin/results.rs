@@ -4,13 +4,16 @@
 //! once; revoked). The same `service::reports` and `service::shares` calls as the API, and the
 //! same report templates, so the console shows exactly what the API and share links show.
 
+use super::chart::{Bar, bar_chart};
 use super::page::{render, service_error};
 use super::session::{field, fields_of, require};
+use crate::domain::benchmark::OVERALL;
+use crate::domain::peers::{Attribute, Grouping};
 use crate::domain::response::Progress;
 use crate::domain::role::Role;
 use crate::report::html::{pdf_file_name, report_html, summary_html};
 use crate::service::console::ConsoleUser;
-use crate::service::{ServiceError, invitations, reports, shares};
+use crate::service::{ServiceError, invitations, reports, research, shares};
 use crate::web::Site;
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Form, Html, Path, Redirect};
@@ -31,6 +34,33 @@ pub async fn page(
         Ok(r) => r,
         Err(err) => return service_error(&site, &user, err),
     };
+    // The published statistics, withheld where the API withholds them (the round's snapshot).
+    let mut charts = Vec::new();
+    for (title, grouping) in [
+        ("All organisations", Grouping::all()),
+        ("By kind", Grouping::of(&[Attribute::Kind])),
+        ("By region", Grouping::of(&[Attribute::Region])),
+    ] {
+        let stats = match research::statistics(&site, &code, &grouping).await {
+            Ok(s) => s,
+            Err(err) => return service_error(&site, &user, err),
+        };
+        let bars: Vec<Bar> = stats
+            .iter()
+            .filter(|g| g.dimension == OVERALL)
+            .map(|g| {
+                let median = g.stats.value.as_ref().map(|s| s.median);
+                Bar {
+                    label: g.group.label(),
+                    share: median.map(|m| m / 100.0),
+                    text: median.map(|m| format!("{m:.1}")),
+                }
+            })
+            .collect();
+        if !bars.is_empty() {
+            charts.push(json!({ "title": title, "chart": bar_chart(&bars) }));
+        }
+    }
     let (mut submitted, mut links) = (None, None);
     if user.role == Role::Admin {
         match invitations::list(&site, &code).await {
@@ -66,6 +96,7 @@ pub async fn page(
         Some(&user),
         "admin/results.html",
         json!({ "code": code, "name": round.round.name, "submitted": submitted, "shares": links,
+                "charts": charts,
                 "default_days": DEFAULT_SHARE_DAYS }),
         StatusCode::OK,
     )

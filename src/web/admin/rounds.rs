@@ -203,6 +203,7 @@ pub async fn show(
             .map(|g| Bar {
                 label: g.group.label(),
                 share: g.response_rate,
+                text: None,
             })
             .collect();
         let rows: Vec<Value> = groups

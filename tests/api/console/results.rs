@@ -26,6 +26,8 @@ async fn an_admin_opens_reports_and_shares_one_until_it_is_revoked(backend: Back
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
     assert!(page.contains("/admin/rounds/t1/reports/A1\""), "{page}");
+    // The published statistics as charts: the median overall score the summary shows (40.0).
+    assert!(page.contains("<svg") && page.contains(">40.0</text>"), "{page}");
 
     let report = console_get(&app, &admin.cookie, "/admin/rounds/t1/reports/A1").await;
     assert_eq!(report.status(), 200);
