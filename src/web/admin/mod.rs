@@ -6,6 +6,7 @@
 
 mod audit;
 mod chart;
+mod downloads;
 mod org_import;
 mod organisations;
 mod page;
@@ -71,6 +72,12 @@ pub const ROUTES: &[ConsoleRoute] = &[
     route("POST", "/admin/rounds/{code}/remind", Access::Admin),
     route("GET", "/admin/rounds/{code}/results", Access::Session),
     route("GET", "/admin/rounds/{code}/summary", Access::Session),
+    route("GET", "/admin/rounds/{code}/progress.csv", Access::Session),
+    route(
+        "GET",
+        "/admin/rounds/{code}/statistics.csv",
+        Access::Session,
+    ),
     route("GET", "/admin/rounds/{code}/summary.pdf", Access::Session),
     route("GET", "/admin/rounds/{code}/reports/{org}", Access::Admin),
     route(
@@ -140,6 +147,8 @@ pub fn routes() -> impl IntoEndpoint {
         .at("/rounds/:code/remind", post(round_orgs::remind))
         .at("/rounds/:code/results", get(results::page))
         .at("/rounds/:code/summary", get(results::summary))
+        .at("/rounds/:code/progress.csv", get(downloads::progress))
+        .at("/rounds/:code/statistics.csv", get(downloads::statistics))
         .at("/rounds/:code/summary.pdf", get(results::summary_pdf))
         .at("/rounds/:code/reports/:org", get(results::report))
         .at(

@@ -27,7 +27,10 @@ async fn an_admin_opens_reports_and_shares_one_until_it_is_revoked(backend: Back
     let page = page.text().await.unwrap();
     assert!(page.contains("/admin/rounds/t1/reports/A1\""), "{page}");
     // The published statistics as charts: the median overall score the summary shows (40.0).
-    assert!(page.contains("<svg") && page.contains(">40.0</text>"), "{page}");
+    assert!(
+        page.contains("<svg") && page.contains(">40.0</text>"),
+        "{page}"
+    );
 
     let report = console_get(&app, &admin.cookie, "/admin/rounds/t1/reports/A1").await;
     assert_eq!(report.status(), 200);
@@ -136,7 +139,50 @@ async fn the_summary_is_the_apis_and_a_researcher_gets_it_but_no_report(backend:
     assert_eq!(report.status(), 403);
 }
 
+async fn csv_downloads_are_the_apis_files(backend: Backend) {
+    let app = round_with_answers(backend).await;
+    let researcher = sign_in(&app, &app.researcher_key).await;
+    for what in ["statistics", "progress"] {
+        for group_by in ["", "?group_by=kind", "?group_by=kind,region"] {
+            let console = console_get(
+                &app,
+                &researcher.cookie,
+                &format!("/admin/rounds/t1/{what}.csv{group_by}"),
+            )
+            .await;
+            assert_eq!(console.status(), 200);
+            assert!(
+                console.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/csv")
+            );
+            let api = app
+                .client
+                .get(app.url(&format!("/api/v1/rounds/t1/{what}{group_by}")))
+                .bearer_auth(&app.researcher_key)
+                .header("accept", "text/csv")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                console.text().await.unwrap(),
+                api.text().await.unwrap(),
+                "{what}{group_by}"
+            );
+        }
+    }
+    let bad = console_get(
+        &app,
+        &researcher.cookie,
+        "/admin/rounds/t1/statistics.csv?group_by=colour",
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+}
+
 crate::on_both_backends!(
+    csv_downloads_are_the_apis_files,
     an_admin_opens_reports_and_shares_one_until_it_is_revoked,
     the_summary_is_the_apis_and_a_researcher_gets_it_but_no_report,
 );
