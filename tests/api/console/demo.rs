@@ -9,6 +9,17 @@ async fn the_landing_page_links_the_console(backend: Backend) {
     let app = spawn_app(backend).await;
     let home = app.get("/").await.text().await.unwrap();
     assert!(home.contains("href=\"/admin/sign-in\""), "{home}");
+    // The console's address, with or without its slash, leads to the sign-in form.
+    for path in ["/admin", "/admin/"] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status(), 303, "{path}");
+        assert!(
+            resp.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/admin/sign-in")
+        );
+    }
 }
 
 async fn the_demo_prints_the_console_address_and_its_admin_key_signs_in(backend: Backend) {
