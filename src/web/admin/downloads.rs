@@ -29,11 +29,13 @@ fn grouping(q: &GroupBy) -> ServiceResult<Grouping> {
     })
 }
 
-fn csv(body: String, name: String) -> Response {
-    body.with_content_type("text/csv; charset=utf-8")
+/// `rows` as the API writes them, as a download named for the round and `what`.
+fn csv<T: CsvRow>(rows: &[T], code: &str, what: &str) -> Response {
+    to_csv(&T::header(), rows.iter().map(CsvRow::cells))
+        .with_content_type("text/csv; charset=utf-8")
         .with_header(
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
+            format!("attachment; filename=\"soundings-{code}-{what}.csv\""),
         )
         .into_response()
 }
@@ -53,8 +55,7 @@ pub async fn progress(
     match found {
         Ok(groups) => {
             let rows: Vec<ProgressRow> = groups.iter().map(progress_row).collect();
-            let body = to_csv(&ProgressRow::header(), rows.iter().map(CsvRow::cells));
-            csv(body, format!("soundings-{code}-progress.csv"))
+            csv(&rows, &code, "progress")
         }
         Err(err) => service_error(&site, &user, err),
     }
@@ -75,8 +76,7 @@ pub async fn statistics(
     match found {
         Ok(stats) => {
             let rows: Vec<StatisticsRow> = stats.iter().cloned().map(statistics_row).collect();
-            let body = to_csv(&StatisticsRow::header(), rows.iter().map(CsvRow::cells));
-            csv(body, format!("soundings-{code}-statistics.csv"))
+            csv(&rows, &code, "statistics")
         }
         Err(err) => service_error(&site, &user, err),
     }
