@@ -16,12 +16,21 @@ use crate::service::console::ConsoleUser;
 use crate::service::{ServiceError, invitations, reports, research, shares};
 use crate::web::Site;
 use poem::http::{StatusCode, header};
-use poem::web::{Data, Form, Html, Path, Redirect};
+use poem::web::{Data, Form, Html, Path, Query, Redirect};
 use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
 /// How long a share link works unless the operator chooses otherwise, as in the API.
 const DEFAULT_SHARE_DAYS: u32 = 30;
+
+/// Most trusts listed with their reports at once; past it the page says to search.
+const MAX_LISTED: usize = 200;
+
+/// `?q=`: part of a trust's code or name, to find its report among many.
+#[derive(serde::Deserialize, Default)]
+pub struct Search {
+    q: Option<String>,
+}
 
 /// `GET /admin/rounds/{code}/results`
 #[handler]
@@ -29,6 +38,7 @@ pub async fn page(
     site: Data<&Site>,
     user: Data<&ConsoleUser>,
     Path(code): Path<String>,
+    Query(search): Query<Search>,
 ) -> Response {
     let round = match crate::service::rounds::get(&site, &code).await {
         Ok(r) => r,
@@ -61,19 +71,28 @@ pub async fn page(
             charts.push(json!({ "title": title, "chart": bar_chart(&bars) }));
         }
     }
-    let (mut submitted, mut links) = (None, None);
+    let (mut submitted, mut links, mut more) = (None, None, false);
     if user.role == Role::Admin {
         match invitations::list(&site, &code).await {
             Ok(found) => {
-                submitted = Some(
-                    found
-                        .iter()
-                        .filter(|i| i.response_status == Progress::Submitted)
-                        .map(
-                            |i| json!({ "code": i.organisation.code, "name": i.organisation.name }),
-                        )
-                        .collect::<Vec<_>>(),
-                );
+                let q = search
+                    .q
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_lowercase();
+                let matching: Vec<_> = found
+                    .iter()
+                    .filter(|i| i.response_status == Progress::Submitted)
+                    .filter(|i| {
+                        q.is_empty()
+                            || i.organisation.code.to_lowercase().contains(&q)
+                            || i.organisation.name.to_lowercase().contains(&q)
+                    })
+                    .map(|i| json!({ "code": i.organisation.code, "name": i.organisation.name }))
+                    .collect();
+                more = matching.len() > MAX_LISTED;
+                submitted = Some(matching.into_iter().take(MAX_LISTED).collect::<Vec<_>>());
             }
             Err(err) => return service_error(&site, &user, err),
         }
@@ -96,7 +115,7 @@ pub async fn page(
         Some(&user),
         "admin/results.html",
         json!({ "code": code, "name": round.round.name, "submitted": submitted, "shares": links,
-                "charts": charts,
+                "charts": charts, "q": search.q, "more": more, "max": MAX_LISTED,
                 "default_days": DEFAULT_SHARE_DAYS }),
         StatusCode::OK,
     )

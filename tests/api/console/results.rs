@@ -32,6 +32,12 @@ async fn an_admin_opens_reports_and_shares_one_until_it_is_revoked(backend: Back
         "{page}"
     );
 
+    let found = console_get(&app, &admin.cookie, "/admin/rounds/t1/results?q=a2").await;
+    let found = found.text().await.unwrap();
+    assert!(
+        found.contains("/reports/A2\"") && !found.contains("/reports/A1\""),
+        "{found}"
+    );
     let report = console_get(&app, &admin.cookie, "/admin/rounds/t1/reports/A1").await;
     assert_eq!(report.status(), 200);
     let html = report.text().await.unwrap();
