@@ -99,6 +99,7 @@ pub const ROUTES: &[ConsoleRoute] = &[
     route("GET", "/admin/surveys", Access::Session),
     route("GET", "/admin/surveys/upload", Access::Admin),
     route("POST", "/admin/surveys/upload", Access::Admin),
+    route("POST", "/admin/surveys/upload-file", Access::Admin),
     route(
         "GET",
         "/admin/surveys/{slug}/versions/{version}",
@@ -166,6 +167,7 @@ pub fn routes() -> impl IntoEndpoint {
             "/surveys/upload",
             get(surveys::upload_form).post(surveys::upload),
         )
+        .at("/surveys/upload-file", post(surveys::upload_file))
         .at("/surveys/:slug/versions/:version", get(surveys::show))
         .at(
             "/surveys/:slug/versions/:version/publish",

@@ -147,9 +147,8 @@ impl<E: Endpoint> Endpoint for GuardEndpoint<E> {
         };
         if writes {
             let body = req.take_body().into_bytes().await?;
-            let fields = form_fields(&body);
-            let posted = field(&fields, "csrf").unwrap_or_default();
-            if cross_site(&req) || !token_matches(posted, &user.csrf) {
+            let posted = posted_token(&req, &body).await;
+            if cross_site(&req) || !token_matches(&posted, &user.csrf) {
                 return Ok(problem(
                     &site,
                     Some(&user),
@@ -163,6 +162,32 @@ impl<E: Endpoint> Endpoint for GuardEndpoint<E> {
         req.set_data(user);
         self.0.call(req).await.map(IntoResponse::into_response)
     }
+}
+
+/// The `csrf` field of a posted form, URL-encoded or multipart (a file upload); empty when
+/// there is none or the body cannot be read as a form.
+async fn posted_token(req: &Request, body: &[u8]) -> String {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        return field(&form_fields(body), "csrf")
+            .unwrap_or_default()
+            .to_owned();
+    }
+    use poem::FromRequest;
+    let mut copy = poem::web::RequestBody::new(poem::Body::from(body.to_vec()));
+    let Ok(mut form) = poem::web::Multipart::from_request(req, &mut copy).await else {
+        return String::new();
+    };
+    while let Ok(Some(part)) = form.next_field().await {
+        if part.name() == Some("csrf") {
+            return part.text().await.unwrap_or_default();
+        }
+    }
+    String::new()
 }
 
 /// Without a usable session: a page is sent to the sign-in form; a form post is refused (401),

@@ -155,6 +155,72 @@ pub async fn upload(
     }
 }
 
+/// `POST /admin/surveys/upload-file`: the same, with the definition as a file (`.yaml`,
+/// `.yml` or `.json`, told by its name) sent as `multipart/form-data`.
+#[handler]
+pub async fn upload_file(
+    site: Data<&Site>,
+    user: Data<&ConsoleUser>,
+    form: poem::Result<poem::web::Multipart>,
+) -> Response {
+    if let Some(refused) = require(&site, &user, Role::Admin) {
+        return refused;
+    }
+    let mut file: Option<(String, String)> = None;
+    if let Ok(mut form) = form {
+        while let Ok(Some(part)) = form.next_field().await {
+            if part.name() == Some("file") {
+                let name = part.file_name().unwrap_or_default().to_lowercase();
+                file = part.text().await.ok().map(|text| (name, text));
+            }
+        }
+    }
+    let Some((name, document)) = file.filter(|(_, text)| !text.trim().is_empty()) else {
+        let issue = [FieldIssue::new(
+            "file",
+            "choose a definition file (YAML or JSON)",
+        )];
+        return upload_page(
+            &site,
+            &user,
+            "",
+            "yaml",
+            &issue,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let (format, format_name) = if name.ends_with(".json") {
+        (Format::Json, "json")
+    } else {
+        (Format::Yaml, "yaml")
+    };
+    match save(&site, &user.actor(), &document, format).await {
+        Ok((slug, version)) => {
+            Redirect::see_other(format!("/admin/surveys/{slug}/versions/{version}")).into_response()
+        }
+        Err(ServiceError::Invalid { issues, .. }) => upload_page(
+            &site,
+            &user,
+            &document,
+            format_name,
+            &issues,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(ServiceError::Malformed(message)) | Err(ServiceError::Conflict(message)) => {
+            let issue = [FieldIssue::new("definition", message)];
+            upload_page(
+                &site,
+                &user,
+                &document,
+                format_name,
+                &issue,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(err) => service_error(&site, &user, err),
+    }
+}
+
 fn version_number(version: &str) -> ServiceResult<i32> {
     version
         .parse()

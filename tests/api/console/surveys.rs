@@ -161,7 +161,73 @@ async fn a_researcher_reads_versions_but_cannot_upload_or_publish(backend: Backe
     assert!(resp.text().await.unwrap().contains("needs the admin role"));
 }
 
+/// A `multipart/form-data` body with these text fields and one file, as a browser sends it.
+fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, String) {
+    let boundary = "----soundings-test-boundary";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n{}\r\n--{boundary}--\r\n",
+        file.0, file.1
+    ));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn a_definition_file_is_uploaded_with_the_forms_token(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = sign_in(&app, &app.admin_key).await;
+    let send = |fields: Vec<(&'static str, String)>, file: (&'static str, String)| {
+        let app = &app;
+        let cookie = admin.cookie.clone();
+        async move {
+            let borrowed: Vec<(&str, &str)> =
+                fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (content_type, body) = multipart(&borrowed, (file.0, &file.1));
+            let resp = app
+                .client
+                .post(app.url("/admin/surveys/upload-file"))
+                .header("cookie", cookie)
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    let (status, _) = send(vec![], ("tiny.yaml", TINY.to_owned())).await;
+    assert_eq!(status, 403, "no token, no upload");
+    let (status, _) = send(
+        vec![("csrf", "forged".into())],
+        ("tiny.yaml", TINY.to_owned()),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let broken = TINY.replace("type: yes_no", "type: maybe");
+    let (status, page) = send(vec![("csrf", admin.csrf.clone())], ("tiny.yaml", broken)).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("sections[0].questions[0]"), "{page}");
+    let (status, _) = send(
+        vec![("csrf", admin.csrf.clone())],
+        ("tiny.yaml", TINY.to_owned()),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let version: serde_json::Value = app
+        .get_as(&app.admin_key, "/api/v1/surveys/tiny/versions/1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(version["status"], "draft", "{version}");
+}
+
 crate::on_both_backends!(
+    a_definition_file_is_uploaded_with_the_forms_token,
     a_definition_is_uploaded_with_errors_by_path_previewed_and_published,
     the_shipped_instrument_previews_every_section,
     a_researcher_reads_versions_but_cannot_upload_or_publish,
