@@ -4,6 +4,7 @@ pub mod answer;
 pub mod api_key;
 pub mod app_secret;
 pub mod audit_event;
+pub mod console_session;
 pub mod contact;
 pub mod invitation;
 pub mod organisation;

@@ -71,6 +71,7 @@ impl AuditApi {
             subject_type: subject_type.0.as_deref(),
             offset: paging.offset(),
             limit: paging.per_page,
+            ..Default::default()
         };
         let (items, total) = audit_events::list(&state, filter).await?;
         let items = items

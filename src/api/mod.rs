@@ -23,6 +23,10 @@ mod surveys;
 pub mod text;
 pub mod withheld;
 
+/// The API's rows of progress and statistics, which the console's CSV downloads also write, so
+/// that a file from either has the same columns and figures.
+pub use research::{ProgressRow, StatisticsRow, progress_row, statistics_row};
+
 use poem_openapi::{OpenApiService, Tags};
 
 /// Where the API is mounted; also the server URL in the OpenAPI document, so clients call the right path.

@@ -22,6 +22,13 @@ static ROUTES: LazyLock<Vec<(Vec<String>, Vec<String>)>> = LazyLock::new(|| {
         ("/share/{s}".into(), vec!["GET".into()]),
         ("/share/{s}/report.pdf".into(), vec!["GET".into()]),
     ];
+    // The operator console's routes, from its own table; one entry per path, its methods merged.
+    for r in crate::web::admin::ROUTES {
+        match routes.iter_mut().find(|(path, _)| path == r.path) {
+            Some((_, methods)) => methods.push(r.method.into()),
+            None => routes.push((r.path.into(), vec![r.method.into()])),
+        }
+    }
     let spec: serde_json::Value =
         serde_json::from_str(&crate::api::openapi_document()).unwrap_or_default();
     if let Some(paths) = spec["paths"].as_object() {
@@ -74,6 +81,14 @@ mod tests {
             allowed_methods("/api/v1/rounds/r1/open")
                 .unwrap()
                 .contains("POST")
+        );
+        assert_eq!(
+            allowed_methods("/admin/sign-in").as_deref(),
+            Some("GET, POST, HEAD")
+        );
+        assert_eq!(
+            allowed_methods("/admin/rounds/r1/status/close").as_deref(),
+            Some("POST")
         );
         assert_eq!(allowed_methods("/nowhere"), None);
     }

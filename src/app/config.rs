@@ -47,6 +47,8 @@ pub struct Settings {
     pub client_limits: ClientLimits,
     /// How invitations and reminders are sent.
     pub mail: MailSettings,
+    /// How long the operator console's sessions last (idle and absolute).
+    pub console: crate::domain::console_session::SessionPolicy,
 }
 
 pub use crate::mail::{DEFAULT_MAIL_OUTBOX_DIR, DEFAULT_SMTP_FROM, MailSettings};
@@ -103,6 +105,7 @@ impl Settings {
             demo: None,
             client_limits: ClientLimits::default(),
             mail: MailSettings::default(),
+            console: Default::default(),
         }
     }
 }

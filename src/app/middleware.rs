@@ -204,7 +204,8 @@ impl<E: Endpoint> Endpoint for RequestTimeoutEndpoint<E> {
 /// Refuses a request outside the handlers: a page for people on the respondent and share pages,
 /// problem+json everywhere else.
 pub fn refuse(path: &str, templates: Option<&Templates>, problem: &Problem) -> Response {
-    let is_page = path.starts_with("/respond/") || path.starts_with("/share/");
+    let is_page =
+        path.starts_with("/respond/") || path.starts_with("/share/") || path.starts_with("/admin/");
     match templates {
         Some(templates) if is_page => {
             let mut resp = templates.page(
@@ -248,7 +249,8 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
         // API answers (some carry secret links) and respondent pages are private to their caller.
         let private = path.starts_with("/api/")
             || path.starts_with("/respond/")
-            || path.starts_with("/share/");
+            || path.starts_with("/share/")
+            || path.starts_with("/admin");
         let path = path.to_owned();
         // Errors are rendered here rather than further out, so that they carry these headers too.
         let mut resp = match self.0.call(req).await {

@@ -190,9 +190,10 @@ fn is_secret_link(path: &str) -> bool {
         || path.starts_with("/api/v1/respond/")
 }
 
-/// Requests that carry a credential (an API key or a secret link), and so can fail at it.
+/// Requests that carry a credential (an API key, sent to the API or pasted into the console's
+/// sign-in form, or a secret link), and so can fail at it.
 fn carries_credential(path: &str) -> bool {
-    path.starts_with("/api/") || is_secret_link(path)
+    path.starts_with("/api/") || path == "/admin/sign-in" || is_secret_link(path)
 }
 
 /// Whether an answer tells the client its credential was wrong: any 401 (keys), or a 404 on a

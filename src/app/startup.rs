@@ -81,6 +81,7 @@ impl Application {
             templates: Arc::new(Templates::load()?),
             demo: settings.demo.clone().map(Arc::new),
             pages: Default::default(),
+            console: settings.console,
         };
         Ok(Self {
             listener,

@@ -2,7 +2,6 @@
 //! (see [`crate::demo::seed`]), prints what to open, then serves it like `soundings serve`.
 
 use super::ServeArgs;
-use crate::app::config::Settings;
 use crate::app::startup::{Application, redact_url, shutdown_signal};
 use crate::demo::seed::{DemoOptions, DemoSummary, Progress, seed};
 use clap::Args;
@@ -60,14 +59,8 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
         println!("Start the server with: soundings demo   (or: soundings serve)");
         return Ok(());
     }
-    let mut settings = Settings::for_database(database_url);
-    settings.bind = serve.bind;
-    settings.body_limit = serve.body_limit;
-    settings.public_url = serve.public_url;
-    settings.disclosure_threshold = serve.disclosure_threshold;
-    settings.client_limits = serve.client_limits.limits();
+    let mut settings = serve.settings(database_url);
     settings.demo = Some(summary.links.clone());
-    settings.mail = serve.mail.settings();
     let stop = shutdown_signal();
     let app = Application::build(settings).await?;
     print_links(&summary, &app.services().public_url);
@@ -131,6 +124,7 @@ fn print_links(summary: &DemoSummary, base: &str) {
     println!("Open:");
     println!("  Landing page      {base}/");
     println!("  API docs          {base}/docs");
+    println!("  Operator console  {base}/admin/sign-in   (paste the admin key below)");
     println!("  Respondent link   {base}{}", l.respondent_path);
     println!(
         "                    ({} ({}), half-way through {})",

@@ -12,6 +12,7 @@ use crate::app::config::{
 };
 use crate::app::startup::{Application, redact_url, services, shutdown_signal};
 use crate::app::telemetry;
+use crate::domain::console_session::{DEFAULT_ABSOLUTE_HOURS, DEFAULT_IDLE_MINUTES, SessionPolicy};
 use crate::domain::role::Role;
 use crate::service::database::{self, Database};
 use crate::service::{ServiceError, Services, keys};
@@ -111,6 +112,34 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub mail: MailArgs,
+
+    /// Minutes without a request after which an operator console session ends
+    #[arg(long, env = "CONSOLE_IDLE_MINUTES", default_value_t = DEFAULT_IDLE_MINUTES,
+          value_parser = clap::value_parser!(i64).range(1..=10_080))]
+    pub console_idle_minutes: i64,
+
+    /// Hours after sign-in at which an operator console session ends however busy it is
+    #[arg(long, env = "CONSOLE_MAX_HOURS", default_value_t = DEFAULT_ABSOLUTE_HOURS,
+          value_parser = clap::value_parser!(i64).range(1..=720))]
+    pub console_max_hours: i64,
+}
+
+impl ServeArgs {
+    /// The server's settings from these flags, over the database at `database_url`.
+    pub fn settings(&self, database_url: &str) -> Settings {
+        let mut settings = Settings::for_database(database_url);
+        settings.bind = self.bind;
+        settings.body_limit = self.body_limit;
+        settings.public_url = self.public_url.clone();
+        settings.disclosure_threshold = self.disclosure_threshold;
+        settings.client_limits = self.client_limits.limits();
+        settings.mail = self.mail.settings();
+        settings.console = SessionPolicy {
+            idle: chrono::Duration::minutes(self.console_idle_minutes),
+            absolute: chrono::Duration::hours(self.console_max_hours),
+        };
+        settings
+    }
 }
 
 /// Where invitations and reminders are sent (README, "Mail").
@@ -232,13 +261,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let stop = shutdown_signal();
-            let mut settings = Settings::for_database(database_url.clone());
-            settings.bind = args.bind;
-            settings.body_limit = args.body_limit;
-            settings.public_url = args.public_url;
-            settings.disclosure_threshold = args.disclosure_threshold;
-            settings.client_limits = args.client_limits.limits();
-            settings.mail = args.mail.settings();
+            let settings = args.settings(&database_url);
             let app = Application::build(settings).await?;
             tracing::info!(
                 address = %format!("http://127.0.0.1:{}", app.port()),

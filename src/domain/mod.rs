@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod benchmark;
 pub mod choice_bits;
+pub mod console_session;
 pub mod definition;
 pub mod disclosure;
 pub mod language;

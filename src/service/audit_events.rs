@@ -4,11 +4,15 @@ use super::records::AuditEvent;
 use super::{ServiceResult, Services};
 use crate::store::audit;
 
-/// Which events to list: optionally one action or one subject type, and which page.
+/// Which events to list: optionally one action, subject type or actor, a time window, and
+/// which page.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AuditFilter<'a> {
     pub action: Option<&'a str>,
     pub subject_type: Option<&'a str>,
+    pub actor: Option<&'a str>,
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
     pub offset: u64,
     pub limit: u64,
 }
@@ -18,12 +22,12 @@ pub async fn list(
     services: &Services,
     filter: AuditFilter<'_>,
 ) -> ServiceResult<(Vec<AuditEvent>, u64)> {
-    Ok(audit::list(
-        &services.db,
-        filter.action,
-        filter.subject_type,
-        filter.offset,
-        filter.limit,
-    )
-    .await?)
+    let events = audit::EventFilter {
+        action: filter.action,
+        subject_type: filter.subject_type,
+        actor: filter.actor,
+        since: filter.since,
+        until: filter.until,
+    };
+    Ok(audit::list(&services.db, &events, filter.offset, filter.limit).await?)
 }

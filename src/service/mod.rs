@@ -4,6 +4,7 @@
 
 pub mod audit_events;
 pub mod benchmarks;
+pub mod console;
 pub mod contacts;
 pub mod database;
 mod definitions;

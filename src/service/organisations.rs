@@ -135,6 +135,52 @@ pub struct Imported {
 #[derive(Clone, Debug)]
 pub struct CodesTaken(pub Vec<(usize, String)>);
 
+/// A CSV file of organisations that passed every check, not yet written: its rows by line
+/// in the file, and the contacts its optional columns name.
+pub struct CheckedCsv {
+    pub delimiter: Delimiter,
+    pub rows: Vec<(usize, OrganisationInput)>,
+    pub contacts: Vec<(String, Vec<crate::domain::mail::ContactInput>)>,
+}
+
+/// Every check [`import_csv`] makes, writing nothing: the console's preview shows what an import
+/// would create, or the errors by line, before anyone confirms it.
+pub async fn preview_csv(
+    services: &Services,
+    text: &str,
+) -> ServiceResult<Result<CheckedCsv, CodesTaken>> {
+    check_csv(&services.db, text).await
+}
+
+/// Parses and validates the file (every bad line is `ServiceError::Invalid`) and finds codes
+/// that already exist (`CodesTaken`), on `db` (the import's transaction, or a read).
+async fn check_csv(
+    db: &impl sea_orm::ConnectionTrait,
+    text: &str,
+) -> ServiceResult<Result<CheckedCsv, CodesTaken>> {
+    let OrganisationsCsv { delimiter, rows } =
+        parse_csv(text).map_err(|issues| ServiceError::invalid("CSV file", issues))?;
+    // Issue 18: optional contact_email / contact_name columns.
+    let contacts = crate::domain::mail::csv_contacts(text, delimiter.byte())
+        .map_err(|issues| ServiceError::invalid("CSV file", issues))?;
+    let codes: Vec<String> = rows.iter().map(|(_, org)| org.code.clone()).collect();
+    let existing = organisations::find_by_codes(db, &codes).await?;
+    if !existing.is_empty() {
+        let taken: HashSet<&str> = existing.iter().map(|o| o.code.as_str()).collect();
+        let lines = rows
+            .iter()
+            .filter(|(_, org)| taken.contains(org.code.as_str()))
+            .map(|(line, org)| (*line, org.code.clone()))
+            .collect();
+        return Ok(Err(CodesTaken(lines)));
+    }
+    Ok(Ok(CheckedCsv {
+        delimiter,
+        rows,
+        contacts,
+    }))
+}
+
 /// Imports organisations from CSV text, all or nothing: a file with any bad row is
 /// `ServiceError::Invalid` (naming every bad line), one with codes that already exist is
 /// `CodesTaken`, and nothing is written in either case. The API and the command line both import
@@ -149,23 +195,15 @@ pub async fn import_csv(
     actor: &str,
     text: &str,
 ) -> ServiceResult<Result<Imported, CodesTaken>> {
-    let OrganisationsCsv { delimiter, rows } =
-        parse_csv(text).map_err(|issues| ServiceError::invalid("CSV file", issues))?;
-    // Issue 18: optional contact_email / contact_name columns.
-    let contacts = crate::domain::mail::csv_contacts(text, delimiter.byte())
-        .map_err(|issues| ServiceError::invalid("CSV file", issues))?;
-    let codes: Vec<String> = rows.iter().map(|(_, org)| org.code.clone()).collect();
     let tx = services.db.begin_write().await?;
-    let existing = organisations::find_by_codes(&*tx, &codes).await?;
-    if !existing.is_empty() {
-        let taken: HashSet<&str> = existing.iter().map(|o| o.code.as_str()).collect();
-        let lines = rows
-            .iter()
-            .filter(|(_, org)| taken.contains(org.code.as_str()))
-            .map(|(line, org)| (*line, org.code.clone()))
-            .collect();
-        return Ok(Err(CodesTaken(lines)));
-    }
+    let CheckedCsv {
+        delimiter,
+        rows,
+        contacts,
+    } = match check_csv(&*tx, text).await? {
+        Ok(checked) => checked,
+        Err(taken) => return Ok(Err(taken)),
+    };
     let inputs: Vec<OrganisationInput> = rows.into_iter().map(|(_, org)| org).collect();
     organisations::insert_many(&*tx, &inputs)
         .await

@@ -35,19 +35,39 @@ pub async fn record(db: &impl ConnectionTrait, event: Event<'_>) -> Result<(), D
 }
 
 /// Newest first, optionally only one action or one subject type.
+/// Which events [`list`] returns: each field given narrows them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EventFilter<'a> {
+    pub action: Option<&'a str>,
+    pub subject_type: Option<&'a str>,
+    pub actor: Option<&'a str>,
+    /// Events at or after this time.
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Events before this time.
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 pub async fn list(
     db: &impl ConnectionTrait,
-    action: Option<&str>,
-    subject_type: Option<&str>,
+    filter: &EventFilter<'_>,
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<audit_event::Model>, u64), DbError> {
     let mut query = audit_event::Entity::find();
-    if let Some(action) = action {
+    if let Some(action) = filter.action {
         query = query.filter(audit_event::Column::Action.eq(action));
     }
-    if let Some(subject_type) = subject_type {
+    if let Some(subject_type) = filter.subject_type {
         query = query.filter(audit_event::Column::SubjectType.eq(subject_type));
+    }
+    if let Some(actor) = filter.actor {
+        query = query.filter(audit_event::Column::Actor.eq(actor));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(audit_event::Column::OccurredAt.gte(since));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_event::Column::OccurredAt.lt(until));
     }
     let total = query.clone().count(db).await.map_err(DbError::classify)?;
     let items = query

@@ -6,6 +6,7 @@ pub mod app_secrets;
 pub mod audit;
 pub mod benchmarks;
 mod connection;
+pub mod console_sessions;
 pub mod contacts;
 mod database;
 pub mod demo;

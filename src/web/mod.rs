@@ -1,12 +1,14 @@
 //! HTML pages and the plain endpoints around them (`/`, `/health`, `/ready`, static assets).
 //! Pages are rendered with minijinja from `templates/`, embedded in the binary.
 
+pub mod admin;
 mod assets;
 mod pages;
 mod respond;
 mod share;
 
 use crate::demo::DemoLinks;
+use crate::domain::console_session::SessionPolicy;
 use crate::service::Services;
 use crate::templates::Templates;
 use poem::{Route, get};
@@ -22,6 +24,8 @@ pub struct Site {
     pub demo: Option<Arc<DemoLinks>>,
     /// Respondent pages as last rendered (see `respond::cache`).
     pub pages: respond::PageCache,
+    /// How long operator console sessions last.
+    pub console: SessionPolicy,
 }
 
 impl std::ops::Deref for Site {
@@ -38,6 +42,7 @@ pub fn routes() -> Route {
         .at("/", get(pages::landing))
         .at("/static/site.css", get(assets::site_css))
         .nest("/respond", respond::routes())
+        .nest("/admin", admin::routes())
         .at("/share/:secret", get(share::page))
         .at("/share/:secret/report.pdf", get(share::pdf))
 }

@@ -30,7 +30,7 @@ return {
 };
 "#;
 
-async fn check(browser: &Browser, label: &str, failures: &mut Vec<String>) {
+pub(crate) async fn check(browser: &Browser, label: &str, failures: &mut Vec<String>) {
     for width in WIDTHS {
         browser.viewport(width, 800).await;
         let m = browser.script(MEASURE).await;

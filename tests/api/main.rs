@@ -12,6 +12,7 @@ mod architecture;
 mod browser;
 mod cli;
 mod concurrency;
+mod console;
 mod demo;
 mod demo_default;
 mod disclosure;

@@ -26,8 +26,10 @@ mod exports;
 mod rows;
 
 pub use exports::ResearchExportsApi;
-use rows::statistics_row;
-pub use rows::{DistributionRow, GroupColumns, ProgressRow, StatisticsRow, TrendRow};
+pub use rows::{
+    DistributionRow, GroupColumns, ProgressRow, StatisticsRow, TrendRow, progress_row,
+    statistics_row,
+};
 
 fn parse_grouping(spec: Option<String>) -> ApiResult<Grouping> {
     Grouping::parse(spec.as_deref().unwrap_or("all")).map_err(|message| {
@@ -69,15 +71,8 @@ impl ResearchApi {
         let grouping = parse_grouping(group_by.0)?;
         let rows: Vec<ProgressRow> = research::progress(&state, &code.0, &grouping)
             .await?
-            .into_iter()
-            .map(|g| ProgressRow {
-                group: GroupColumns::of(&g.group),
-                invited: g.invited.value.map(|v| v as u64),
-                started: g.responded.value.map(|r| r.started as u64),
-                submitted: g.responded.value.map(|r| r.submitted as u64),
-                response_rate: g.response_rate,
-                withheld: Withheld::of(&g.responded),
-            })
+            .iter()
+            .map(progress_row)
             .collect();
         Ok(table(req, rows))
     }

@@ -253,7 +253,9 @@ impl CsvRow for TrendRow {
     }
 }
 
-pub(super) fn statistics_row(g: GroupDimension) -> StatisticsRow {
+/// A group's statistics for one dimension as the API shows them (JSON and CSV); the console's
+/// CSV download shapes them through here too.
+pub fn statistics_row(g: GroupDimension) -> StatisticsRow {
     let s = g.stats.value.as_ref();
     StatisticsRow {
         group: GroupColumns::of(&g.group),
@@ -265,5 +267,17 @@ pub(super) fn statistics_row(g: GroupDimension) -> StatisticsRow {
         median: s.map(|s| s.median),
         q3: s.map(|s| s.q3),
         withheld: Withheld::of(&g.stats),
+    }
+}
+
+/// A group's progress as the API shows it (JSON and CSV).
+pub fn progress_row(g: &crate::service::research::GroupProgress) -> ProgressRow {
+    ProgressRow {
+        group: GroupColumns::of(&g.group),
+        invited: g.invited.value.map(|v| v as u64),
+        started: g.responded.value.map(|r| r.started as u64),
+        submitted: g.responded.value.map(|r| r.submitted as u64),
+        response_rate: g.response_rate,
+        withheld: Withheld::of(&g.responded),
     }
 }

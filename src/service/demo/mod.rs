@@ -263,7 +263,16 @@ async fn previous_options(
     if rounds::find(db, first.code).await?.is_none() {
         return Ok(None);
     }
-    let (events, _) = audit::list(db, Some(SEEDED), None, 0, 1).await?;
+    let (events, _) = audit::list(
+        db,
+        &audit::EventFilter {
+            action: Some(SEEDED),
+            ..Default::default()
+        },
+        0,
+        1,
+    )
+    .await?;
     let details: Option<serde_json::Value> = events
         .first()
         .and_then(|e| serde_json::from_str(&e.details).ok());
