@@ -20,7 +20,15 @@ use serde_json::{Value, json};
 const PER_PAGE: u64 = 50;
 
 /// The attributes of an organisation, as the form names them.
-const ATTRIBUTES: [&str; 6] = ["code", "name", "kind", "region", "country", "size_band"];
+const ATTRIBUTES: [&str; 7] = [
+    "code",
+    "name",
+    "kind",
+    "region",
+    "country",
+    "size_band",
+    "language",
+];
 
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {
@@ -87,7 +95,8 @@ pub async fn list(
 
 fn org_json(o: &Organisation) -> Value {
     json!({ "code": o.code, "name": o.name, "kind": o.kind, "region": o.region,
-            "country": o.country, "size_band": o.size_band })
+            "country": o.country, "size_band": o.size_band,
+            "language": o.language.as_deref().unwrap_or_default() })
 }
 
 /// `GET /admin/organisations/{code}`: the organisation, its form and its contacts.

@@ -142,6 +142,15 @@ impl LangQuery {
     }
 }
 
+/// The query that keeps a PDF link in the page's language; none for English, so English links
+/// keep the form the API's pages give them.
+fn lang_query(language: Language) -> String {
+    match language {
+        Language::En => String::new(),
+        other => format!("?lang={other}"),
+    }
+}
+
 fn template_failed(site: &Site, user: &ConsoleUser, err: minijinja::Error) -> Response {
     service_error(site, user, ServiceError::internal(err))
 }
@@ -159,7 +168,7 @@ pub async fn summary(
         Ok(s) => match summary_html(
             &site.templates,
             &s,
-            &format!("/admin/rounds/{code}/summary.pdf?lang={language}"),
+            &format!("/admin/rounds/{code}/summary.pdf{}", lang_query(language)),
         ) {
             Ok(html) => Html(html).into_response(),
             Err(err) => template_failed(&site, &user, err),
@@ -205,7 +214,10 @@ pub async fn report(
         Ok(r) => match report_html(
             &site.templates,
             &r,
-            &format!("/admin/rounds/{code}/reports/{org}/report.pdf?lang={language}"),
+            &format!(
+                "/admin/rounds/{code}/reports/{org}/report.pdf{}",
+                lang_query(language)
+            ),
         ) {
             Ok(html) => Html(html).into_response(),
             Err(err) => template_failed(&site, &user, err),

@@ -109,6 +109,7 @@ async fn an_admin_edits_an_organisation_and_its_contacts(backend: Backend) {
             ("region", region),
             ("country", "England"),
             ("size_band", "large"),
+            ("language", "cy"),
         ]
     };
     let resp = console_post(
@@ -142,6 +143,7 @@ async fn an_admin_edits_an_organisation_and_its_contacts(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(org["region"], "North East");
+    assert_eq!(org["language"], "cy", "its e-mails are to go in Welsh");
 
     let contacts = "/admin/organisations/A1/contacts";
     let resp = console_post(

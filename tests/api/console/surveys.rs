@@ -5,6 +5,7 @@ use super::{console_get, console_post, sign_in};
 use crate::helpers::respondent::shipped_definition;
 use crate::helpers::{Backend, SHIPPED, spawn_app};
 use crate::respond_api::TINY;
+use soundings::domain::language::Language;
 
 async fn a_definition_is_uploaded_with_errors_by_path_previewed_and_published(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -114,11 +115,11 @@ async fn the_shipped_instrument_previews_every_section(backend: Backend) {
         .await
         .unwrap();
     for section in &def.sections {
-        let title = section.title.replace('\'', "&#x27;").replace('&', "&amp;");
+        let english = section.title.get(Language::En);
+        let title = english.replace('\'', "&#x27;").replace('&', "&amp;");
         assert!(
-            page.contains(&section.title) || page.contains(&title),
-            "{} missing",
-            section.title
+            page.contains(english) || page.contains(&title),
+            "{english} missing"
         );
         for q in &section.questions {
             assert!(
