@@ -6,6 +6,7 @@ pub mod answers;
 pub mod benchmark;
 pub mod choice_bits;
 pub mod definition;
+pub mod delegation;
 pub mod disclosure;
 pub mod links;
 pub mod mail;

@@ -7,6 +7,7 @@ pub mod benchmarks;
 pub mod contacts;
 pub mod database;
 mod definitions;
+pub mod delegations;
 pub mod demo;
 mod error;
 pub mod invitations;

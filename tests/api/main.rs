@@ -11,6 +11,7 @@ mod architecture;
 mod browser;
 mod cli;
 mod concurrency;
+mod delegation;
 mod demo;
 mod demo_default;
 mod disclosure;

@@ -3,6 +3,7 @@
 //! without JavaScript; every form carries a CSRF token; nothing typed is lost on an error.
 
 mod cache;
+mod colleagues;
 mod forms;
 mod pages;
 mod review;
@@ -10,7 +11,7 @@ mod view;
 
 pub use cache::PageCache;
 use forms::{field, refuse_form};
-use pages::{closed, common, context, merge, not_found, page, unavailable};
+use pages::{closed, common, context, forbidden, merge, not_found, page, unavailable};
 use review::{review_page, submit, submitted};
 
 use crate::domain::answers::{AnswerValue, parse_form_answer};
@@ -33,6 +34,13 @@ pub fn routes() -> Route {
         .at("/:secret/review", get(review_page))
         .at("/:secret/submit", post(submit))
         .at("/:secret/submitted", get(submitted))
+        .at("/:secret/delegates", post(colleagues::add))
+        .at("/:secret/delegates/:id/revoke", post(colleagues::revoke))
+        .at(
+            "/:secret/delegates/:id/sections/:section/take-back",
+            post(colleagues::take_back),
+        )
+        .at("/:secret/sections/:section/ready", post(colleagues::ready))
 }
 
 /// `?saved=1` after "save and come back later".
@@ -62,7 +70,8 @@ async fn start(
 }
 
 fn render_start(state: &Site, ctx: &Context, secret: &str, saved: bool) -> Response {
-    let sections = progress(&ctx.definition, &ctx.answers);
+    let mut sections = progress(&ctx.definition, &ctx.answers);
+    sections.retain(|s| ctx.hand.holds(&s.key));
     let first_open = sections
         .iter()
         .find(|s| s.status != "done")
@@ -73,12 +82,41 @@ fn render_start(state: &Site, ctx: &Context, secret: &str, saved: bool) -> Respo
         "respond/start.html",
         merge(
             common(state, ctx, secret),
-            json!({
-                "sections": sections, "continue_with": first_open, "saved": saved,
-            }),
+            merge(
+                json!({
+                    "sections": sections, "continue_with": first_open, "saved": saved,
+                    "ready": ready_marks(ctx),
+                }),
+                colleagues::colleagues_view(ctx),
+            ),
         ),
         StatusCode::OK,
     )
+}
+
+/// A colleague's marks: which of their sections they said are ready.
+fn ready_marks(ctx: &Context) -> Vec<String> {
+    ctx.hands
+        .delegates
+        .iter()
+        .filter(|d| d.id == ctx.hand.id())
+        .flat_map(|d| {
+            d.sections
+                .iter()
+                .filter(|(_, r)| *r)
+                .map(|(k, _)| k.clone())
+        })
+        .collect()
+}
+
+/// The 403 page for a section this link does not hold, if it does not.
+fn refuse_section(state: &Site, ctx: &Context, section: &str) -> Option<Response> {
+    (!ctx.hand.holds(section)).then(|| {
+        forbidden(
+            state,
+            "This section was not given to you: your link opens only the sections you were asked to answer.",
+        )
+    })
 }
 
 #[handler]
@@ -88,6 +126,9 @@ async fn section_page(
     headers: &HeaderMap,
 ) -> Response {
     cache::serve(&state, &secret, "section", &section, headers, |ctx| {
+        if let Some(refusal) = refuse_section(&state, ctx, &section) {
+            return refusal;
+        }
         render_section(
             &state,
             ctx,
@@ -193,6 +234,9 @@ async fn save_section(
     if let Some(refusal) = refuse_form(&state, &ctx, headers, &fields) {
         return refusal;
     }
+    if let Some(refusal) = refuse_section(&state, &ctx, &section_key) {
+        return refusal;
+    }
     let def = ctx.definition.clone();
     let Some(index) = def.sections.iter().position(|s| s.key == section_key) else {
         return not_found(&state);
@@ -228,7 +272,11 @@ async fn save_section(
     match respond::save(&state, &ctx, expected, changes).await {
         Ok(_) => {
             let base = format!("/respond/{secret}");
-            let target = match (field(&fields, "action"), def.sections.get(index + 1)) {
+            let next = def.sections[index + 1..]
+                .iter()
+                .find(|s| ctx.hand.holds(&s.key));
+            let target = match (field(&fields, "action"), next) {
+                (_, None) if !ctx.hand.is_lead() => format!("{base}?saved=1"),
                 (Some("later"), _) => format!("{base}?saved=1"),
                 (_, Some(next)) if !ctx.is_submitted() => format!("{base}/sections/{}", next.key),
                 _ => format!("{base}/review"),
@@ -253,6 +301,7 @@ async fn save_section(
         }
         Err(Refusal::Stale { .. }) => conflict(&state, &secret, &section_key, &typed).await,
         Err(Refusal::Closed) => closed(&state, &ctx),
+        Err(Refusal::Forbidden(message)) => forbidden(&state, &message),
         Err(Refusal::Failed(err)) => unavailable(&state, &err),
     }
 }

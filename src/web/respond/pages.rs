@@ -39,6 +39,19 @@ pub(super) fn not_found(state: &Site) -> Response {
     )
 }
 
+/// The page for a colleague's link asked for what it may not do (another section, submitting).
+pub(super) fn forbidden(state: &Site, message: &str) -> Response {
+    page(
+        state,
+        "respond/problem.html",
+        json!({
+            "title": "This part of the survey is not yours to answer",
+            "message": format!("{message} Ask the colleague who sent you this link if you need more."),
+        }),
+        StatusCode::FORBIDDEN,
+    )
+}
+
 pub(super) fn unavailable(state: &Site, err: &impl std::fmt::Display) -> Response {
     tracing::error!(error.cause = %err, "respondent page failed");
     page(
@@ -90,6 +103,7 @@ pub(super) fn common(state: &Site, ctx: &Context, secret: &str) -> serde_json::V
                     "minutes": ctx.definition.estimated_minutes },
         "round": { "name": ctx.round.name, "closes": ctx.round.closes_at.format("%-d %B %Y at %H:%M UTC").to_string() },
         "submitted": ctx.is_submitted(),
+        "lead": ctx.hand.is_lead(),
         "submitted_at": ctx.response.as_ref().and_then(|r| r.submitted_at)
             .map(|t| t.format("%-d %B %Y at %H:%M UTC").to_string()),
     })

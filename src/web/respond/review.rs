@@ -1,7 +1,7 @@
 //! The review page with every answer, submitting, and the confirmation.
 
 use super::forms::{field, refuse_form};
-use super::pages::{closed, common, context, merge, page, unavailable};
+use super::pages::{closed, common, context, forbidden, merge, page, unavailable};
 use super::view::{field_id, review};
 use crate::service::respond::{self, Context, Refusal};
 use crate::web::Site;
@@ -10,6 +10,8 @@ use poem::web::{Data, Form, Path, Redirect};
 use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
+const ONLY_THE_LEAD: &str = "Only the person who invited you checks and submits the whole response; you can mark your sections as ready on your start page.";
+
 #[handler]
 pub(super) async fn review_page(
     state: Data<&Site>,
@@ -17,6 +19,9 @@ pub(super) async fn review_page(
     headers: &HeaderMap,
 ) -> Response {
     super::cache::serve(&state, &secret, "review", "", headers, |ctx| {
+        if !ctx.hand.is_lead() {
+            return forbidden(&state, ONLY_THE_LEAD);
+        }
         render_review(&state, ctx, &secret, vec![], StatusCode::OK)
     })
     .await
@@ -31,7 +36,10 @@ fn render_review(
 ) -> Response {
     let sections: Vec<serde_json::Value> = review(&ctx.definition, &ctx.answers)
         .into_iter()
-        .map(|(key, title, rows)| json!({ "key": key, "title": title, "rows": rows }))
+        .map(|(key, title, rows)| {
+            let hands = super::colleagues::section_hands(ctx, &key);
+            json!({ "key": key, "title": title, "rows": rows, "hands": hands })
+        })
         .collect();
     page(
         state,
@@ -97,6 +105,7 @@ pub(super) async fn submit(
             }
         }
         Err(Refusal::Closed) => closed(&state, &ctx),
+        Err(Refusal::Forbidden(message)) => forbidden(&state, &message),
         Err(Refusal::Failed(err)) => unavailable(&state, &err),
     }
 }
