@@ -251,7 +251,12 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => demo::run(&database_url, args).await,
         Command::Migrate { status } => {
-            let db = open(&database_url).await?;
+            // `--status` only looks: it must find the pending migrations still pending.
+            let db = if status {
+                open_unmigrated(&database_url).await?
+            } else {
+                open(&database_url).await?
+            };
             if status {
                 let pending = database::pending_migrations(&db).await?;
                 if pending.is_empty() {
@@ -282,14 +287,19 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
 
 /// Opens and migrates the database for a one-off command.
 async fn open(url: &str) -> anyhow::Result<Database> {
-    let db = database::connect(url).await.map_err(|e| {
+    let db = open_unmigrated(url).await?;
+    database::migrate(&db).await?;
+    Ok(db)
+}
+
+/// The database at `url` as it is, its schema untouched.
+async fn open_unmigrated(url: &str) -> anyhow::Result<Database> {
+    database::connect(url).await.map_err(|e| {
         anyhow::anyhow!(
             "could not open the database at {}: {e}\n  hint: check DATABASE_URL",
             redact_url(url)
         )
-    })?;
-    database::migrate(&db).await?;
-    Ok(db)
+    })
 }
 
 /// What a one-off command's operations need: the migrated database and the server's keys.

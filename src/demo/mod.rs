@@ -14,6 +14,7 @@
 //! noise is the same in every round, its answers never go backwards.
 
 mod answers;
+mod contacts;
 mod draws;
 mod organisations;
 mod percentiles;
@@ -29,6 +30,7 @@ use std::collections::BTreeMap;
 use crate::domain::answers::{Answers, check_complete, prune_hidden, visible_questions};
 use crate::domain::definition::Definition;
 
+pub use contacts::{DemoContact, contact};
 use draws::{Draws, Purpose, blend};
 pub use organisations::{DemoOrganisation, SIZE_BANDS, organisations};
 use percentiles::{Layout, Noise, Percentiles, position};

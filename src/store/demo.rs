@@ -6,10 +6,11 @@ pub mod access;
 
 use super::DbError;
 use crate::domain::answers::AnswerValue;
+use crate::domain::mail::ContactInput;
 use crate::domain::response::ResponseStatus;
 use crate::domain::round::RoundStatus;
 use chrono::{DateTime, Utc};
-use entity::{answer, invitation, organisation, response, round, score};
+use entity::{answer, contact, invitation, organisation, response, round, score};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QuerySelect, Set,
@@ -71,6 +72,27 @@ pub async fn insert_invitations(
         revoked_at: Set(None),
         ..Default::default()
     });
+    insert_chunked(db, models).await
+}
+
+/// Each organisation's contacts, as `(organisation id, contact)`, added when the organisations are.
+pub async fn insert_contacts(
+    db: &impl ConnectionTrait,
+    rows: &[(i32, ContactInput)],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let models = rows
+        .iter()
+        .map(|(organisation_id, c)| contact::ActiveModel {
+            organisation_id: Set(*organisation_id),
+            email: Set(c.email.clone()),
+            email_key: Set(c.email_key()),
+            name: Set(c.name.clone()),
+            role: Set(c.role.clone()),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        });
     insert_chunked(db, models).await
 }
 

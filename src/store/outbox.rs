@@ -19,6 +19,10 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
+mod context;
+
+pub use context::{Context, context};
+
 /// A message to queue.
 pub struct NewMessage {
     pub round_id: i32,
@@ -41,8 +45,33 @@ const INSERT_CHUNK: usize = 1000;
 /// Returns how many were added.
 pub async fn enqueue(db: &impl ConnectionTrait, messages: Vec<NewMessage>) -> Result<u64, DbError> {
     let now = Utc::now();
-    let mut added = 0;
-    let mut rows = messages.into_iter().map(|m| outbox_message::ActiveModel {
+    insert(db, messages.into_iter().map(|m| row(m, now))).await
+}
+
+/// Records messages as sent at `at` with `reply`, without sending them: the demo's invitations,
+/// which in its fiction went out when its rounds opened. Keyed like [`enqueue`]'s.
+pub async fn record_sent(
+    db: &impl ConnectionTrait,
+    messages: Vec<NewMessage>,
+    at: DateTime<Utc>,
+    reply: &str,
+) -> Result<u64, DbError> {
+    insert(
+        db,
+        messages.into_iter().map(|m| outbox_message::ActiveModel {
+            status: Set(DeliveryStatus::Sent.as_str().to_owned()),
+            attempts: Set(1),
+            smtp_reply: Set(Some(reply.to_owned())),
+            sent_at: Set(Some(at)),
+            ..row(m, at)
+        }),
+    )
+    .await
+}
+
+/// A queued message's row, due at once.
+fn row(m: NewMessage, now: DateTime<Utc>) -> outbox_message::ActiveModel {
+    outbox_message::ActiveModel {
         round_id: Set(m.round_id),
         organisation_id: Set(m.organisation_id),
         contact_id: Set(m.contact_id),
@@ -64,7 +93,15 @@ pub async fn enqueue(db: &impl ConnectionTrait, messages: Vec<NewMessage>) -> Re
         failed_at: Set(None),
         updated_at: Set(now),
         ..Default::default()
-    });
+    }
+}
+
+/// Inserts rows in chunks, skipping those whose idempotency key is already there.
+async fn insert(
+    db: &impl ConnectionTrait,
+    mut rows: impl Iterator<Item = outbox_message::ActiveModel>,
+) -> Result<u64, DbError> {
+    let mut added = 0;
     loop {
         let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
         if chunk.is_empty() {
@@ -306,69 +343,4 @@ pub async fn find(
     id: i32,
 ) -> Result<Option<outbox_message::Model>, DbError> {
     super::unique(outbox_message::Entity::find().filter(Column::Id.eq(id)), db).await
-}
-
-/// What the worker needs to write a batch of messages: their rounds, organisations and
-/// invitations by id, and which (round, organisation) pairs hold a draft not yet submitted.
-#[derive(Default)]
-pub struct Context {
-    pub rounds: std::collections::HashMap<i32, entity::round::Model>,
-    pub organisations: std::collections::HashMap<i32, entity::organisation::Model>,
-    pub invitations: std::collections::HashMap<i32, entity::invitation::Model>,
-    pub drafts: std::collections::HashSet<(i32, i32)>,
-}
-
-pub async fn context(
-    db: &impl ConnectionTrait,
-    messages: &[outbox_message::Model],
-) -> Result<Context, DbError> {
-    use entity::{invitation, organisation, response, round};
-    let ids = |f: fn(&outbox_message::Model) -> Option<i32>| -> Vec<i32> {
-        let mut ids: Vec<i32> = messages.iter().filter_map(f).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    };
-    let round_ids = ids(|m| Some(m.round_id));
-    let organisation_ids = ids(|m| Some(m.organisation_id));
-    let invitation_ids = ids(|m| m.invitation_id);
-    let mut context = Context::default();
-    for r in round::Entity::find()
-        .filter(round::Column::Id.is_in(round_ids.iter().copied()))
-        .all(db)
-        .await
-        .map_err(DbError::classify)?
-    {
-        context.rounds.insert(r.id, r);
-    }
-    for o in organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(organisation_ids.iter().copied()))
-        .all(db)
-        .await
-        .map_err(DbError::classify)?
-    {
-        context.organisations.insert(o.id, o);
-    }
-    for i in invitation::Entity::find()
-        .filter(invitation::Column::Id.is_in(invitation_ids.iter().copied()))
-        .all(db)
-        .await
-        .map_err(DbError::classify)?
-    {
-        context.invitations.insert(i.id, i);
-    }
-    for r in response::Entity::find()
-        .filter(response::Column::RoundId.is_in(round_ids.iter().copied()))
-        .filter(response::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
-        .filter(
-            response::Column::Status
-                .eq(crate::domain::response::ResponseStatus::InProgress.as_str()),
-        )
-        .all(db)
-        .await
-        .map_err(DbError::classify)?
-    {
-        context.drafts.insert((r.round_id, r.organisation_id));
-    }
-    Ok(context)
 }

@@ -163,3 +163,34 @@ fn importing_organisations_prints_the_separator_it_read() {
         "{stdout}"
     );
 }
+
+#[test]
+fn migrate_status_lists_what_is_pending_without_applying_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("s.sqlite").display()
+    );
+    let migrate = |args: &[&str]| {
+        let out = Command::new(EXE)
+            .arg("migrate")
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // Asked twice, a new database still has everything to apply: looking changed nothing.
+    for _ in 0..2 {
+        let pending = migrate(&["--status"]);
+        assert!(pending.contains("migration(s) to apply"), "{pending}");
+        assert!(pending.contains("m20261203_000008_mail"), "{pending}");
+    }
+    assert!(migrate(&[]).contains("up to date"));
+    assert_eq!(migrate(&["--status"]).trim(), "The schema is up to date.");
+}

@@ -7,6 +7,7 @@ mod helpers;
 mod access;
 mod access_links;
 mod access_matrix;
+mod accessibility;
 mod architecture;
 mod browser;
 mod cli;

@@ -12,8 +12,9 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::{DemoOrganisation, organisations};
+use super::{DemoOrganisation, contact, organisations};
 use crate::domain::definition::Definition;
+use crate::domain::mail::ContactInput;
 use crate::domain::organisation::OrganisationInput;
 use crate::domain::role::Role;
 use crate::domain::round::RoundStatus;
@@ -79,6 +80,18 @@ impl Fiction for Demo {
             .map(|o| {
                 OrganisationInput::parse(o.as_raw())
                     .map_err(|e| format!("generated organisation {} is invalid: {e:?}", o.code))
+            })
+            .collect()
+    }
+
+    fn contacts(&self, options: &DemoOptions) -> Result<Vec<ContactInput>, String> {
+        self.plan(options)
+            .orgs
+            .iter()
+            .map(|o| {
+                let c = contact(options.seed, o);
+                ContactInput::parse(&c.email, Some(&c.name), Some(c.role))
+                    .map_err(|e| format!("generated contact {} is invalid: {e:?}", c.email))
             })
             .collect()
     }

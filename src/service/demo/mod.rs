@@ -11,12 +11,14 @@
 //! `write` puts the data in on the first run; `access` makes the keys and links work on every run.
 
 mod access;
+mod mail;
 mod write;
 
 use super::surveys::{SHIPPED_INSTRUMENT, import_definition};
 use super::{ServiceError, ServiceResult};
 use crate::domain::answers::Answers;
 use crate::domain::definition::{Definition, Format};
+use crate::domain::mail::ContactInput;
 use crate::domain::organisation::OrganisationInput;
 use crate::domain::response::ResponseStatus;
 use crate::domain::round::RoundStatus;
@@ -155,6 +157,8 @@ pub trait Fiction: Sync {
     fn rounds(&self) -> Vec<RoundSpec>;
     /// The organisations, in the order [`Fiction::participation`] follows (or why one is invalid).
     fn organisations(&self, options: &DemoOptions) -> Result<Vec<OrganisationInput>, String>;
+    /// Each organisation's contact, in the same order (or why one is invalid).
+    fn contacts(&self, options: &DemoOptions) -> Result<Vec<ContactInput>, String>;
     /// Each organisation's part in `round`, as things stand at `now`.
     fn participation(
         &self,

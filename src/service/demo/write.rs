@@ -1,5 +1,6 @@
-//! Writing the demo: organisations, both rounds with their invitations, responses, answers and
-//! scores, in one transaction and in batches, so a failed run leaves nothing behind.
+//! Writing the demo: organisations and their contacts, both rounds with their invitations (and
+//! the e-mails that sent them), responses, answers and scores, in one transaction and in
+//! batches, so a failed run leaves nothing behind.
 
 use super::{DemoOptions, Fiction, Participation, RoundSpec, SEEDED};
 use crate::domain::definition::Definition;
@@ -56,9 +57,11 @@ pub(super) async fn write_demo(
         .map(|c| by_code.get(c).copied())
         .collect::<Option<Vec<i32>>>()
         .ok_or_else(|| ServiceError::internal("an inserted organisation is missing"))?;
+    let now = Utc::now();
+    let people = fiction.contacts(options).map_err(ServiceError::internal)?;
+    super::mail::add_contacts(&*tx, &ids, people, now).await?;
     report(2, "Organisations", n, n);
 
-    let now = Utc::now();
     let version = surveys::find_version_by_id(&*tx, version_id)
         .await?
         .ok_or_else(|| ServiceError::internal("the survey version disappeared"))?;
@@ -99,6 +102,7 @@ pub(super) async fn write_demo(
             write_batch(&*tx, definition, spec, round_id, chunk).await?;
             report(step, &label, (batch * BATCH + chunk.len()).min(n), n);
         }
+        super::mail::record_invitations(&*tx, round_id, &ids, &parts, spec.opens).await?;
     }
 
     audit::record(

@@ -45,8 +45,9 @@ fn sealed(key: &[u8], invitation_id: i32, secret: &Secret) -> Result<String, Ser
         .ok_or_else(|| ServiceError::internal("an invitation secret could not be sealed"))
 }
 
-/// The message for each of `contacts` of one organisation about one invitation.
-fn messages_for(
+/// The message for each of `contacts` of one organisation about one invitation (keyed so that
+/// queueing it again adds nothing).
+pub(crate) fn messages_for(
     kind: MessageKind,
     sequence: i32,
     round_id: i32,

@@ -202,6 +202,15 @@ impl Browser {
             .expect("webdriver script")
     }
 
+    /// Runs an asynchronous script in the page with `args`: it calls its last argument with
+    /// what it returns.
+    pub async fn script_async(&self, body: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute_async(body, args)
+            .await
+            .expect("webdriver async script")
+    }
+
     /// A PNG of what the viewport shows.
     pub async fn screenshot(&self) -> Vec<u8> {
         self.client

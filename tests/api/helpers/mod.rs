@@ -1,5 +1,6 @@
 //! `spawn_app()`: the real application on a random port against a fresh database, as a client sees it.
 
+pub mod axe;
 pub mod browser;
 mod database;
 mod postgres;

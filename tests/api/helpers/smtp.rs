@@ -182,7 +182,7 @@ pub struct Received {
 }
 
 impl Received {
-    fn parse(raw: &[u8]) -> Self {
+    pub fn parse(raw: &[u8]) -> Self {
         let mail = mailparse::parse_mail(raw).expect("a parsable message");
         let header = |name: &str| {
             mail.headers

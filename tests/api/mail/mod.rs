@@ -3,6 +3,7 @@
 
 mod contacts;
 mod delivery;
+mod demo;
 mod failures;
 mod logs;
 mod reminders;
