@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::json;
 
+mod accessibility;
 mod api_flow;
 mod links_end;
 mod operator;
