@@ -180,6 +180,23 @@ pub async fn sections_of(
         .map_err(DbError::classify)
 }
 
+/// How many unrevoked delegates hang from these invitations (their links end with them).
+pub async fn count_active_of(
+    db: &impl ConnectionTrait,
+    invitation_ids: &[i32],
+) -> Result<u64, DbError> {
+    use sea_orm::PaginatorTrait;
+    if invitation_ids.is_empty() {
+        return Ok(0);
+    }
+    delegate::Entity::find()
+        .filter(delegate::Column::InvitationId.is_in(invitation_ids.iter().copied()))
+        .filter(delegate::Column::RevokedAt.is_null())
+        .count(db)
+        .await
+        .map_err(DbError::classify)
+}
+
 /// Revokes one unrevoked delegate of the invitation and frees its sections; whether it was.
 pub async fn revoke(
     db: &impl ConnectionTrait,

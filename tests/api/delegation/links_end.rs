@@ -33,6 +33,10 @@ async fn revoking_the_organisations_link_ends_its_colleagues_links(backend: Back
             .status(),
         404
     );
+    let events = app
+        .admin_get_json("/api/v1/audit-events?action=invitation.revoke")
+        .await;
+    assert_eq!(events["items"][0]["details"]["colleague_links_ended"], 1);
     // The operator no longer counts them.
     let seen = app.admin_get_json("/api/v1/rounds/r1/delegations").await;
     assert_eq!(seen["organisations_delegating"], 0);
@@ -60,6 +64,10 @@ async fn reissuing_the_organisations_link_ends_its_colleagues_links(backend: Bac
         404
     );
     assert_eq!(app.get(&format!("/api/v1{ann}")).await.status(), 404);
+    let events = app
+        .admin_get_json("/api/v1/audit-events?action=invitation.reissue")
+        .await;
+    assert_eq!(events["items"][0]["details"]["colleague_links_ended"], 1);
     // The new link holds every section again and has no colleagues.
     let listed: serde_json::Value = app
         .get(&format!("/api/v1{new_lead}/delegates"))
