@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod app;
+pub mod catalogue;
 pub mod cli;
 pub mod demo;
 pub mod domain;

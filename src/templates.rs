@@ -2,8 +2,15 @@
 //!
 //! Template names end in `.html`, which turns on auto-escaping: values are escaped unless a
 //! template explicitly marks them safe.
+//!
+//! Every template can call `t("key", name=value, ...)`, which looks the key up in the message
+//! catalogue (`crate::catalogue`) in the language of the template's `lang` variable (English
+//! when it has none), and `lang_attr`, the value for an `lang` attribute.
 
-use minijinja::Environment;
+use crate::catalogue::{self, Arg};
+use crate::domain::language::Language;
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, State};
 use poem::http::StatusCode;
 use poem::web::Html;
 use poem::{IntoResponse, Response};
@@ -68,6 +75,8 @@ impl Templates {
     pub fn load() -> Result<Self, minijinja::Error> {
         let mut env = Environment::new();
         env.add_global("version", env!("CARGO_PKG_VERSION"));
+        env.add_function("t", translate);
+        env.add_function("lang_attr", lang_attr);
         for (name, source) in TEMPLATES {
             env.add_template(name, source)?;
         }
@@ -92,5 +101,65 @@ impl Templates {
         self.env
             .get_template(name)?
             .render(minijinja::value::Serde(&ctx))
+    }
+}
+
+/// The language a template renders in: its `lang` variable, English if it has none.
+fn language_of(state: &State) -> Language {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Language::parse))
+        .unwrap_or_default()
+}
+
+/// `t("key", name=value)`: the catalogue's message in the page's language.
+fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let mut args = Vec::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        let arg = match value.as_i64() {
+            Some(n) if value.is_integer() => Arg::from(n),
+            _ => match f64::try_from(value.clone()) {
+                Ok(n) if value.is_number() => Arg::from(n),
+                _ => Arg::from(value.to_string()),
+            },
+        };
+        args.push((name, arg));
+    }
+    kwargs.assert_all_used()?;
+    Ok(catalogue::text(language_of(state), key, &args))
+}
+
+/// `lang_attr()`: the page's language as an HTML `lang` value (`en-GB` or `cy`).
+fn lang_attr(state: &State) -> &'static str {
+    match language_of(state) {
+        Language::En => "en-GB",
+        Language::Cy => "cy",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_translate_by_their_lang_variable() {
+        let mut env = Environment::new();
+        env.add_function("t", translate);
+        env.add_function("lang_attr", lang_attr);
+        env.add_template(
+            "x.html",
+            "{{ lang_attr() }}|{{ t('respond-section-of', number=2, count=5) }}",
+        )
+        .unwrap();
+        let tpl = env.get_template("x.html").unwrap();
+        assert_eq!(
+            tpl.render(minijinja::context! { lang => "cy" }).unwrap(),
+            "cy|Adran 2 o 5"
+        );
+        assert_eq!(
+            tpl.render(minijinja::context! {}).unwrap(),
+            "en-GB|Section 2 of 5"
+        );
     }
 }

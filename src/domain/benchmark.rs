@@ -115,7 +115,7 @@ pub fn position(
         title: title.to_owned(),
         score,
         level: score.map(|s| def.level_number_for(s)),
-        level_name: score.map(|s| def.level_for(s).name.clone()),
+        level_name: score.map(|s| def.level_for(s).name.to_string()),
         peers: Disclosed {
             value: peers.value.flatten(),
             suppressed: peers.suppressed,
@@ -274,7 +274,7 @@ pub fn count_marked(
             .collect();
         out.push(QuestionComparison {
             key: q.key.clone(),
-            prompt: q.prompt.clone(),
+            prompt: q.prompt.to_string(),
             dimension: q.dimension.clone(),
             suppressed: answered.suppressed,
             reason: answered.reason.clone(),

@@ -121,7 +121,7 @@ pub fn choice_options(q: &Question) -> Option<Vec<(String, String)>> {
         QuestionKind::SingleChoice { options } | QuestionKind::MultiChoice { options, .. } => Some(
             options
                 .iter()
-                .map(|o| (o.value.clone(), o.label.clone()))
+                .map(|o| (o.value.clone(), o.label.to_string()))
                 .collect(),
         ),
         QuestionKind::YesNo { .. } => Some(vec![
@@ -133,7 +133,10 @@ pub fn choice_options(q: &Question) -> Option<Vec<(String, String)>> {
                 .map(|n| {
                     (
                         n.to_string(),
-                        labels.get(n as usize - 1).cloned().unwrap_or_default(),
+                        labels
+                            .get(n as usize - 1)
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
                     )
                 })
                 .collect(),

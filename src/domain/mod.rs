@@ -8,6 +8,7 @@ pub mod choice_bits;
 pub mod definition;
 pub mod delegation;
 pub mod disclosure;
+pub mod language;
 pub mod links;
 pub mod mail;
 pub mod organisation;

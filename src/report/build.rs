@@ -41,7 +41,7 @@ pub fn build(
         },
         survey: SurveyInfo {
             slug: def.slug.clone(),
-            title: def.title.clone(),
+            title: def.title.to_string(),
             version: inputs.survey_version,
             sha256: inputs.definition_sha256.to_owned(),
         },
@@ -72,7 +72,7 @@ pub fn build(
             .levels
             .iter()
             .enumerate()
-            .map(|(i, l)| LevelBand { number: i as u32 + 1, name: l.name.clone(), min_score: l.min_score })
+            .map(|(i, l)| LevelBand { number: i as u32 + 1, name: l.name.to_string(), min_score: l.min_score })
             .collect(),
         dimensions: bench.dimensions.iter().map(dimension).collect(),
         strengths: findings(def, questions, true),
@@ -213,7 +213,7 @@ fn findings(def: &Definition, questions: &[QuestionComparison], strengths: bool)
         found.push((
             rank,
             Finding {
-                dimension_title: dimension.title.clone(),
+                dimension_title: dimension.title.to_string(),
                 question_key: q.key.clone(),
                 text,
             },

@@ -64,7 +64,7 @@ pub fn build(
         .chain(
             def.dimensions
                 .iter()
-                .map(|d| (d.key.clone(), d.title.clone())),
+                .map(|d| (d.key.clone(), d.title.to_string())),
         )
         .collect();
     let mut rows = Vec::new();
@@ -104,7 +104,7 @@ pub fn build(
         }
     }
     SummaryReport {
-        survey_title: def.title.clone(),
+        survey_title: def.title.to_string(),
         survey_slug: def.slug.clone(),
         survey_version: inputs.survey_version,
         sha256: inputs.sha256.to_owned(),

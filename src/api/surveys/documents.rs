@@ -28,6 +28,12 @@ pub struct SurveyVersion {
     /// Hex SHA-256 of the definition's canonical JSON; quoted in reports.
     pub sha256: String,
     pub title: String,
+    /// The languages every text of the version is given in: `en`, and `cy` for a version in
+    /// Welsh too. Pages, reports and e-mails can be had in each of them.
+    pub languages: Vec<String>,
+    /// Per language, how far its translation may be trusted: `needs_review` (not yet checked by
+    /// a speaker of the language) or `reviewed`.
+    pub translation_status: std::collections::BTreeMap<String, String>,
     pub dimensions: u32,
     pub questions: u32,
     pub created_at: DateTime<Utc>,
@@ -54,6 +60,8 @@ pub struct ValidationReport {
     pub dimensions: u32,
     pub questions: u32,
     pub sha256: String,
+    /// The languages every text is given in (`en`, and `cy` for a version in Welsh too).
+    pub languages: Vec<String>,
 }
 
 #[derive(ApiResponse)]

@@ -119,6 +119,11 @@ impl SurveysApi {
                 dimensions: definition.dimensions.len() as u32,
                 questions: definition.questions().count() as u32,
                 sha256: definition.sha256(),
+                languages: definition
+                    .languages
+                    .iter()
+                    .map(|l| l.code().to_owned())
+                    .collect(),
             })),
             Saved::Created(view) => DraftSaved::Created(Json(view.into())),
             Saved::Replaced(view) => DraftSaved::Replaced(Json(view.into())),
@@ -211,7 +216,13 @@ impl From<VersionView> for SurveyVersion {
             version: model.version,
             status: model.status,
             sha256: model.sha256,
-            title: definition.title.clone(),
+            title: definition.title.to_string(),
+            languages: definition
+                .languages
+                .iter()
+                .map(|l| l.code().to_owned())
+                .collect(),
+            translation_status: definition.translation_status.clone(),
             dimensions: definition.dimensions.len() as u32,
             questions: definition.questions().count() as u32,
             created_at: model.created_at,

@@ -3,6 +3,8 @@
 
 use super::DefinitionError;
 use super::raw::Extra;
+use super::text::{RawText, Text};
+use crate::domain::language::Language;
 
 /// Collects every problem found, each with the path of the offending value.
 #[derive(Debug, Default)]
@@ -31,15 +33,52 @@ impl Errors {
         value
     }
 
-    /// A required piece of text that must not be blank.
-    pub fn text(&mut self, path: &str, value: Option<String>) -> String {
-        match self.required(path, value) {
-            Some(text) if text.trim().is_empty() => {
-                self.push(path, "must not be empty");
+    /// A required piece of text that must not be blank (in any language it is given in).
+    pub fn text(&mut self, path: &str, value: Option<RawText>) -> Text {
+        let Some(raw) = self.required(path, value) else {
+            return Text::default();
+        };
+        let text = self.languages(path, raw);
+        if text.en.trim().is_empty() {
+            self.push(path, "must not be empty");
+        }
+        if text.cy.as_ref().is_some_and(|cy| cy.trim().is_empty()) {
+            self.push(field(path, "cy"), "must not be empty");
+        }
+        text
+    }
+
+    /// An optional piece of text (which may be blank).
+    pub fn optional_text(&mut self, path: &str, value: Option<RawText>) -> Option<Text> {
+        value.map(|raw| self.languages(path, raw))
+    }
+
+    /// Text as read, checked for its languages: English is required, Welsh optional, and no
+    /// other language code is known.
+    fn languages(&mut self, path: &str, raw: RawText) -> Text {
+        match raw {
+            RawText::Plain(en) => Text::from(en),
+            RawText::ByLanguage(entries) => {
+                let mut text = Text::default();
+                let mut has_en = false;
+                for (code, value) in entries {
+                    match Language::parse(&code).filter(|l| l.code() == code) {
+                        Some(Language::En) => {
+                            text.en = value;
+                            has_en = true;
+                        }
+                        Some(Language::Cy) => text.cy = Some(value),
+                        None => self.push(
+                            field(path, &code),
+                            format!("unknown language `{code}`: use en or cy"),
+                        ),
+                    }
+                }
+                if !has_en {
+                    self.push(field(path, "en"), "is required");
+                }
                 text
             }
-            Some(text) => text,
-            None => String::new(),
         }
     }
 

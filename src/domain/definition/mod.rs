@@ -10,6 +10,8 @@
 mod check;
 mod question;
 mod raw;
+mod text;
+mod texts;
 mod types;
 mod validate;
 
@@ -23,11 +25,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use text::Text;
 pub use types::{
     Band, ChoiceOption, DEFAULT_TEXT_MAX_LENGTH, Dimension, Level, QUESTION_TYPES, Question,
     QuestionKind, Section, ShowIf, YesNoScores, band_score,
 };
-pub use validate::RESERVED_DIMENSION;
+pub use validate::{RESERVED_DIMENSION, TRANSLATION_STATUSES};
 
 /// The two notations a definition may be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,8 +78,15 @@ impl std::error::Error for DefinitionError {}
 pub struct Definition {
     pub slug: String,
     pub version: u32,
-    pub title: String,
-    pub description: String,
+    pub title: Text,
+    pub description: Text,
+    /// The languages every text is given in (English always). Left out of the document when
+    /// English is the only one, so that such a definition's SHA-256 is what it always was.
+    #[serde(skip_serializing_if = "texts::english_only")]
+    pub languages: Vec<crate::domain::language::Language>,
+    /// Per language, how far its translation may be trusted (`needs_review`, `reviewed`).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub translation_status: std::collections::BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_minutes: Option<u32>,
     pub levels: Vec<Level>,
@@ -100,7 +110,10 @@ impl TryFrom<raw::RawDefinition> for Definition {
 
 /// Stands in for the level of a definition without levels, which validation never lets through.
 static NO_LEVEL: Level = Level {
-    name: String::new(),
+    name: Text {
+        en: String::new(),
+        cy: None,
+    },
     min_score: 0.0,
     description: None,
 };

@@ -73,7 +73,7 @@ pub fn question(
     Some(Question {
         key,
         prompt,
-        help: raw.help,
+        help: errs.optional_text(&field(path, "help"), raw.help.clone()),
         required: raw.required.unwrap_or(false),
         dimension: raw.dimension,
         show_if: show_if.flatten(),
@@ -146,7 +146,7 @@ fn kind(errs: &mut Errors, path: &str, type_name: &str, raw: &RawQuestion) -> Op
                 errs.push(field(path, "max"), "must not be less than min");
             }
             let bands = bands(errs, path, raw.bands.as_deref(), scored);
-            let unit = raw.unit.clone();
+            let unit = errs.optional_text(&field(path, "unit"), raw.unit.clone());
             Some(QuestionKind::Integer {
                 min,
                 max,
@@ -174,7 +174,7 @@ fn kind(errs: &mut Errors, path: &str, type_name: &str, raw: &RawQuestion) -> Op
                 errs.push(step_path, "must be greater than 0");
             }
             let bands = bands(errs, path, raw.bands.as_deref(), scored);
-            let unit = raw.unit.clone();
+            let unit = errs.optional_text(&field(path, "unit"), raw.unit.clone());
             Some(QuestionKind::Decimal {
                 min,
                 max,
@@ -249,14 +249,13 @@ fn scale(errs: &mut Errors, path: &str, raw: &RawQuestion) -> Option<QuestionKin
         }
     });
     let labels_path = field(path, "labels");
-    let labels = errs
+    let labels: Vec<_> = errs
         .required(&labels_path, raw.labels.clone())
-        .unwrap_or_default();
-    for (i, label) in labels.iter().enumerate() {
-        if label.trim().is_empty() {
-            errs.push(index(&labels_path, i), "must not be empty");
-        }
-    }
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, label)| errs.text(&index(&labels_path, i), Some(label)))
+        .collect();
     if let Some(points) = points
         && raw.labels.is_some()
         && usize::try_from(points).ok() != Some(labels.len())

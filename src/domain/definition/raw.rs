@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Number, Value};
 
+use super::text::RawText;
+
 /// Fields the reader did not expect, by name.
 pub type Extra = BTreeMap<String, Value>;
 
@@ -20,8 +22,10 @@ pub type Extra = BTreeMap<String, Value>;
 pub struct RawDefinition {
     pub slug: Option<String>,
     pub version: Option<i64>,
-    pub title: Option<String>,
-    pub description: Option<String>,
+    pub title: Option<RawText>,
+    pub description: Option<RawText>,
+    pub languages: Option<Vec<String>>,
+    pub translation_status: Option<BTreeMap<String, String>>,
     pub estimated_minutes: Option<i64>,
     pub levels: Option<Vec<RawLevel>>,
     pub dimensions: Option<Vec<RawDimension>>,
@@ -33,9 +37,9 @@ pub struct RawDefinition {
 #[derive(Debug, Deserialize)]
 #[serde(expecting = "a level: a map with name and min_score")]
 pub struct RawLevel {
-    pub name: Option<String>,
+    pub name: Option<RawText>,
     pub min_score: Option<f64>,
-    pub description: Option<String>,
+    pub description: Option<RawText>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -44,9 +48,9 @@ pub struct RawLevel {
 #[serde(expecting = "a dimension: a map with key, title and weight")]
 pub struct RawDimension {
     pub key: Option<String>,
-    pub title: Option<String>,
+    pub title: Option<RawText>,
     pub weight: Option<f64>,
-    pub description: Option<String>,
+    pub description: Option<RawText>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -55,8 +59,8 @@ pub struct RawDimension {
 #[serde(expecting = "a section: a map with key, title and questions")]
 pub struct RawSection {
     pub key: Option<String>,
-    pub title: Option<String>,
-    pub intro: Option<String>,
+    pub title: Option<RawText>,
+    pub intro: Option<RawText>,
     pub questions: Option<Vec<RawQuestion>>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -67,8 +71,8 @@ pub struct RawSection {
 #[serde(expecting = "a question: a map with key, prompt and type")]
 pub struct RawQuestion {
     pub key: Option<String>,
-    pub prompt: Option<String>,
-    pub help: Option<String>,
+    pub prompt: Option<RawText>,
+    pub help: Option<RawText>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub required: Option<bool>,
@@ -77,12 +81,12 @@ pub struct RawQuestion {
     pub options: Option<Vec<RawOption>>,
     pub max_score: Option<f64>,
     pub points: Option<i64>,
-    pub labels: Option<Vec<String>>,
+    pub labels: Option<Vec<RawText>>,
     pub scores: Option<RawYesNoScores>,
     pub min: Option<Number>,
     pub max: Option<Number>,
     pub step: Option<f64>,
-    pub unit: Option<String>,
+    pub unit: Option<RawText>,
     pub bands: Option<Vec<RawBand>>,
     pub max_length: Option<i64>,
     #[serde(flatten)]
@@ -126,7 +130,7 @@ pub struct RawShowIf {
 #[serde(expecting = "an option: a map with value and label")]
 pub struct RawOption {
     pub value: Option<String>,
-    pub label: Option<String>,
+    pub label: Option<RawText>,
     pub score: Option<f64>,
     pub exclusive: Option<bool>,
     #[serde(flatten)]

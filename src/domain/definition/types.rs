@@ -7,40 +7,42 @@
 
 use serde::Serialize;
 
+use super::text::Text;
+
 /// A maturity level: reached by every score at or above `min_score`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Level {
-    pub name: String,
+    pub name: Text,
     pub min_score: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<Text>,
 }
 
 /// An area that is scored 0–100; the overall score is the weighted mean of the dimensions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dimension {
     pub key: String,
-    pub title: String,
+    pub title: Text,
     pub weight: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
     pub key: String,
-    pub title: String,
+    pub title: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub intro: Option<String>,
+    pub intro: Option<Text>,
     pub questions: Vec<Question>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Question {
     pub key: String,
-    pub prompt: String,
+    pub prompt: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub help: Option<Text>,
     #[serde(skip_serializing_if = "is_false")]
     pub required: bool,
     /// The dimension this question scores; `None` = unscored.
@@ -74,7 +76,7 @@ pub enum QuestionKind {
     /// Answered with a whole number 1..=points.
     Scale {
         points: u32,
-        labels: Vec<String>,
+        labels: Vec<Text>,
     },
     /// Answered with "yes" or "no".
     YesNo {
@@ -87,7 +89,7 @@ pub enum QuestionKind {
         #[serde(skip_serializing_if = "Option::is_none")]
         max: Option<i64>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        unit: Option<String>,
+        unit: Option<Text>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         bands: Vec<Band>,
     },
@@ -99,7 +101,7 @@ pub enum QuestionKind {
         #[serde(skip_serializing_if = "Option::is_none")]
         step: Option<f64>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        unit: Option<String>,
+        unit: Option<Text>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         bands: Vec<Band>,
     },
@@ -112,7 +114,7 @@ pub enum QuestionKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChoiceOption {
     pub value: String,
-    pub label: String,
+    pub label: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// multi_choice only: this option (e.g. "None of these") cannot be combined with others.

@@ -9,6 +9,7 @@ use super::question::question;
 use super::raw::{RawDefinition, RawDimension, RawLevel, RawSection};
 use super::types::{Dimension, Level, Question, Section};
 use super::{Definition, DefinitionError};
+use crate::domain::language::Language;
 
 /// The dimension key the store uses for the overall score.
 pub const RESERVED_DIMENSION: &str = "overall";
@@ -30,9 +31,12 @@ pub fn validate(raw: RawDefinition) -> Result<Definition, Vec<DefinitionError>> 
     let version = errs.required("version", raw.version);
     let version = errs.count("version", version, 1).unwrap_or(0);
     let title = errs.text("title", raw.title);
+    let description = errs.required("description", raw.description);
     let description = errs
-        .required("description", raw.description)
+        .optional_text("description", description)
         .unwrap_or_default();
+    let languages = languages(&mut errs, raw.languages);
+    let translation_status = translation_status(&mut errs, raw.translation_status, &languages);
     let estimated_minutes = errs.count("estimated_minutes", raw.estimated_minutes, 1);
 
     let raw_levels = non_empty_list(&mut errs, "levels", raw.levels);
@@ -42,19 +46,99 @@ pub fn validate(raw: RawDefinition) -> Result<Definition, Vec<DefinitionError>> 
     let raw_sections = non_empty_list(&mut errs, "sections", raw.sections);
     let sections = sections(&mut errs, raw_sections, &dimensions);
 
-    if !errs.0.is_empty() {
-        return Err(errs.0);
-    }
-    Ok(Definition {
+    let definition = Definition {
         slug,
         version,
         title,
         description,
+        languages,
+        translation_status,
         estimated_minutes,
         levels,
         dimensions,
         sections,
-    })
+    };
+    translations(&mut errs, &definition);
+    if !errs.0.is_empty() {
+        return Err(errs.0);
+    }
+    Ok(definition)
+}
+
+/// The languages a version declares; English only when it declares none. English must be one
+/// of them: it is what a text without translations is written in.
+fn languages(errs: &mut Errors, raw: Option<Vec<String>>) -> Vec<Language> {
+    let Some(raw) = raw else {
+        return vec![Language::En];
+    };
+    let mut out = Vec::new();
+    for (i, code) in raw.iter().enumerate() {
+        match Language::parse(code).filter(|l| l.code() == code) {
+            Some(language) if out.contains(&language) => {
+                errs.push(index("languages", i), format!("`{code}` is listed twice"));
+            }
+            Some(language) => out.push(language),
+            None => errs.push(
+                index("languages", i),
+                format!("unknown language `{code}`: use en or cy"),
+            ),
+        }
+    }
+    if !out.contains(&Language::En) {
+        errs.push("languages", "must include en");
+    }
+    out.sort();
+    out
+}
+
+/// How far each translation may be trusted, e.g. `{cy: needs_review}`: a translation not yet
+/// checked by a speaker of the language. Only declared languages may be named.
+fn translation_status(
+    errs: &mut Errors,
+    raw: Option<BTreeMap<String, String>>,
+    languages: &[Language],
+) -> BTreeMap<String, String> {
+    let raw = raw.unwrap_or_default();
+    for (code, status) in &raw {
+        let path = field("translation_status", code);
+        if !Language::parse(code).is_some_and(|l| l.code() == code && languages.contains(&l)) {
+            errs.push(
+                &path,
+                format!("`{code}` is not one of the declared languages"),
+            );
+        }
+        if !TRANSLATION_STATUSES.contains(&status.as_str()) {
+            errs.push(
+                &path,
+                format!(
+                    "unknown status `{status}` (expected one of {})",
+                    TRANSLATION_STATUSES.join(", ")
+                ),
+            );
+        }
+    }
+    raw
+}
+
+/// What `translation_status` may say of a language.
+pub const TRANSLATION_STATUSES: [&str; 2] = ["needs_review", "reviewed"];
+
+/// Every text has each declared language, and none has a language the version does not declare.
+fn translations(errs: &mut Errors, definition: &Definition) {
+    let welsh = definition.languages.contains(&Language::Cy);
+    for (path, text) in definition.texts() {
+        match (welsh, text.cy.is_some()) {
+            (true, false) => errs.push(
+                field(&path, "cy"),
+                "is missing: the version declares Welsh (cy), so every text needs it",
+            ),
+            (false, true) => errs.push(
+                field(&path, "cy"),
+                "is Welsh, which the version does not declare: add cy to languages",
+            ),
+            _ => {}
+        }
+    }
 }
 
 /// A required, non-empty list.
@@ -95,7 +179,7 @@ fn levels(errs: &mut Errors, raw: Vec<RawLevel>) -> Vec<Level> {
         levels.push(Level {
             name,
             min_score: min_score.unwrap_or(f64::NAN),
-            description: level.description,
+            description: errs.optional_text(&field(&path, "description"), level.description),
         });
     }
     levels
@@ -128,7 +212,7 @@ fn dimensions(errs: &mut Errors, raw: Vec<RawDimension>) -> Vec<Dimension> {
             key,
             title,
             weight: weight.unwrap_or(0.0),
-            description: dimension.description,
+            description: errs.optional_text(&field(&path, "description"), dimension.description),
         });
     }
     dimensions
@@ -206,7 +290,7 @@ fn sections(errs: &mut Errors, raw: Vec<RawSection>, dimensions: &[Dimension]) -
         sections.push(Section {
             key,
             title,
-            intro: section.intro,
+            intro: errs.optional_text(&field(&path, "intro"), section.intro),
             questions,
         });
     }

@@ -63,7 +63,7 @@ pub(super) fn section_hands(ctx: &Context, section: &str) -> serde_json::Value {
 
 fn title(def: &Definition, key: &str) -> String {
     def.section(key)
-        .map_or_else(|| key.to_owned(), |s| s.title.clone())
+        .map_or_else(|| key.to_owned(), |s| s.title.to_string())
 }
 
 /// The lead hands sections to a colleague; the page shows the colleague's link once.

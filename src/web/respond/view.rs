@@ -87,8 +87,8 @@ pub fn question_view(
         key: q.key.clone(),
         id: field_id(&q.key),
         name: field_name(&q.key),
-        prompt: q.prompt.clone(),
-        help: q.help.clone(),
+        prompt: q.prompt.to_string(),
+        help: q.help.as_ref().map(ToString::to_string),
         kind: q.kind.type_name(),
         required: q.required,
         unit: None,
@@ -112,7 +112,7 @@ pub fn question_view(
                     .collect();
                 format!(
                     "Answer this only if your answer to “{}” is {}.",
-                    control.map_or(c.question.as_str(), |cq| cq.prompt.as_str()),
+                    control.map_or(c.question.as_str(), |cq| &*cq.prompt),
                     join_or(&labels)
                 )
             }),
@@ -122,7 +122,7 @@ pub fn question_view(
             view.options = options_of(
                 options
                     .iter()
-                    .map(|o| (o.value.clone(), o.label.clone()))
+                    .map(|o| (o.value.clone(), o.label.to_string()))
                     .collect(),
             );
         }
@@ -146,7 +146,7 @@ pub fn question_view(
             view.min = min.map(|v| v.to_string());
             view.max = max.map(|v| v.to_string());
             view.step = Some("1".into());
-            view.unit = unit.clone();
+            view.unit = unit.as_ref().map(ToString::to_string);
         }
         QuestionKind::Decimal {
             min,
@@ -158,7 +158,7 @@ pub fn question_view(
             view.min = min.map(|v| v.to_string());
             view.max = max.map(|v| v.to_string());
             view.step = Some(step.map_or_else(|| "any".to_owned(), |s| s.to_string()));
-            view.unit = unit.clone();
+            view.unit = unit.as_ref().map(ToString::to_string);
         }
         QuestionKind::Text { .. } => view.max_length = q.max_length(),
     }
@@ -227,7 +227,7 @@ pub fn progress(def: &Definition, answers: &Answers) -> Vec<SectionProgress> {
             };
             SectionProgress {
                 key: s.key.clone(),
-                title: s.title.clone(),
+                title: s.title.to_string(),
                 status,
                 status_label,
             }
@@ -271,7 +271,7 @@ fn option_label(q: &Question, value: &str) -> String {
         },
         _ => q
             .option(value)
-            .map_or_else(|| value.to_owned(), |o| o.label.clone()),
+            .map_or_else(|| value.to_owned(), |o| o.label.to_string()),
     }
 }
 
@@ -321,13 +321,13 @@ pub fn review(def: &Definition, answers: &Answers) -> Vec<(String, String, Vec<A
                 .filter(|q| visible.contains(q.key.as_str()))
                 .map(|q| AnswerRow {
                     key: q.key.clone(),
-                    prompt: q.prompt.clone(),
+                    prompt: q.prompt.to_string(),
                     answer: answers.get(&q.key).map(|v| display_answer(q, v)),
                     required: q.required,
                     section: s.key.clone(),
                 })
                 .collect();
-            (s.key.clone(), s.title.clone(), rows)
+            (s.key.clone(), s.title.to_string(), rows)
         })
         .collect()
 }

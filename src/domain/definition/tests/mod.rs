@@ -6,6 +6,7 @@ mod instrument;
 mod question_rules;
 mod round_trip;
 mod shape;
+mod translations;
 
 use serde_json::{Value, json};
 

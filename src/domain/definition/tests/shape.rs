@@ -119,7 +119,7 @@ fn questions_come_in_document_order_and_are_found_by_key() {
         Some("scale")
     );
     assert!(definition.question("nope").is_none());
-    assert_eq!(definition.section("s").map(|s| s.title.as_str()), Some("S"));
+    assert_eq!(definition.section("s").map(|s| &*s.title), Some("S"));
     assert_eq!(definition.dimension("d").map(|d| d.weight), Some(1.0));
     assert!(definition.dimension("overall").is_none());
 }

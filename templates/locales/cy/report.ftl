@@ -1,0 +1,1 @@
+# Report texts (report::html, report::pdf).
