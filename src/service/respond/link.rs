@@ -80,18 +80,6 @@ impl Hands {
                 .map(|(_, ready)| (d, *ready))
         })
     }
-
-    /// A saver's label (`lead`, `delegate:<id>`) as people read it: the delegate's name.
-    pub fn name_of(&self, label: &str) -> String {
-        match crate::domain::delegation::delegate_id(label) {
-            Some(id) => self
-                .delegates
-                .iter()
-                .find(|d| d.id == id)
-                .map_or_else(|| format!("a former colleague (#{id})"), |d| d.name.clone()),
-            None => "the lead".to_owned(),
-        }
-    }
 }
 
 impl Context {

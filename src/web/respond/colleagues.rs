@@ -6,6 +6,7 @@
 use super::forms::{field, refuse_form};
 use super::pages::{common, context, forbidden, merge, page, unavailable};
 use crate::domain::definition::Definition;
+use crate::domain::delegation::delegate_id;
 use crate::service::ServiceError;
 use crate::service::respond::Context;
 use crate::service::respond::delegates as service;
@@ -57,7 +58,13 @@ pub(super) fn section_hands(ctx: &Context, section: &str) -> serde_json::Value {
         .hands
         .section_saved_by
         .get(section)
-        .map(|label| ctx.hands.name_of(label));
+        .map(|label| match delegate_id(label) {
+            None => json!({ "lead": true }),
+            Some(id) => match ctx.hands.delegates.iter().find(|d| d.id == id) {
+                Some(d) => json!({ "name": d.name }),
+                None => json!({ "former": id }),
+            },
+        });
     json!({ "holder": holder, "saved_by": saved_by })
 }
 
@@ -202,11 +209,11 @@ where
 
 fn refused(state: &Site, err: ServiceError) -> Response {
     match err {
-        ServiceError::Forbidden(message) => forbidden(state, &message),
+        ServiceError::Forbidden(_) => forbidden(state, "colleagues-forbidden-other"),
         ServiceError::NotFound(message) | ServiceError::Conflict(message) => page(
             state,
-            "respond/problem.html",
-            json!({ "title": "That could not be done", "message": message }),
+            "respond/colleague_problem.html",
+            json!({ "title": "colleagues-problem-title", "message": message }),
             StatusCode::CONFLICT,
         ),
         err => unavailable(state, &err),

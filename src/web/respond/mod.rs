@@ -111,12 +111,7 @@ fn ready_marks(ctx: &Context) -> Vec<String> {
 
 /// The 403 page for a section this link does not hold, if it does not.
 fn refuse_section(state: &Site, ctx: &Context, section: &str) -> Option<Response> {
-    (!ctx.hand.holds(section)).then(|| {
-        forbidden(
-            state,
-            "This section was not given to you: your link opens only the sections you were asked to answer.",
-        )
-    })
+    (!ctx.hand.holds(section)).then(|| forbidden(state, "colleagues-forbidden-section"))
 }
 
 #[handler]
@@ -301,7 +296,7 @@ async fn save_section(
         }
         Err(Refusal::Stale { .. }) => conflict(&state, &secret, &section_key, &typed).await,
         Err(Refusal::Closed) => closed(&state, &ctx),
-        Err(Refusal::Forbidden(message)) => forbidden(&state, &message),
+        Err(Refusal::Forbidden(_)) => forbidden(&state, "colleagues-forbidden-other"),
         Err(Refusal::Failed(err)) => unavailable(&state, &err),
     }
 }

@@ -39,15 +39,13 @@ pub(super) fn not_found(state: &Site) -> Response {
     )
 }
 
-/// The page for a colleague's link asked for what it may not do (another section, submitting).
-pub(super) fn forbidden(state: &Site, message: &str) -> Response {
+/// The page for a colleague's link asked for what it may not do (another section, submitting);
+/// `reason` is the catalogue's key of the sentence that says why.
+pub(super) fn forbidden(state: &Site, reason: &str) -> Response {
     page(
         state,
-        "respond/problem.html",
-        json!({
-            "title": "This part of the survey is not yours to answer",
-            "message": format!("{message} Ask the colleague who sent you this link if you need more."),
-        }),
+        "respond/colleague_problem.html",
+        json!({ "title": "colleagues-forbidden-title", "reason": reason }),
         StatusCode::FORBIDDEN,
     )
 }

@@ -10,8 +10,6 @@ use poem::web::{Data, Form, Path, Redirect};
 use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
-const ONLY_THE_LEAD: &str = "Only the person who invited you checks and submits the whole response; you can mark your sections as ready on your start page.";
-
 #[handler]
 pub(super) async fn review_page(
     state: Data<&Site>,
@@ -20,7 +18,7 @@ pub(super) async fn review_page(
 ) -> Response {
     super::cache::serve(&state, &secret, "review", "", headers, |ctx| {
         if !ctx.hand.is_lead() {
-            return forbidden(&state, ONLY_THE_LEAD);
+            return forbidden(&state, "colleagues-forbidden-review");
         }
         render_review(&state, ctx, &secret, vec![], StatusCode::OK)
     })
@@ -105,7 +103,7 @@ pub(super) async fn submit(
             }
         }
         Err(Refusal::Closed) => closed(&state, &ctx),
-        Err(Refusal::Forbidden(message)) => forbidden(&state, &message),
+        Err(Refusal::Forbidden(_)) => forbidden(&state, "colleagues-forbidden-review"),
         Err(Refusal::Failed(err)) => unavailable(&state, &err),
     }
 }
