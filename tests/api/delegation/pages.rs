@@ -208,7 +208,34 @@ async fn a_bad_colleague_form_shows_an_error_summary_and_keeps_what_was_typed(ba
     assert!(page.contains("value=\"Ann &lt;b&gt;\""));
 }
 
+async fn the_lead_and_a_colleague_saving_their_own_sections_at_once_both_land(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let lead = trio_lead(&app).await;
+    let (_, ann) = super::delegate(&app, &lead, "Ann", &["staffing"]).await;
+    // Both pages are read at revision 0, then both are sent at the same moment.
+    let mine = app.form(&format!("{lead}/sections/strategy")).await;
+    let hers = app.form(&format!("{ann}/sections/staffing")).await;
+    let mine = fields(&mine, "later", &[("has_strategy", vec!["yes".into()])]);
+    let hers = fields(&hers, "later", &[("staff_wte", vec!["6".into()])]);
+    let (strategy, staffing) = (
+        format!("{lead}/sections/strategy"),
+        format!("{ann}/sections/staffing"),
+    );
+    let (a, b) = tokio::join!(
+        app.post_form(&strategy, &mine),
+        app.post_form(&staffing, &hers),
+    );
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
+    let seen = super::state(&app, &lead).await;
+    assert_eq!(seen["answers"]["has_strategy"], "yes");
+    assert_eq!(seen["answers"]["staff_wte"], 6);
+    // The same form sent again is stale for its own section: the conflict page, nothing lost.
+    let again = app.post_form(&staffing, &hers).await;
+    assert_eq!(again.status(), 409);
+}
+
 crate::on_both_backends!(
+    the_lead_and_a_colleague_saving_their_own_sections_at_once_both_land,
     a_colleague_invited_from_the_start_page_sees_only_their_sections,
     a_bad_colleague_form_shows_an_error_summary_and_keeps_what_was_typed,
 );
