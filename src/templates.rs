@@ -49,10 +49,6 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/respond/_ready.html"),
     ),
     (
-        "respond/colleague_problem.html",
-        include_str!("../templates/respond/colleague_problem.html"),
-    ),
-    (
         "respond/colleague.html",
         include_str!("../templates/respond/colleague.html"),
     ),

@@ -16,6 +16,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Raised by every edit; benchmark caches sum it to notice edits (see migration 7).
     pub revision: i32,
+    /// The language its e-mails are written in (`en`, `cy`); null when not set (see mail::render).
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

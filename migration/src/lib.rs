@@ -14,6 +14,7 @@ mod m20261129_000005_hash_columns;
 mod m20261129_000006_scores_by_response;
 mod m20261129_000007_organisation_revision;
 mod m20261203_000008_mail;
+mod m20261206_000010_languages;
 mod m20261206_000011_delegates;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_scores_by_response::Migration),
             Box::new(m20261129_000007_organisation_revision::Migration),
             Box::new(m20261203_000008_mail::Migration),
+            Box::new(m20261206_000010_languages::Migration),
             Box::new(m20261206_000011_delegates::Migration),
         ]
     }

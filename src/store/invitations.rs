@@ -200,6 +200,8 @@ pub struct LinkState {
     pub response_revision: i32,
     /// Raised by every change to the invitation's delegates.
     pub delegation_revision: i32,
+    /// The language the respondent chose for the link's pages, if any.
+    pub language: Option<String>,
 }
 
 /// The [`LinkState`] of the active invitation with `hash`, in one indexed lookup.
@@ -239,6 +241,7 @@ async fn link_state_where(
         .column((o, organisation::Column::Revision))
         .column((p, response::Column::Revision))
         .column((i, invitation::Column::DelegationRevision))
+        .column((i, invitation::Column::Language))
         .from(i)
         .inner_join(
             r,
@@ -278,7 +281,26 @@ async fn link_state_where(
             .map_err(get)?
             .unwrap_or(0),
         delegation_revision: row.try_get_by_index(8).map_err(get)?,
+        language: row.try_get_by_index(9).map_err(get)?,
     }))
+}
+
+/// Remembers the language the respondent chose for this invitation's pages.
+pub async fn set_language(
+    db: &impl ConnectionTrait,
+    invitation_id: i32,
+    language: &str,
+) -> Result<(), DbError> {
+    invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::Language,
+            sea_orm::sea_query::Expr::value(language),
+        )
+        .filter(invitation::Column::Id.eq(invitation_id))
+        .exec(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(())
 }
 
 /// Creates one invitation per organisation in batches, with their secrets (shown once, or

@@ -284,7 +284,7 @@ async fn a_draft_published_meanwhile_is_not_replaced(backend: Backend) {
     let path = upload_draft(&app).await;
     let sha256 = app.admin_get_json(&path).await["sha256"].clone();
 
-    let changed = SHIPPED.replacen("title: ", "title: Changed ", 1);
+    let changed = SHIPPED.replacen("  en: \"", "  en: \"Changed ", 1);
     let put = app
         .client
         .put(app.url(&path))

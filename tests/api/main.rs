@@ -21,6 +21,7 @@ mod errors;
 mod health;
 mod input_limits;
 mod invitations;
+mod languages;
 mod layout;
 mod log_hygiene;
 mod mail;

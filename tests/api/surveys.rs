@@ -75,7 +75,7 @@ async fn a_draft_can_be_replaced_but_a_published_version_cannot_change(backend: 
             .status(),
         201
     );
-    let edited = SHIPPED.replacen("\ntitle: \"NHS", "\ntitle: \"Edited NHS", 1);
+    let edited = SHIPPED.replacen("\n  en: \"NHS", "\n  en: \"Edited NHS", 1);
     assert_ne!(edited, SHIPPED);
     let replaced = app
         .admin_text(Method::PUT, &path, "application/x-yaml", &edited)

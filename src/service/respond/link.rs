@@ -4,6 +4,7 @@
 use crate::domain::answers::Answers;
 use crate::domain::definition::Definition;
 use crate::domain::delegation::Hand;
+use crate::domain::language::Language;
 use crate::domain::response::Progress;
 use crate::domain::round::{RoundStatus, accepting_responses};
 use crate::domain::secret::{hash_secret, keyed_hash};
@@ -170,6 +171,7 @@ pub struct LinkCheck {
     pub key: PageKey,
     /// Whether the round accepts responses now; if not, the page says so instead.
     pub accepting: bool,
+    language: Option<String>,
 }
 
 /// The state of the link with this secret, or `None` for an unknown or revoked link.
@@ -193,6 +195,7 @@ pub async fn check_link(state: &Services, secret: &str) -> ServiceResult<Option<
     let status = RoundStatus::parse(&link.round_status).map_err(crate::store::DbError::from)?;
     Ok(Some(LinkCheck {
         accepting: accepting_responses(status, link.opens_at, link.closes_at, Utc::now()),
+        language: link.language,
         key: PageKey {
             invitation: link.invitation_id,
             version: link.survey_version_id,
@@ -285,4 +288,39 @@ pub async fn open(state: &Services, secret: &str) -> ServiceResult<Access> {
         link_hash: hash,
         hands,
     })))
+}
+
+impl Context {
+    /// The language the respondent chose for this link earlier, if any.
+    pub fn stored_language(&self) -> Option<Language> {
+        self.invitation
+            .language
+            .as_deref()
+            .and_then(Language::parse)
+    }
+}
+
+impl LinkCheck {
+    /// The language the respondent chose for this link earlier, if any.
+    pub fn stored_language(&self) -> Option<Language> {
+        self.language.as_deref().and_then(Language::parse)
+    }
+}
+
+/// Remembers the language the respondent chose for this link's pages, in the database so that
+/// every server instance (and another device) shows them in it. A display preference, so not
+/// in the audit trail.
+pub async fn choose_language(
+    state: &Services,
+    ctx: &mut Context,
+    language: Language,
+) -> ServiceResult<()> {
+    if ctx.stored_language() == Some(language) {
+        return Ok(());
+    }
+    let tx = state.db.begin_write().await?;
+    invitations::set_language(&*tx, ctx.invitation.id, language.code()).await?;
+    tx.commit().await?;
+    ctx.invitation.language = Some(language.code().to_owned());
+    Ok(())
 }

@@ -16,7 +16,9 @@ use crate::store::responses::{self, Write};
 use crate::store::{DbError, audit, rounds};
 use chrono::Utc;
 use entity::response;
-pub use link::{Access, Context, DelegateView, Hands, LinkCheck, PageKey, check_link, open};
+pub use link::{
+    Access, Context, DelegateView, Hands, LinkCheck, PageKey, check_link, choose_language, open,
+};
 use serde_json::json;
 
 /// Why a save or submission did not happen.

@@ -6,10 +6,15 @@
 //! instance can serve a page that another instance's write made stale.
 //!
 //! Only pages rendered for a plain GET are kept (no typed input, no errors, no banner), and only
-//! while the round accepts responses. Each answer carries an `ETag`, and a request whose
+//! while the round accepts responses. The language a page is in is part of its key and of its
+//! `ETag`: the language asked for (`?lang=`, else the one chosen earlier for the link, which the
+//! same lookup reads, else the browser's `Accept-Language`).
+//!
+//! Each answer carries an `ETag`, and a request whose
 //! `If-None-Match` names it gets a 304.
 
-use super::pages::{context, not_found, unavailable};
+use super::pages::{accept_language, browser_language, context, not_found, remember, unavailable};
+use crate::domain::language::Language;
 use crate::service::respond::{self, Context, PageKey};
 use crate::web::Site;
 use poem::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -23,8 +28,9 @@ const CAPACITY_BYTES: u64 = 16 * 1024 * 1024;
 /// A guess of how many pages fit, for the cache's tables (pages are 10–40 kB).
 const ESTIMATED_PAGES: usize = 1024;
 
-/// Which page: its key, the page (`start`, `section`, `review`) and its argument (a section's key).
-type PageId = (PageKey, &'static str, Arc<str>);
+/// Which page: its key, its language, the page (`start`, `section`, `review`) and its argument
+/// (a section's key).
+type PageId = (PageKey, Language, &'static str, Arc<str>);
 
 /// One rendered page.
 #[derive(Clone)]
@@ -73,47 +79,61 @@ pub(super) async fn serve(
     page: &'static str,
     argument: &str,
     headers: &HeaderMap,
-    render: impl FnOnce(&Context) -> Response,
+    wanted: Option<&str>,
+    render: impl FnOnce(&Context, Language) -> Response,
 ) -> Response {
     let secret: Arc<str> = Arc::from(secret);
     let argument: Arc<str> = Arc::from(argument);
+    let explicit = wanted.and_then(Language::parse);
     if state.pages.links.get(&secret).is_some() {
         match respond::check_link(state, &secret).await {
-            Ok(Some(link)) if link.accepting => {
-                if let Some(found) = state.pages.pages.get(&(link.key, page, argument.clone())) {
+            // A new explicit choice is remembered below, so it skips the kept page.
+            Ok(Some(link))
+                if link.accepting && explicit.is_none_or(|l| Some(l) == link.stored_language()) =>
+            {
+                let stored = link.stored_language().map(Language::code);
+                let requested = Language::choose(wanted, stored, accept_language(headers));
+                let id = (link.key, requested, page, argument.clone());
+                if let Some(found) = state.pages.pages.get(&id) {
                     return answer(found, headers);
                 }
             }
             Ok(Some(_)) => {}
             Ok(None) => {
                 state.pages.links.remove(&secret);
-                return not_found(state);
+                return not_found(state, browser_language(headers));
             }
-            Err(err) => return unavailable(state, &err),
+            Err(err) => return unavailable(state, browser_language(headers), &err),
         }
     }
-    let ctx = match context(state, &secret).await {
+    let mut ctx = match context(state, &secret, headers).await {
         Ok(ctx) => ctx,
         Err(resp) => return resp,
     };
-    let resp = render(&ctx);
+    remember(state, &mut ctx, wanted).await;
+    let requested = Language::choose(
+        wanted,
+        ctx.invitation.language.as_deref(),
+        accept_language(headers),
+    );
+    let resp = render(&ctx, ctx.definition.language_for(requested));
     if resp.status() != StatusCode::OK {
         return resp;
     }
     let key = ctx.page_key();
     let body = match resp.into_body().into_bytes().await {
         Ok(body) => body,
-        Err(err) => return unavailable(state, &err),
+        Err(err) => return unavailable(state, browser_language(headers), &err),
     };
     let rendered = Rendered {
-        etag: Arc::from(format!("\"{}-{page}\"", key.tag())),
+        etag: Arc::from(format!("\"{}-{page}-{requested}\"", key.tag())),
         body,
     };
     state.pages.links.insert(secret, key);
     state
         .pages
         .pages
-        .insert((key, page, argument), rendered.clone());
+        .insert((key, requested, page, argument), rendered.clone());
     answer(rendered, headers)
 }
 
@@ -136,5 +156,6 @@ fn answer(page: Rendered, headers: &HeaderMap) -> Response {
     let h = resp.headers_mut();
     h.insert(header::ETAG, etag);
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     resp
 }

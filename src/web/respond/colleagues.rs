@@ -4,9 +4,10 @@
 //! start and review pages show about who is answering what.
 
 use super::forms::{field, refuse_form};
-use super::pages::{common, context, forbidden, merge, page, unavailable};
+use super::pages::{common, context, forbidden, language, merge, page, problem, unavailable};
 use crate::domain::definition::Definition;
 use crate::domain::delegation::delegate_id;
+use crate::domain::language::Language;
 use crate::service::ServiceError;
 use crate::service::respond::Context;
 use crate::service::respond::delegates as service;
@@ -20,7 +21,7 @@ type Fields = poem::Result<Form<Vec<(String, String)>>>;
 
 /// What the start page shows about colleagues: for the lead, each colleague with the sections
 /// they hold and the sections still free to hand over; for a colleague, nothing more.
-pub(super) fn colleagues_view(ctx: &Context) -> serde_json::Value {
+pub(super) fn colleagues_view(ctx: &Context, lang: Language) -> serde_json::Value {
     if !ctx.hand.is_lead() {
         return json!({ "lead": false });
     }
@@ -33,7 +34,7 @@ pub(super) fn colleagues_view(ctx: &Context) -> serde_json::Value {
             let sections: Vec<serde_json::Value> = d
                 .sections
                 .iter()
-                .map(|(key, is_ready)| json!({ "key": key, "title": title(def, key), "ready": is_ready }))
+                .map(|(key, is_ready)| json!({ "key": key, "title": title(def, key, lang), "ready": is_ready }))
                 .collect();
             json!({ "id": d.id, "name": d.name, "email": d.email, "sections": sections })
         })
@@ -42,7 +43,7 @@ pub(super) fn colleagues_view(ctx: &Context) -> serde_json::Value {
         .sections
         .iter()
         .filter(|s| ctx.hands.holder(&s.key).is_none())
-        .map(|s| json!({ "key": s.key, "title": s.title }))
+        .map(|s| json!({ "key": s.key, "title": s.title.get(lang) }))
         .collect();
     json!({ "lead": true, "colleagues": colleagues, "free_sections": free })
 }
@@ -68,9 +69,34 @@ pub(super) fn section_hands(ctx: &Context, section: &str) -> serde_json::Value {
     json!({ "holder": holder, "saved_by": saved_by })
 }
 
-fn title(def: &Definition, key: &str) -> String {
+fn title(def: &Definition, key: &str, lang: Language) -> String {
     def.section(key)
-        .map_or_else(|| key.to_owned(), |s| s.title.to_string())
+        .map_or_else(|| key.to_owned(), |s| s.title.get(lang).to_owned())
+}
+
+/// A colleague's marks: which of their sections they said are ready.
+pub(super) fn ready_marks(ctx: &Context) -> Vec<String> {
+    ctx.hands
+        .delegates
+        .iter()
+        .filter(|d| d.id == ctx.hand.id())
+        .flat_map(|d| {
+            d.sections
+                .iter()
+                .filter(|(_, r)| *r)
+                .map(|(k, _)| k.clone())
+        })
+        .collect()
+}
+
+/// The 403 page for a section this link does not hold, if it does not.
+pub(super) fn refuse_section(
+    state: &Site,
+    ctx: &Context,
+    section: &str,
+    lang: Language,
+) -> Option<Response> {
+    (!ctx.hand.holds(section)).then(|| forbidden(state, lang, "colleagues-forbidden-section"))
 }
 
 /// The lead hands sections to a colleague; the page shows the colleague's link once.
@@ -81,12 +107,13 @@ pub(super) async fn add(
     headers: &HeaderMap,
     form: Fields,
 ) -> Response {
-    let ctx = match context(&state, &secret).await {
+    let ctx = match context(&state, &secret, headers).await {
         Ok(ctx) => ctx,
         Err(resp) => return resp,
     };
+    let lang = language(&ctx, None, headers);
     let fields = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(refusal) = refuse_form(&state, &ctx, headers, &fields) {
+    if let Some(refusal) = refuse_form(&state, &ctx, headers, &fields, lang) {
         return refusal;
     }
     let name = field(&fields, "name").unwrap_or_default();
@@ -101,7 +128,7 @@ pub(super) async fn add(
             StatusCode::OK,
             json!({ "invited": { "name": invited.delegate.name, "link": invited.link,
                                  "sections": invited.delegate.sections.iter()
-                                     .map(|(k, _)| title(&ctx.definition, k)).collect::<Vec<_>>() } }),
+                                     .map(|(k, _)| title(&ctx.definition, k, lang)).collect::<Vec<_>>() } }),
         ),
         Err(ServiceError::Invalid { issues, .. }) => {
             let errors: Vec<serde_json::Value> = issues
@@ -120,14 +147,17 @@ pub(super) async fn add(
             StatusCode::CONFLICT,
             json!({ "errors": [{ "href": "#colleague-sections", "text": message }] }),
         ),
-        Err(err) => return refused(&state, err),
+        Err(err) => return refused(&state, lang, err),
     };
     let typed = json!({ "name": name, "email": email, "sections": sections });
     page(
         &state,
         "respond/colleague.html",
         merge(
-            merge(common(&state, &ctx, &secret), colleagues_view(&ctx)),
+            merge(
+                common(&state, &ctx, &secret, lang, &format!("/respond/{secret}")),
+                colleagues_view(&ctx, lang),
+            ),
             merge(json!({ "typed": typed }), extra),
         ),
         status,
@@ -193,29 +223,31 @@ where
     F: FnOnce(Context) -> Fut,
     Fut: std::future::Future<Output = Result<(), ServiceError>>,
 {
-    let ctx = match context(state, secret).await {
+    let ctx = match context(state, secret, headers).await {
         Ok(ctx) => ctx,
         Err(resp) => return resp,
     };
+    let lang = language(&ctx, None, headers);
     let fields = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(refusal) = refuse_form(state, &ctx, headers, &fields) {
+    if let Some(refusal) = refuse_form(state, &ctx, headers, &fields, lang) {
         return refusal;
     }
     match action(ctx).await {
         Ok(()) => Redirect::see_other(format!("/respond/{secret}")).into_response(),
-        Err(err) => refused(state, err),
+        Err(err) => refused(state, lang, err),
     }
 }
 
-fn refused(state: &Site, err: ServiceError) -> Response {
+fn refused(state: &Site, lang: Language, err: ServiceError) -> Response {
     match err {
-        ServiceError::Forbidden(_) => forbidden(state, "colleagues-forbidden-other"),
-        ServiceError::NotFound(message) | ServiceError::Conflict(message) => page(
+        ServiceError::Forbidden(_) => forbidden(state, lang, "colleagues-forbidden-other"),
+        ServiceError::NotFound(message) | ServiceError::Conflict(message) => problem(
             state,
-            "respond/colleague_problem.html",
-            json!({ "title": "colleagues-problem-title", "message": message }),
+            lang,
+            "colleagues-problem-title",
+            message,
             StatusCode::CONFLICT,
         ),
-        err => unavailable(state, &err),
+        err => unavailable(state, lang, &err),
     }
 }

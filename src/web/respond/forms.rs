@@ -1,12 +1,13 @@
 //! Whether a posted form may be accepted: its size, its CSRF token, and where it came from.
 
-use super::pages::page;
+use super::pages::problem;
+use crate::catalogue;
+use crate::domain::language::Language;
 use crate::domain::secret::same_secret;
 use crate::service::respond::Context;
 use crate::web::Site;
 use poem::Response;
 use poem::http::{HeaderMap, StatusCode};
-use serde_json::json;
 
 /// Most fields a respondent form may carry: one per option of every question on the page is far
 /// fewer, and the JSON route takes at most 500 answers.
@@ -19,18 +20,22 @@ pub(super) fn refuse_form(
     ctx: &Context,
     headers: &HeaderMap,
     fields: &[(String, String)],
+    lang: Language,
 ) -> Option<Response> {
     if fields.len() > MAX_FORM_FIELDS {
-        return Some(page(
+        let message = catalogue::text(
+            lang,
+            "respond-problem-too-many",
+            &[
+                ("max", MAX_FORM_FIELDS.into()),
+                ("count", fields.len().into()),
+            ],
+        );
+        return Some(problem(
             state,
-            "respond/problem.html",
-            json!({
-                "title": "This form has too many fields",
-                "message": format!(
-                    "A form may carry at most {MAX_FORM_FIELDS} fields; this one had {}. Go back, reload the page and try again; nothing was changed.",
-                    fields.len()
-                ),
-            }),
+            lang,
+            "respond-problem-too-many-title",
+            message,
             StatusCode::PAYLOAD_TOO_LARGE,
         ));
     }
@@ -48,13 +53,11 @@ pub(super) fn refuse_form(
     if same_secret(token, &ctx.csrf_token(state)) && !cross_site && !foreign_origin {
         None
     } else {
-        Some(page(
+        Some(problem(
             state,
-            "respond/problem.html",
-            json!({
-                "title": "This form could not be accepted",
-                "message": "The form was out of date or did not come from this site. Go back, reload the page and try again; nothing was changed.",
-            }),
+            lang,
+            "respond-problem-refused-title",
+            catalogue::plain(lang, "respond-problem-refused"),
             StatusCode::FORBIDDEN,
         ))
     }

@@ -11,10 +11,15 @@ mod view;
 
 pub use cache::PageCache;
 use forms::{field, refuse_form};
-use pages::{closed, common, context, forbidden, merge, not_found, page, unavailable};
+use pages::{
+    LangQuery, closed, common, context, forbidden, language, merge, not_found, page, problem,
+    remember, unavailable,
+};
 use review::{review_page, submit, submitted};
 
+use crate::catalogue;
 use crate::domain::answers::{AnswerValue, parse_form_answer};
+use crate::domain::language::Language;
 use crate::service::respond::{self, Context, Refusal};
 use crate::web::Site;
 use poem::http::{HeaderMap, StatusCode};
@@ -43,10 +48,11 @@ pub fn routes() -> Route {
         .at("/:secret/sections/:section/ready", post(colleagues::ready))
 }
 
-/// `?saved=1` after "save and come back later".
+/// `?saved=1` after "save and come back later"; `?lang=` as on every page.
 #[derive(serde::Deserialize)]
 struct StartQuery {
     saved: Option<String>,
+    lang: Option<String>,
 }
 
 #[handler]
@@ -56,21 +62,39 @@ async fn start(
     Query(query): Query<StartQuery>,
     headers: &HeaderMap,
 ) -> Response {
+    let wanted = query.lang.as_deref();
     // The "saved" banner is shown once, so that page is never kept.
     if query.saved.is_some() {
-        return match context(&state, &secret).await {
-            Ok(ctx) => render_start(&state, &ctx, &secret, true),
+        return match context(&state, &secret, headers).await {
+            Ok(mut ctx) => {
+                remember(&state, &mut ctx, wanted).await;
+                let lang = language(&ctx, wanted, headers);
+                render_start(&state, &ctx, &secret, true, lang)
+            }
             Err(resp) => resp,
         };
     }
-    cache::serve(&state, &secret, "start", "", headers, |ctx| {
-        render_start(&state, ctx, &secret, false)
-    })
+    cache::serve(
+        &state,
+        &secret,
+        "start",
+        "",
+        headers,
+        wanted,
+        |ctx, lang| render_start(&state, ctx, &secret, false, lang),
+    )
     .await
 }
 
-fn render_start(state: &Site, ctx: &Context, secret: &str, saved: bool) -> Response {
-    let mut sections = progress(&ctx.definition, &ctx.answers);
+fn render_start(
+    state: &Site,
+    ctx: &Context,
+    secret: &str,
+    saved: bool,
+    lang: Language,
+) -> Response {
+    let def = ctx.definition.localized(lang);
+    let mut sections = progress(&def, &ctx.answers, lang);
     sections.retain(|s| ctx.hand.holds(&s.key));
     let first_open = sections
         .iter()
@@ -81,60 +105,51 @@ fn render_start(state: &Site, ctx: &Context, secret: &str, saved: bool) -> Respo
         state,
         "respond/start.html",
         merge(
-            common(state, ctx, secret),
+            common(state, ctx, secret, lang, &format!("/respond/{secret}")),
             merge(
                 json!({
                     "sections": sections, "continue_with": first_open, "saved": saved,
-                    "ready": ready_marks(ctx),
+                    "ready": colleagues::ready_marks(ctx),
                 }),
-                colleagues::colleagues_view(ctx),
+                colleagues::colleagues_view(ctx, lang),
             ),
         ),
         StatusCode::OK,
     )
 }
 
-/// A colleague's marks: which of their sections they said are ready.
-fn ready_marks(ctx: &Context) -> Vec<String> {
-    ctx.hands
-        .delegates
-        .iter()
-        .filter(|d| d.id == ctx.hand.id())
-        .flat_map(|d| {
-            d.sections
-                .iter()
-                .filter(|(_, r)| *r)
-                .map(|(k, _)| k.clone())
-        })
-        .collect()
-}
-
-/// The 403 page for a section this link does not hold, if it does not.
-fn refuse_section(state: &Site, ctx: &Context, section: &str) -> Option<Response> {
-    (!ctx.hand.holds(section)).then(|| forbidden(state, "colleagues-forbidden-section"))
-}
-
 #[handler]
 async fn section_page(
     state: Data<&Site>,
     Path((secret, section)): Path<(String, String)>,
+    Query(query): Query<LangQuery>,
     headers: &HeaderMap,
 ) -> Response {
-    cache::serve(&state, &secret, "section", &section, headers, |ctx| {
-        if let Some(refusal) = refuse_section(&state, ctx, &section) {
-            return refusal;
-        }
-        render_section(
-            &state,
-            ctx,
-            &secret,
-            &section,
-            None,
-            BTreeMap::new(),
-            StatusCode::OK,
-            None,
-        )
-    })
+    let wanted = query.lang.as_deref();
+    cache::serve(
+        &state,
+        &secret,
+        "section",
+        &section,
+        headers,
+        wanted,
+        |ctx, lang| {
+            if let Some(refusal) = colleagues::refuse_section(&state, ctx, &section, lang) {
+                return refusal;
+            }
+            render_section(
+                &state,
+                ctx,
+                &secret,
+                &section,
+                None,
+                BTreeMap::new(),
+                StatusCode::OK,
+                None,
+                lang,
+            )
+        },
+    )
     .await
 }
 
@@ -152,10 +167,11 @@ fn render_section(
     errors: BTreeMap<String, String>,
     status: StatusCode,
     conflict: Option<serde_json::Value>,
+    lang: Language,
 ) -> Response {
-    let def = &ctx.definition;
+    let def = &ctx.definition.localized(lang);
     let Some(index) = def.sections.iter().position(|s| s.key == section_key) else {
-        return not_found(state);
+        return not_found(state, lang);
     };
     let section = &def.sections[index];
     let shown = questions_to_show(def, section, &ctx.answers);
@@ -171,6 +187,7 @@ fn render_section(
                 typed_here,
                 errors.get(&q.key).cloned(),
                 &on_page,
+                lang,
             )
         })
         .collect();
@@ -195,7 +212,13 @@ fn render_section(
         state,
         "respond/section.html",
         merge(
-            common(state, ctx, secret),
+            common(
+                state,
+                ctx,
+                secret,
+                lang,
+                &format!("/respond/{secret}/sections/{section_key}"),
+            ),
             json!({
                 "section": { "key": section.key, "title": section.title, "intro": section.intro,
                              "number": index + 1, "count": def.sections.len() },
@@ -213,28 +236,38 @@ async fn save_section(
     headers: &HeaderMap,
     form: poem::Result<Form<Vec<(String, String)>>>,
 ) -> Response {
-    let ctx = match context(&state, &secret).await {
+    let mut ctx = match context(&state, &secret, headers).await {
         Ok(ctx) => ctx,
         Err(resp) => return resp,
     };
+    let mut lang = language(&ctx, None, headers);
     let Ok(Form(fields)) = form else {
-        return page(
+        return problem(
             &state,
-            "respond/problem.html",
-            json!({ "title": "This form could not be read",
-            "message": "Go back, reload the page and try again." }),
+            lang,
+            "respond-problem-unreadable-title",
+            catalogue::plain(lang, "respond-problem-unreadable"),
             StatusCode::BAD_REQUEST,
         );
     };
-    if let Some(refusal) = refuse_form(&state, &ctx, headers, &fields) {
+    if let Some(refusal) = refuse_form(&state, &ctx, headers, &fields, lang) {
         return refusal;
     }
-    if let Some(refusal) = refuse_section(&state, &ctx, &section_key) {
+    if let Some(refusal) = colleagues::refuse_section(&state, &ctx, &section_key, lang) {
         return refusal;
+    }
+    // "Save and switch to Welsh" (or English): the answers are saved as by any other button,
+    // and the choice remembered first, so that errors come back in the new language too.
+    let switch_to = field(&fields, "action")
+        .and_then(|a| a.strip_prefix("language:"))
+        .and_then(Language::parse);
+    if let Some(wanted) = switch_to {
+        remember(&state, &mut ctx, Some(wanted.code())).await;
+        lang = language(&ctx, None, headers);
     }
     let def = ctx.definition.clone();
     let Some(index) = def.sections.iter().position(|s| s.key == section_key) else {
-        return not_found(&state);
+        return not_found(&state, lang);
     };
     let section = &def.sections[index];
     let typed = typed_inputs(&fields);
@@ -259,6 +292,7 @@ async fn save_section(
             errors,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
+            lang,
         );
     }
     let expected = field(&fields, "revision")
@@ -271,8 +305,9 @@ async fn save_section(
                 .iter()
                 .find(|s| ctx.hand.holds(&s.key));
             let target = match (field(&fields, "action"), next) {
-                (_, None) if !ctx.hand.is_lead() => format!("{base}?saved=1"),
                 (Some("later"), _) => format!("{base}?saved=1"),
+                _ if switch_to.is_some() => format!("{base}/sections/{section_key}"),
+                (_, None) if !ctx.hand.is_lead() => format!("{base}?saved=1"),
                 (_, Some(next)) if !ctx.is_submitted() => format!("{base}/sections/{}", next.key),
                 _ => format!("{base}/review"),
             };
@@ -292,12 +327,15 @@ async fn save_section(
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
+                lang,
             )
         }
-        Err(Refusal::Stale { .. }) => conflict(&state, &secret, &section_key, &typed).await,
-        Err(Refusal::Closed) => closed(&state, &ctx),
-        Err(Refusal::Forbidden(_)) => forbidden(&state, "colleagues-forbidden-other"),
-        Err(Refusal::Failed(err)) => unavailable(&state, &err),
+        Err(Refusal::Stale { .. }) => {
+            conflict(&state, &secret, &section_key, &typed, headers, lang).await
+        }
+        Err(Refusal::Closed) => closed(&state, &ctx, lang),
+        Err(Refusal::Forbidden(_)) => forbidden(&state, lang, "colleagues-forbidden-other"),
+        Err(Refusal::Failed(err)) => unavailable(&state, lang, &err),
     }
 }
 
@@ -308,14 +346,16 @@ async fn conflict(
     secret: &str,
     section_key: &str,
     typed: &BTreeMap<String, Vec<String>>,
+    headers: &HeaderMap,
+    lang: Language,
 ) -> Response {
-    let fresh = match context(state, secret).await {
+    let fresh = match context(state, secret, headers).await {
         Ok(ctx) => ctx,
         Err(resp) => return resp,
     };
-    let def = fresh.definition.clone();
+    let def = fresh.definition.localized(lang);
     let Some(section) = def.section(section_key) else {
-        return not_found(state);
+        return not_found(state, lang);
     };
     let rows: Vec<serde_json::Value> = questions_to_show(&def, section, &fresh.answers)
         .into_iter()
@@ -326,8 +366,8 @@ async fn conflict(
             (yours.as_ref() != theirs).then(|| {
                 json!({
                     "prompt": q.prompt,
-                    "theirs": theirs.map(|v| view::display_answer(q, v)),
-                    "yours": yours.as_ref().map(|v| view::display_answer(q, v)),
+                    "theirs": theirs.map(|v| view::display_answer(q, v, lang)),
+                    "yours": yours.as_ref().map(|v| view::display_answer(q, v, lang)),
                 })
             })
         })
@@ -342,5 +382,6 @@ async fn conflict(
         BTreeMap::new(),
         StatusCode::CONFLICT,
         Some(note),
+        lang,
     )
 }

@@ -1,8 +1,10 @@
 //! What the respondent pages show, as plain data for the templates: questions with their current
 //! or just-typed values and errors, section progress, and answers written out for people.
 
+use crate::catalogue::{self, plain};
 use crate::domain::answers::{AnswerValue, Answers, visible_questions};
 use crate::domain::definition::{Definition, Question, QuestionKind, Section};
+use crate::domain::language::Language;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -58,6 +60,7 @@ pub fn question_view(
     typed: Typed<'_>,
     error: Option<String>,
     same_page: &HashSet<&str>,
+    lang: Language,
 ) -> QuestionView {
     let chosen: Vec<String> = match typed {
         Some(inputs) => inputs.to_vec(),
@@ -108,12 +111,18 @@ pub fn question_view(
                 let labels: Vec<String> = c
                     .any_of
                     .iter()
-                    .map(|v| control.map_or_else(|| v.clone(), |cq| option_label(cq, v)))
+                    .map(|v| control.map_or_else(|| v.clone(), |cq| option_label(cq, v, lang)))
                     .collect();
-                format!(
-                    "Answer this only if your answer to “{}” is {}.",
-                    control.map_or(c.question.as_str(), |cq| &*cq.prompt),
-                    join_or(&labels)
+                catalogue::text(
+                    lang,
+                    "respond-only-if",
+                    &[
+                        (
+                            "question",
+                            control.map_or(c.question.as_str(), |cq| &*cq.prompt).into(),
+                        ),
+                        ("answers", join_or(&labels, lang).into()),
+                    ],
                 )
             }),
     };
@@ -128,8 +137,8 @@ pub fn question_view(
         }
         QuestionKind::YesNo { .. } => {
             view.options = options_of(vec![
-                ("yes".into(), "Yes".into()),
-                ("no".into(), "No".into()),
+                ("yes".into(), plain(lang, "respond-yes")),
+                ("no".into(), plain(lang, "respond-no")),
             ]);
         }
         QuestionKind::Scale { points, labels } => {
@@ -197,10 +206,10 @@ pub struct SectionProgress {
     pub title: String,
     /// `not_started`, `in_progress` or `done`.
     pub status: &'static str,
-    pub status_label: &'static str,
+    pub status_label: String,
 }
 
-pub fn progress(def: &Definition, answers: &Answers) -> Vec<SectionProgress> {
+pub fn progress(def: &Definition, answers: &Answers, lang: Language) -> Vec<SectionProgress> {
     let visible: HashSet<&str> = visible_questions(def, answers)
         .iter()
         .map(|q| q.key.as_str())
@@ -221,10 +230,11 @@ pub fn progress(def: &Definition, answers: &Answers) -> Vec<SectionProgress> {
                 .iter()
                 .any(|q| q.required && !answers.contains_key(&q.key));
             let (status, status_label) = match (answered, missing_required) {
-                (0, _) => ("not_started", "Not started"),
-                (_, true) => ("in_progress", "In progress"),
-                (_, false) => ("done", "Done"),
+                (0, _) => ("not_started", "respond-status-not-started"),
+                (_, true) => ("in_progress", "respond-status-in-progress"),
+                (_, false) => ("done", "respond-status-done"),
             };
+            let status_label = plain(lang, status_label);
             SectionProgress {
                 key: s.key.clone(),
                 title: s.title.to_string(),
@@ -236,11 +246,11 @@ pub fn progress(def: &Definition, answers: &Answers) -> Vec<SectionProgress> {
 }
 
 /// An answer written out for people: option labels, Yes/No, numbers with their unit.
-pub fn display_answer(q: &Question, value: &AnswerValue) -> String {
+pub fn display_answer(q: &Question, value: &AnswerValue, lang: Language) -> String {
     match (&q.kind, value) {
         (QuestionKind::MultiChoice { .. }, AnswerValue::Choices(values)) => values
             .iter()
-            .map(|v| option_label(q, v))
+            .map(|v| option_label(q, v, lang))
             .collect::<Vec<_>>()
             .join(", "),
         (QuestionKind::Integer { unit, .. } | QuestionKind::Decimal { unit, .. }, v) => {
@@ -257,16 +267,16 @@ pub fn display_answer(q: &Question, value: &AnswerValue) -> String {
                 .and_then(|n| labels.get(n.wrapping_sub(1)));
             label.map_or(text.clone(), |l| format!("{text} – {l}"))
         }
-        (_, v) => option_label(q, &value_text(v)),
+        (_, v) => option_label(q, &value_text(v), lang),
     }
 }
 
 /// The label of a choice value (Yes/No for yes_no), or the value itself.
-fn option_label(q: &Question, value: &str) -> String {
+fn option_label(q: &Question, value: &str, lang: Language) -> String {
     match &q.kind {
         QuestionKind::YesNo { .. } => match value {
-            "yes" => "Yes".into(),
-            "no" => "No".into(),
+            "yes" => plain(lang, "respond-yes"),
+            "no" => plain(lang, "respond-no"),
             other => other.into(),
         },
         _ => q
@@ -285,13 +295,13 @@ fn value_text(value: &AnswerValue) -> String {
     }
 }
 
-fn join_or(items: &[String]) -> String {
+fn join_or(items: &[String], lang: Language) -> String {
     match items {
         [] => String::new(),
         [one] => format!("“{one}”"),
         [init @ .., last] => {
             let head: Vec<String> = init.iter().map(|i| format!("“{i}”")).collect();
-            format!("{} or “{last}”", head.join(", "))
+            format!("{} {} “{last}”", head.join(", "), plain(lang, "respond-or"))
         }
     }
 }
@@ -307,7 +317,11 @@ pub struct AnswerRow {
 }
 
 /// Every visible question with its answer, by section, for the review page.
-pub fn review(def: &Definition, answers: &Answers) -> Vec<(String, String, Vec<AnswerRow>)> {
+pub fn review(
+    def: &Definition,
+    answers: &Answers,
+    lang: Language,
+) -> Vec<(String, String, Vec<AnswerRow>)> {
     let visible: HashSet<&str> = visible_questions(def, answers)
         .iter()
         .map(|q| q.key.as_str())
@@ -322,7 +336,7 @@ pub fn review(def: &Definition, answers: &Answers) -> Vec<(String, String, Vec<A
                 .map(|q| AnswerRow {
                     key: q.key.clone(),
                     prompt: q.prompt.to_string(),
-                    answer: answers.get(&q.key).map(|v| display_answer(q, v)),
+                    answer: answers.get(&q.key).map(|v| display_answer(q, v, lang)),
                     required: q.required,
                     section: s.key.clone(),
                 })

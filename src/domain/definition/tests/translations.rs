@@ -121,3 +121,14 @@ fn a_translation_status_must_name_a_declared_language_and_a_known_status() {
         "translation_status.cy"
     );
 }
+
+#[test]
+fn the_shipped_instrument_is_in_welsh_too_marked_as_needing_review() {
+    let text = include_str!("../../../instruments/nhs-social-media-maturity.v1.yaml");
+    let def = crate::domain::definition::Definition::parse(text, super::Format::Yaml).unwrap();
+    assert!(def.offers(Language::Cy));
+    assert_eq!(def.translation_status["cy"], "needs_review");
+    assert!(def.texts().iter().all(|(_, t)| t.has(Language::Cy)));
+    let welsh = def.localized(Language::Cy);
+    assert_eq!(welsh.title, "Aeddfedrwydd cyfryngau cymdeithasol y GIG");
+}
