@@ -67,15 +67,18 @@ pub async fn save(
     let tx = state.db.begin_write().await?;
     still_accepting(&*tx, ctx).await?;
     let ids = (ctx.round.id, ctx.organisation.id);
-    let (saved, base) =
-        match response_sections::claim(&*tx, ids, expected_revision, &touched).await? {
-            Claim::Fresh(model) => (model, ctx.answers.clone()),
-            Claim::Moved(model) => {
-                let fresh = responses::answers(&*tx, model.id).await?;
-                (model, fresh)
-            }
-            Claim::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
-        };
+    let (saved, base) = match response_sections::claim(&*tx, ids, expected_revision, &touched)
+        .await?
+    {
+        // Nobody saved since this writer read the response, and this link read it at the
+        // same revision: the answers in hand are the stored ones.
+        Claim::Fresh(model) if model.revision - 1 == ctx.revision() => (model, ctx.answers.clone()),
+        Claim::Fresh(model) | Claim::Moved(model) => {
+            let fresh = responses::answers(&*tx, model.id).await?;
+            (model, fresh)
+        }
+        Claim::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
+    };
     let submitted = responses::status(&saved)? == ResponseStatus::Submitted;
     if submitted && !ctx.hand.is_lead() {
         return Err(Refusal::Forbidden(
