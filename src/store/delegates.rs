@@ -268,6 +268,26 @@ pub async fn mark_ready(
     Ok(true)
 }
 
+/// Takes away the delegate's ready marks on these sections (they saved them again).
+pub async fn unready(
+    db: &impl ConnectionTrait,
+    delegate_id: i32,
+    sections: impl IntoIterator<Item = String>,
+) -> Result<(), DbError> {
+    delegated_section::Entity::update_many()
+        .col_expr(
+            delegated_section::Column::ReadyAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(delegated_section::Column::DelegateId.eq(delegate_id))
+        .filter(delegated_section::Column::SectionKey.is_in(sections))
+        .filter(delegated_section::Column::ReadyAt.is_not_null())
+        .exec(db)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(())
+}
+
 /// Raises the invitation's delegation revision: pages kept for its links are stale.
 async fn touch(db: &impl ConnectionTrait, invitation_id: i32) -> Result<(), DbError> {
     invitation::Entity::update_many()

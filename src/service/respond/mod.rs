@@ -115,7 +115,10 @@ pub async fn save(
         )
         .await?;
     }
-    if !ctx.hand.is_lead() {
+    if let crate::domain::delegation::Hand::Delegate { id, .. } = &ctx.hand {
+        // A section saved again is not ready any more until its colleague says so again. The
+        // response's revision changed, so every page that shows the mark is rendered afresh.
+        crate::store::delegates::unready(&*tx, *id, written.iter().cloned()).await?;
         record_response_event(
             &*tx,
             ctx,

@@ -87,6 +87,21 @@ async fn three_people_complete_one_response_each_touching_only_their_part(backen
         json!([{ "section": "staffing", "ready": true }])
     );
     assert_eq!(listed[1]["sections"][0]["ready"], false);
+    // Saving the section again takes the mark away until she marks it again.
+    let revision = state(&app, &ann).await["revision"].as_i64().unwrap();
+    assert_eq!(
+        save(&app, &ann, revision, json!({ "staff_wte": 13 }))
+            .await
+            .status(),
+        200
+    );
+    let listed: serde_json::Value = app
+        .get(&format!("/api/v1{lead}/delegates"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["delegates"][0]["sections"][0]["ready"], false);
     // A colleague cannot list colleagues, nor mark another's section.
     assert_eq!(
         app.get(&format!("/api/v1{ann}/delegates")).await.status(),
