@@ -7,13 +7,16 @@
 //! Markdown table: every figure, its target, pass or miss.
 //!
 //! `LOAD_ORGS` (default 10000) and `LOAD_BACKENDS` (default `sqlite,postgres`) shrink a run
-//! while working on it; the README's figures come from the defaults.
+//! while working on it; the README's figures come from the defaults. `LOAD_PROFILE=1` samples
+//! the server with `perf` during the submissions and the section pages and prints the profiles.
 
 // The parts live in `benches/load/`; a crate root's modules are looked for beside it otherwise.
 #[path = "load/client.rs"]
 mod client;
 #[path = "load/measure.rs"]
 mod measure;
+#[path = "load/profile.rs"]
+mod profile;
 #[path = "load/scenarios.rs"]
 mod scenarios;
 #[path = "load/server.rs"]

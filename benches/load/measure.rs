@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::client::quantile_ms;
+use crate::profile;
 use crate::scenarios::{self, CLIENTS, ReadRoute, Reader};
 use crate::server::Soundings;
 use crate::setup::{self, Backend, BenchDb};
@@ -55,7 +56,9 @@ pub async fn measure(
         b,
         &format!("1. {n1} responses saved and submitted in one request each"),
     );
+    let profile = profile::start(server.pid(), dir, "submissions in one request");
     let api = writes::submissions_in_one_request(http, &base, one_request).await?;
+    profile::finish(profile);
     step(b, &format!("1. {n2} responses saved, then submitted"));
     let (paired, saves, submits) = writes::submissions(http, &base, two_requests).await?;
     for (run, count) in [(&api, n1), (&paired, n2)] {
@@ -168,7 +171,9 @@ pub async fn measure(
     let warm_up = CLIENTS * 4;
     let urls = scenarios::section_urls(&base, &fixture);
     scenarios::gets(http, warm_up, scenarios::section_urls(&base, &fixture)).await;
+    let profile = profile::start(server.pid(), dir, "section pages, first view");
     let section = scenarios::gets(http, SECTION_REQUESTS, move |i| urls(i + warm_up)).await;
+    profile::finish(profile);
     // Pages seen again unchanged (a respondent going back, a reload): REVISITED pages, each
     // asked for once first and then over and over.
     let again = scenarios::section_urls(&base, &fixture);
@@ -176,7 +181,9 @@ pub async fn measure(
     let again = std::sync::Arc::new(again);
     let first = again.clone();
     scenarios::gets(http, REVISITED, move |i| first(i)).await;
+    let profile = profile::start(server.pid(), dir, "section pages seen again");
     let revisited = scenarios::gets(http, SECTION_REQUESTS, move |i| again(i)).await;
+    profile::finish(profile);
     if let Some(e) = &section.first_error {
         eprintln!("  {} section pages failed; the first: {e}", section.errors);
     }
