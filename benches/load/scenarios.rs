@@ -193,7 +193,14 @@ pub async fn pdf_renders(url: &str, count: usize) -> anyhow::Result<Vec<Duration
     for submitted in data.submitted.iter().take(count + 1) {
         let org =
             soundings::service::organisations::by_id(&state, submitted.organisation_id).await?;
-        if let Ok(report) = organisation_report(&state, &round, org).await? {
+        if let Ok(report) = organisation_report(
+            &state,
+            &round,
+            org,
+            soundings::domain::language::Language::En,
+        )
+        .await?
+        {
             reports.push(report);
         }
     }

@@ -7,6 +7,7 @@ use super::auth::ApiKeyAuth;
 use super::errors::{Answer, status::*};
 use super::media_types::PdfResponse;
 use super::problem::ApiError;
+use crate::domain::language::Language;
 use crate::domain::role::Role;
 use crate::report::html::{pdf_file_name, report_html, summary_html};
 use crate::service::Services;
@@ -15,7 +16,7 @@ use crate::service::shares::{self, ShareLink};
 use crate::templates::Templates;
 use chrono::{DateTime, Utc};
 use poem::web::Data;
-use poem_openapi::param::Path;
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Binary, Html, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use std::sync::Arc;
@@ -86,10 +87,14 @@ impl ReportsApi {
         templates: Data<&Arc<Templates>>,
         code: Path<String>,
         organisation: Path<String>,
+        /// `cy` for the report in Welsh (when the survey version has Welsh); English otherwise.
+        lang: Query<Option<String>>,
     ) -> Answer<Html<String>, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
-        let report = reports::report(&state, &code.0, &organisation.0).await?;
-        report_html(&templates, &report, "report.pdf")
+        let language = Language::choose(lang.0.as_deref(), None, None);
+        let report = reports::report(&state, &code.0, &organisation.0, language).await?;
+        let pdf_href = format!("report.pdf?lang={language}");
+        report_html(&templates, &report, &pdf_href)
             .map(Html)
             .map_err(|e| ApiError::internal(e).into())
     }
@@ -108,9 +113,12 @@ impl ReportsApi {
         state: Data<&Services>,
         code: Path<String>,
         organisation: Path<String>,
+        /// `cy` for the report in Welsh (when the survey version has Welsh); English otherwise.
+        lang: Query<Option<String>>,
     ) -> Answer<PdfResponse, { ROLE | NOT_FOUND }> {
         auth.0.require(Role::Admin)?;
-        let report = reports::report(&state, &code.0, &organisation.0).await?;
+        let language = Language::choose(lang.0.as_deref(), None, None);
+        let report = reports::report(&state, &code.0, &organisation.0, language).await?;
         let name = pdf_file_name(&report);
         let bytes = report_pdf(report).await?;
         Ok(PdfResponse::Pdf(Binary(bytes), name))

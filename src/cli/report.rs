@@ -1,5 +1,6 @@
 //! `soundings report` and `soundings reports`: board reports as PDF files, one or a whole round.
 
+use crate::domain::language::Language;
 use crate::report::html::report_html;
 use crate::service::benchmarks::{Missing, bulk_round_context, organisation_report, report_in};
 use crate::service::{ServiceError, Services, organisations, records, rounds};
@@ -25,6 +26,9 @@ pub struct ReportArgs {
     /// Write the HTML page instead of the PDF
     #[arg(long)]
     pub html: bool,
+    /// The report's language: en or cy (Welsh, when the survey version has it)
+    #[arg(long, default_value = "en", value_parser = parse_language)]
+    pub lang: Language,
 }
 
 #[derive(Args)]
@@ -38,6 +42,14 @@ pub struct ReportsArgs {
     /// How many reports to render at once (default: one per CPU core)
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// The reports' language: en or cy (Welsh, when the survey version has it)
+    #[arg(long, default_value = "en", value_parser = parse_language)]
+    pub lang: Language,
+}
+
+fn parse_language(code: &str) -> Result<Language, String> {
+    Language::parse(code)
+        .ok_or_else(|| format!("`{code}` is not a language Soundings speaks: use en or cy"))
 }
 
 async fn find_round(state: &Services, code: &str) -> anyhow::Result<records::Round> {
@@ -59,7 +71,7 @@ pub async fn one(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
         Err(ServiceError::NotFound(_)) => bail!("there is no organisation `{code}`"),
         Err(other) => return Err(other.into()),
     };
-    let report = match organisation_report(&state, &round, org).await? {
+    let report = match organisation_report(&state, &round, org, args.lang).await? {
         Ok(report) => report,
         Err(Missing::NotSubmitted) => bail!(
             "{code} has not submitted a response in round {}",
@@ -119,7 +131,7 @@ pub async fn all(database_url: &str, args: ReportsArgs) -> anyhow::Result<()> {
         let Some(org) = orgs.remove(&submitted.organisation_id) else {
             continue;
         };
-        let report = match report_in(&state, &context, org).await? {
+        let report = match report_in(&state, &context, org, args.lang).await? {
             Ok(report) => report,
             Err(Missing::NotSubmitted) => continue,
         };

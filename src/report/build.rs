@@ -5,10 +5,11 @@ use super::model::{
     DimensionResult, Disclosed as Shown, Finding, Headline, LevelBand, Method, OrganisationInfo,
     PeerGroupInfo, PeerStats, Report, RoundInfo, SurveyInfo, Term,
 };
+use crate::catalogue::{self, plain};
 use crate::domain::benchmark::{OrgBenchmark, Position, QuestionComparison};
 use crate::domain::definition::{Definition, QuestionKind};
+use crate::domain::language::Language;
 use crate::domain::peers::Disclosed;
-use chrono::{DateTime, Utc};
 
 /// What the report needs besides the benchmark.
 pub struct Inputs<'a> {
@@ -19,6 +20,8 @@ pub struct Inputs<'a> {
     pub round: &'a entity::round::Model,
     pub previous_round: Option<&'a entity::round::Model>,
     pub k: usize,
+    /// The report's language; the definition's texts in it when it has them.
+    pub language: Language,
 }
 
 /// How many strengths and gaps a report lists at most.
@@ -29,9 +32,16 @@ pub fn build(
     bench: &OrgBenchmark,
     questions: &[QuestionComparison],
 ) -> Report {
-    let def = inputs.definition;
+    let lang = inputs.definition.language_for(inputs.language);
+    let def = &inputs.definition.localized(lang);
     let org = inputs.organisation;
+    let level_name = |number: u32| {
+        def.levels
+            .get(number.saturating_sub(1) as usize)
+            .map(|l| l.name.to_string())
+    };
     Report {
+        language: lang,
         organisation: OrganisationInfo {
             code: org.code.clone(),
             name: org.name.clone(),
@@ -48,11 +58,11 @@ pub fn build(
         round: RoundInfo {
             code: inputs.round.code.clone(),
             name: inputs.round.name.clone(),
-            opens_on: date(inputs.round.opens_at),
-            closes_on: date(inputs.round.closes_at),
+            opens_on: lang.date(inputs.round.opens_at.date_naive()),
+            closes_on: lang.date(inputs.round.closes_at.date_naive()),
             previous_round: inputs.previous_round.map(|r| r.name.clone()),
         },
-        as_at: date(inputs.round.closes_at),
+        as_at: lang.date(inputs.round.closes_at.date_naive()),
         peer_group: PeerGroupInfo {
             label: bench.peer_group.label.clone(),
             n: bench.peer_group.n.value.unwrap_or(0),
@@ -62,7 +72,12 @@ pub fn build(
         headline: Headline {
             overall_score: bench.overall.score.unwrap_or(0.0),
             level_number: bench.overall.level.unwrap_or(1),
-            level_name: bench.overall.level_name.clone().unwrap_or_default(),
+            level_name: bench
+                .overall
+                .level
+                .and_then(level_name)
+                .or_else(|| bench.overall.level_name.clone())
+                .unwrap_or_default(),
             percentile: shown(&bench.overall.percentile),
             quartile: shown(&bench.overall.quartile),
             peer_median: shown(&bench.overall.peers.clone().map(|s| s.median)),
@@ -72,57 +87,81 @@ pub fn build(
             .levels
             .iter()
             .enumerate()
-            .map(|(i, l)| LevelBand { number: i as u32 + 1, name: l.name.to_string(), min_score: l.min_score })
+            .map(|(i, l)| LevelBand {
+                number: i as u32 + 1,
+                name: l.name.to_string(),
+                min_score: l.min_score,
+            })
             .collect(),
-        dimensions: bench.dimensions.iter().map(dimension).collect(),
-        strengths: findings(def, questions, true),
-        gaps: findings(def, questions, false),
+        dimensions: bench.dimensions.iter().map(|p| dimension(p, def)).collect(),
+        strengths: findings(def, questions, true, lang),
+        gaps: findings(def, questions, false, lang),
         method: Method {
             k: inputs.k,
-            disclosure_rule: disclosure_rule(inputs.k),
-            quantile_rule: "Quartiles and medians by linear interpolation between order statistics (Hyndman & Fan type 7, as R, numpy and pandas)".to_owned(),
-            percentile_rule: "Percentile rank = (peers below + half the peers equal) / number of peers × 100".to_owned(),
-            scoring_rule: "Each area scores 100 × points earned / points available over the questions shown; the overall score is the weighted mean of the areas".to_owned(),
+            disclosure_rule: disclosure_rule(inputs.k, lang),
+            quantile_rule: plain(lang, "report-quantile-rule"),
+            percentile_rule: plain(lang, "report-percentile-rule"),
+            scoring_rule: plain(lang, "report-scoring-rule"),
         },
-        reading_guide: reading_guide(inputs.k, inputs.previous_round.map(|r| r.name.as_str())),
+        reading_guide: reading_guide(
+            inputs.k,
+            inputs.previous_round.map(|r| r.name.as_str()),
+            lang,
+        ),
     }
 }
 
 /// How figures are withheld, in the words of the report's method section.
-pub fn disclosure_rule(k: usize) -> String {
-    format!(
-        "No figure describes fewer than {k} organisations. A group is shown only when at least \
-         {} organisations responded in it, so that even one of them, knowing its own answers, \
-         learns nothing about fewer than {k} others (groups of fewer than {k} are withheld: \
-         primary suppression). Groups that could otherwise be worked out by adding and \
-         subtracting other published figures (for example all organisations minus every kind \
-         shown) are withheld too (secondary suppression), the same way in every table, report \
-         and export of the round. Peers' lowest and highest scores are never shown.",
-        k + 1
+pub fn disclosure_rule(k: usize, lang: Language) -> String {
+    catalogue::text(
+        lang,
+        "report-disclosure-rule",
+        &[("k", k.into()), ("k1", (k + 1).into())],
     )
 }
 
 /// The reading guide, worded for the disclosure threshold and the round compared with.
-pub fn reading_guide(k: usize, previous_round: Option<&str>) -> Vec<Term> {
+pub fn reading_guide(k: usize, previous_round: Option<&str>, lang: Language) -> Vec<Term> {
     let change = match previous_round {
-        Some(previous) => format!("Points gained or lost since {previous}."),
-        None => "Points gained or lost since the previous round.".to_owned(),
+        Some(previous) => catalogue::text(
+            lang,
+            "report-term-change-since",
+            &[("round", previous.into())],
+        ),
+        None => plain(lang, "report-term-change-since-previous"),
     };
     [
-        ("Score", "From 0 to 100, from this organisation's answers. The level is the band the score falls in.".to_owned()),
-        ("Percentile", "The share of peers scoring lower than this organisation: the 60th percentile is ahead of about 60 in every 100 peers.".to_owned()),
-        ("Quartile", "Q1 is the lowest quarter of peers, Q4 the highest.".to_owned()),
-        ("Peer median, Q1–Q3", "Half of the peers score above the median and half below; Q1–Q3 spans the middle half of the peers.".to_owned()),
-        ("Change", format!("{change} Changes are not tested for statistical significance, so read small ones with care.")),
-        ("Suppressed", format!("Withheld so that no organisation can be singled out: either fewer than {k} organisations lie behind it (primary suppression), or it could be worked out from other published figures (secondary suppression). A suppressed figure is never shown as zero.")),
+        (
+            "report-term-score",
+            plain(lang, "report-term-score-meaning"),
+        ),
+        (
+            "report-term-percentile",
+            plain(lang, "report-term-percentile-meaning"),
+        ),
+        (
+            "report-term-quartile",
+            plain(lang, "report-term-quartile-meaning"),
+        ),
+        (
+            "report-term-median",
+            plain(lang, "report-term-median-meaning"),
+        ),
+        (
+            "report-term-change",
+            format!("{change} {}", plain(lang, "report-term-change-care")),
+        ),
+        (
+            "report-term-suppressed",
+            catalogue::text(lang, "report-term-suppressed-meaning", &[("k", k.into())]),
+        ),
     ]
     .into_iter()
-    .map(|(term, meaning)| Term { term: term.to_owned(), meaning })
+    .map(|(term, meaning)| Term {
+        term: plain(lang, term),
+        meaning,
+    })
     .collect()
-}
-
-fn date(t: DateTime<Utc>) -> String {
-    t.format("%-d %B %Y").to_string()
 }
 
 fn humanise(key: &str) -> String {
@@ -141,12 +180,18 @@ fn shown<T: Clone>(d: &Disclosed<T>) -> Shown<T> {
     }
 }
 
-fn dimension(p: &Position) -> DimensionResult {
+fn dimension(p: &Position, def: &Definition) -> DimensionResult {
     DimensionResult {
         key: p.dimension.clone(),
-        title: p.title.clone(),
+        title: def
+            .dimension(&p.dimension)
+            .map_or_else(|| p.title.clone(), |d| d.title.to_string()),
         score: p.score.unwrap_or(0.0),
-        level_name: p.level_name.clone().unwrap_or_default(),
+        level_name: p
+            .score
+            .map(|s| def.level_for(s).name.to_string())
+            .or_else(|| p.level_name.clone())
+            .unwrap_or_default(),
         peers: Shown {
             value: p.peers.value.as_ref().map(|s| PeerStats {
                 n: s.n,
@@ -170,7 +215,12 @@ fn dimension(p: &Position) -> DimensionResult {
 /// Question-level findings. For each scored single-choice or yes/no question, the best-scoring
 /// option is the mark of maturity: a gap is a best option most peers chose and this organisation
 /// did not; a strength is a best option this organisation chose and most peers did not.
-fn findings(def: &Definition, questions: &[QuestionComparison], strengths: bool) -> Vec<Finding> {
+fn findings(
+    def: &Definition,
+    questions: &[QuestionComparison],
+    strengths: bool,
+    lang: Language,
+) -> Vec<Finding> {
     let mut found: Vec<(f64, Finding)> = Vec::new();
     for qc in questions.iter().filter(|q| !q.suppressed) {
         let Some(q) = def.question(&qc.key) else {
@@ -196,19 +246,30 @@ fn findings(def: &Definition, questions: &[QuestionComparison], strengths: bool)
         let Some(share) = option.share else { continue };
         let answered_here = qc.options.iter().any(|o| o.chosen);
         let percent = (share * 100.0).round();
-        let text = if strengths && option.chosen && share < 0.5 {
-            format!(
-                "You answered “{}” to “{}”; only {percent}% of peers did.",
-                option.label, q.prompt
-            )
+        let label = match best.as_str() {
+            "yes" | "no" if matches!(q.kind, QuestionKind::YesNo { .. }) => {
+                plain(lang, &format!("respond-{best}"))
+            }
+            _ => q
+                .option(&best)
+                .map_or_else(|| option.label.clone(), |o| o.label.to_string()),
+        };
+        let key = if strengths && option.chosen && share < 0.5 {
+            "report-strength"
         } else if !strengths && answered_here && !option.chosen && share >= 0.5 {
-            format!(
-                "{percent}% of peers answered “{}” to “{}”; you did not.",
-                option.label, q.prompt
-            )
+            "report-gap"
         } else {
             continue;
         };
+        let text = catalogue::text(
+            lang,
+            key,
+            &[
+                ("option", label.into()),
+                ("question", q.prompt.to_string().into()),
+                ("percent", percent.into()),
+            ],
+        );
         let rank = if strengths { share } else { -share };
         found.push((
             rank,

@@ -8,6 +8,7 @@ use super::model::{
     PeerGroupInfo, PeerStats, Report, RoundInfo, SurveyInfo,
 };
 use super::summary::{SummaryCell, SummaryReport, SummaryRow};
+use crate::domain::language::Language;
 
 const SUPPRESSED: &str = "only 4 peers answered every question in this dimension, fewer than k = 5";
 
@@ -15,6 +16,7 @@ const SUPPRESSED: &str = "only 4 peers answered every question in this dimension
 /// a peer group reached by falling back from a narrower one, strengths and gaps.
 pub fn sample() -> Report {
     Report {
+        language: Language::En,
         organisation: OrganisationInfo {
             code: "7A2".to_owned(),
             name: "Bwrdd Iechyd Prifysgol Cwm Tawel — ŵ ŷ test".to_owned(),
@@ -93,12 +95,12 @@ pub fn sample() -> Report {
         ],
         method: Method {
             k: 5,
-            disclosure_rule: super::build::disclosure_rule(5),
+            disclosure_rule: super::build::disclosure_rule(5, Language::En),
             quantile_rule: "Linear interpolation between order statistics (type 7, the default of R and NumPy)".to_owned(),
             percentile_rule: "Share of peers scoring below, plus half of those scoring the same".to_owned(),
             scoring_rule: "Each dimension is the mean of its questions' scores scaled to 0–100; the overall score is the mean of the dimensions".to_owned(),
         },
-        reading_guide: reading_guide(5, Some("Autumn 2025")),
+        reading_guide: reading_guide(5, Some("Autumn 2025"), Language::En),
     }
 }
 

@@ -13,7 +13,7 @@ pub fn report_html(
 ) -> Result<String, minijinja::Error> {
     templates.render(
         "report/report.html",
-        json!({ "r": report, "pdf_href": pdf_href }),
+        json!({ "r": report, "pdf_href": pdf_href, "lang": report.language.code() }),
     )
 }
 

@@ -2,10 +2,13 @@
 //! (no I/O), then rendered as HTML and as PDF from this same value, so the two always agree.
 //! Every figure is already computed: renderers only lay it out.
 
+use crate::domain::language::Language;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
+    /// The language every text of the report is in (its survey's texts and the fixed ones).
+    pub language: Language,
     pub organisation: OrganisationInfo,
     pub survey: SurveyInfo,
     pub round: RoundInfo,

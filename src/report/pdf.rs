@@ -17,6 +17,7 @@ mod table;
 mod tests;
 mod tiles;
 
+use crate::catalogue::{self, plain};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -42,6 +43,7 @@ pub enum PdfError {
 pub fn render_pdf(report: &Report) -> Result<Vec<u8>, PdfError> {
     let faces = fonts::faces()?;
     let mut canvas = Canvas::new(faces, header(faces, report), footer(report));
+    canvas.language = report.language;
     let mut notes = Footnotes::default();
 
     front::title(&mut canvas, report);
@@ -63,7 +65,7 @@ pub fn render_pdf(report: &Report) -> Result<Vec<u8>, PdfError> {
         canvas,
         Orientation::Portrait,
         &title,
-        "Board benchmark report",
+        &plain(report.language, "report-subject"),
     )
 }
 
@@ -102,9 +104,15 @@ fn header(faces: &fonts::Faces, report: &Report) -> Vec<(String, Style)> {
     let name = Style::new(Face::Bold, 8.5, NAVY);
     let context = Style::new(Face::Regular, 7.5, MUTED);
     let group = &report.peer_group;
-    let line = format!(
-        "{} · {} · Peer group: {} (n = {})",
-        report.survey.title, report.round.name, group.label, group.n
+    let line = catalogue::text(
+        report.language,
+        "report-header-line",
+        &[
+            ("survey", report.survey.title.as_str().into()),
+            ("round", report.round.name.as_str().into()),
+            ("group", group.label.as_str().into()),
+            ("n", group.n.into()),
+        ],
     );
     let mut lines = Vec::new();
     for (text, style) in [(&report.organisation.name, name), (&line, context)] {
@@ -116,9 +124,14 @@ fn header(faces: &fonts::Faces, report: &Report) -> Vec<(String, Style)> {
 }
 
 fn footer(report: &Report) -> String {
-    format!(
-        "Soundings board report · {} v{} · as at {}",
-        report.survey.slug, report.survey.version, report.as_at
+    catalogue::text(
+        report.language,
+        "report-footer",
+        &[
+            ("survey", report.survey.slug.as_str().into()),
+            ("version", i64::from(report.survey.version).into()),
+            ("date", report.as_at.as_str().into()),
+        ],
     )
 }
 

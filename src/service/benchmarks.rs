@@ -199,9 +199,10 @@ pub async fn organisation_report(
     state: &Services,
     round: &round::Model,
     organisation: entity::organisation::Model,
+    language: crate::domain::language::Language,
 ) -> Result<Result<crate::report::model::Report, Missing>, DbError> {
     let context = round_context(state, round).await?;
-    report_in(state, &context, organisation).await
+    report_in(state, &context, organisation, language).await
 }
 
 /// An organisation's report model for the round of `context`.
@@ -209,6 +210,7 @@ pub async fn report_in(
     state: &Services,
     context: &RoundContext,
     organisation: entity::organisation::Model,
+    language: crate::domain::language::Language,
 ) -> Result<Result<crate::report::model::Report, Missing>, DbError> {
     let found = match benchmark_in(state, context, organisation).await? {
         Ok(found) => found,
@@ -222,6 +224,7 @@ pub async fn report_in(
         round: &context.round,
         previous_round: found.previous_round.as_ref(),
         k: state.disclosure.threshold,
+        language,
     };
     Ok(Ok(crate::report::build::build(
         &inputs,

@@ -5,15 +5,22 @@ use super::benchmarks::{organisation_report, round_summary};
 use super::error::{ServiceError, ServiceResult};
 use super::records::{Organisation, Round};
 use super::{Services, organisations, rounds};
+use crate::domain::language::Language;
 use crate::report::model::Report;
 use crate::report::summary::SummaryReport;
 
 /// The report of the organisation coded `organisation` in the round coded `round`: not found
-/// when either does not exist or the organisation has not submitted in the round.
-pub async fn report(services: &Services, round: &str, organisation: &str) -> ServiceResult<Report> {
+/// when either does not exist or the organisation has not submitted in the round. In
+/// `language` when the survey version offers it, English otherwise.
+pub async fn report(
+    services: &Services,
+    round: &str,
+    organisation: &str,
+    language: Language,
+) -> ServiceResult<Report> {
     let round = rounds::find(services, round).await?;
     let organisation = organisations::find(services, organisation).await?;
-    report_of(services, &round, organisation).await
+    report_of(services, &round, organisation, language).await
 }
 
 /// The report of `organisation` in `round`, or not found when it has not submitted there.
@@ -21,9 +28,10 @@ pub(super) async fn report_of(
     services: &Services,
     round: &Round,
     organisation: Organisation,
+    language: Language,
 ) -> ServiceResult<Report> {
     let code = organisation.code.clone();
-    organisation_report(services, round, organisation)
+    organisation_report(services, round, organisation, language)
         .await?
         .map_err(|missing| missing.error(&code, round))
 }

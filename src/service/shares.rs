@@ -4,6 +4,7 @@
 use super::records::ReportShare;
 use super::reports::report_of;
 use super::{ServiceError, ServiceResult, Services, organisations, record, rounds};
+use crate::domain::language::Language;
 use crate::domain::links::ShareStatus;
 use crate::domain::secret::hash_secret;
 use crate::report::model::Report;
@@ -34,7 +35,7 @@ pub async fn create(
     let round = rounds::find(services, round).await?;
     let org = organisations::find(services, organisation).await?;
     // Refuse a link to a report that cannot be made.
-    report_of(services, &round, org.clone()).await?;
+    report_of(services, &round, org.clone(), Language::En).await?;
     let expires_at = Utc::now() + Duration::days(i64::from(days));
     let tx = services.db.begin_write().await?;
     let (share, secret) = shares::create(&*tx, round.id, org.id, actor, expires_at).await?;
@@ -122,7 +123,7 @@ pub async fn revoke(services: &Services, actor: &str, id: i32) -> ServiceResult<
 /// The report a share link's `secret` opens. Not found for a secret that is malformed, unknown
 /// or revoked (a revoked link looks like one that never existed), or whose organisation has no
 /// report; gone, saying since when, for an expired one.
-pub async fn open(services: &Services, secret: &str) -> ServiceResult<Report> {
+pub async fn open(services: &Services, secret: &str, language: Language) -> ServiceResult<Report> {
     let not_found = || ServiceError::not_found("There is no report at this link.");
     if secret.len() != 40 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(not_found());
@@ -146,7 +147,7 @@ pub async fn open(services: &Services, secret: &str) -> ServiceResult<Report> {
     let (Some(round), Some(org)) = (round, org) else {
         return Err(not_found());
     };
-    report_of(services, &round, org)
+    report_of(services, &round, org, language)
         .await
         .map_err(|err| match err {
             ServiceError::NotFound(_) => not_found(),

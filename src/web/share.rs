@@ -2,13 +2,14 @@
 //! link made by an admin. No key is needed until the link expires (410) or is revoked (404, the
 //! same page as a link that never existed).
 
+use crate::domain::language::Language;
 use crate::report::html::{pdf_file_name, report_html};
 use crate::report::model::Report;
 use crate::service::reports::report_pdf;
 use crate::service::{ServiceError, shares};
 use crate::web::Site;
-use poem::http::{StatusCode, header};
-use poem::web::{Data, Html, Path};
+use poem::http::{HeaderMap, StatusCode, header};
+use poem::web::{Data, Html, Path, Query};
 use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
@@ -30,35 +31,56 @@ fn not_found(state: &Site) -> Response {
     )
 }
 
+/// `?lang=cy` for the report in Welsh; otherwise the browser's Accept-Language decides.
+#[derive(serde::Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+fn language(query: &LangQuery, headers: &HeaderMap) -> Language {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Language::choose(query.lang.as_deref(), None, accept)
+}
+
 /// The report the link opens, or the page that says why it does not.
-async fn shared_report(state: &Site, secret: &str) -> Result<Report, Response> {
-    shares::open(state, secret).await.map_err(|err| match err {
-        ServiceError::NotFound(_) => not_found(state),
-        ServiceError::Gone(message) => problem(
-            state,
-            StatusCode::GONE,
-            "This report link has expired",
-            &message,
-        ),
-        err => {
-            tracing::error!(error.cause = %err, "shared report failed");
-            problem(
+async fn shared_report(state: &Site, secret: &str, language: Language) -> Result<Report, Response> {
+    shares::open(state, secret, language)
+        .await
+        .map_err(|err| match err {
+            ServiceError::NotFound(_) => not_found(state),
+            ServiceError::Gone(message) => problem(
                 state,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Sorry, there is a problem with the service",
-                "Try again in a few minutes.",
-            )
-        }
-    })
+                StatusCode::GONE,
+                "This report link has expired",
+                &message,
+            ),
+            err => {
+                tracing::error!(error.cause = %err, "shared report failed");
+                problem(
+                    state,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Sorry, there is a problem with the service",
+                    "Try again in a few minutes.",
+                )
+            }
+        })
 }
 
 #[handler]
-pub async fn page(state: Data<&Site>, Path(secret): Path<String>) -> Response {
-    match shared_report(&state, &secret).await {
+pub async fn page(
+    state: Data<&Site>,
+    Path(secret): Path<String>,
+    Query(query): Query<LangQuery>,
+    headers: &HeaderMap,
+) -> Response {
+    let language = language(&query, headers);
+    match shared_report(&state, &secret, language).await {
         Ok(report) => match report_html(
             &state.templates,
             &report,
-            &format!("/share/{secret}/report.pdf"),
+            &format!("/share/{secret}/report.pdf?lang={}", report.language),
         ) {
             Ok(html) => Html(html).into_response(),
             Err(err) => {
@@ -76,8 +98,13 @@ pub async fn page(state: Data<&Site>, Path(secret): Path<String>) -> Response {
 }
 
 #[handler]
-pub async fn pdf(state: Data<&Site>, Path(secret): Path<String>) -> Response {
-    let report = match shared_report(&state, &secret).await {
+pub async fn pdf(
+    state: Data<&Site>,
+    Path(secret): Path<String>,
+    Query(query): Query<LangQuery>,
+    headers: &HeaderMap,
+) -> Response {
+    let report = match shared_report(&state, &secret, language(&query, headers)).await {
         Ok(report) => report,
         Err(resp) => return resp,
     };

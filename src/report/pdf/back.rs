@@ -1,6 +1,7 @@
 //! The back of the report: strengths and gaps down to single questions, and the method (peer
 //! group, disclosure threshold, rules, and exactly which survey definition was used).
 
+use crate::catalogue::{self, plain};
 use crate::report::model::{Finding, Report};
 
 use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, RULE, Style, WIDTH};
@@ -22,19 +23,37 @@ const KEY_W: f32 = 118.0;
 
 pub(super) fn findings(canvas: &mut Canvas<'_>, report: &Report) {
     canvas.ensure(120.0);
-    canvas.paragraph(LEFT, WIDTH, "Strengths and gaps", HEADING, 2.0);
-    let intro = format!(
-        "Question by question, where this organisation stands apart from {} (n = {}).",
-        report.peer_group.label, report.peer_group.n
+    let l = report.language;
+    canvas.paragraph(
+        LEFT,
+        WIDTH,
+        &plain(l, "report-findings-heading"),
+        HEADING,
+        2.0,
+    );
+    let intro = catalogue::text(
+        l,
+        "report-findings-intro",
+        &[
+            ("group", report.peer_group.label.as_str().into()),
+            ("n", report.peer_group.n.into()),
+        ],
     );
     canvas.paragraph(LEFT, WIDTH, &intro, INTRO, 8.0);
-    list(canvas, "Strengths", STRENGTH, &report.strengths);
-    list(canvas, "Gaps", GAP, &report.gaps);
+    let none = plain(l, "report-none-this-round");
+    list(
+        canvas,
+        &plain(l, "report-strengths"),
+        STRENGTH,
+        &report.strengths,
+        &none,
+    );
+    list(canvas, &plain(l, "report-gaps"), GAP, &report.gaps, &none);
     canvas.y += 8.0;
 }
 
 /// Findings grouped under their dimension, in the order the dimensions first appear.
-fn list(canvas: &mut Canvas<'_>, title: &str, colour: Colour, findings: &[Finding]) {
+fn list(canvas: &mut Canvas<'_>, title: &str, colour: Colour, findings: &[Finding], none: &str) {
     canvas.ensure(50.0);
     let top = canvas.y;
     canvas.rect(LEFT, top + 3.0, 8.0, 8.0, colour);
@@ -48,7 +67,7 @@ fn list(canvas: &mut Canvas<'_>, title: &str, colour: Colour, findings: &[Findin
     );
     canvas.y = top + SUBHEADING.leading() + 3.0;
     if findings.is_empty() {
-        canvas.paragraph(TEXT_X, WIDTH - 20.0, "None this round.", INTRO, 8.0);
+        canvas.paragraph(TEXT_X, WIDTH - 20.0, none, INTRO, 8.0);
         return;
     }
     let mut dimensions: Vec<&str> = Vec::new();
@@ -91,80 +110,119 @@ pub(super) fn appendix(canvas: &mut Canvas<'_>, report: &Report) {
         .map(|t| (t.term.as_str(), t.meaning.clone()))
         .collect();
     let method = method(report);
+    let method: Vec<(&str, String)> = method
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
     let height =
         key_values_height(canvas, &guide, WIDTH) + 14.0 + key_values_height(canvas, &method, WIDTH);
     canvas.ensure(height);
-    key_values(canvas, "Reading the figures", &guide, WIDTH);
+    let l = report.language;
+    key_values(canvas, &plain(l, "report-reading-heading"), &guide, WIDTH);
     canvas.y += 14.0;
-    key_values(canvas, "Method", &method, WIDTH);
+    key_values(canvas, &plain(l, "report-method-heading"), &method, WIDTH);
 }
 
-fn method(report: &Report) -> Vec<(&'static str, String)> {
+fn method(report: &Report) -> Vec<(String, String)> {
+    let l = report.language;
+    let t = |key: &str, args: &[(&str, catalogue::Arg)]| catalogue::text(l, key, args);
     let group = &report.peer_group;
     let method = &report.method;
     let survey = &report.survey;
     let round = &report.round;
     let fallback = match group.fell_back_from.as_slice() {
-        [] => "None: the first-choice peer group was large enough.".to_owned(),
-        skipped => format!(
-            "Skipped for having fewer than k = {} responses: {}.",
-            group.k,
-            skipped.join("; ")
+        [] => plain(l, "report-method-narrower-none"),
+        skipped => t(
+            "report-method-narrower-skipped",
+            &[
+                ("k", group.k.into()),
+                ("skipped", skipped.join("; ").into()),
+            ],
         ),
     };
     let levels = report
         .levels
         .iter()
-        .map(|l| {
-            format!(
-                "{} {} (from {})",
-                l.number,
-                l.name,
-                one_decimal(l.min_score)
+        .map(|level| {
+            t(
+                "report-method-level",
+                &[
+                    ("number", i64::from(level.number).into()),
+                    ("name", level.name.as_str().into()),
+                    ("min", one_decimal(level.min_score).into()),
+                ],
             )
         })
         .collect::<Vec<_>>()
         .join(", ");
     let compared = match &round.previous_round {
-        Some(previous) => format!("; changes are measured against {previous}"),
+        Some(previous) => t(
+            "report-method-compared",
+            &[("previous", previous.as_str().into())],
+        ),
         None => String::new(),
     };
+    let round_value = t(
+        "report-method-round-value",
+        &[
+            ("round", round.name.as_str().into()),
+            ("code", round.code.as_str().into()),
+            ("opens", round.opens_on.as_str().into()),
+            ("closes", round.closes_on.as_str().into()),
+        ],
+    );
     vec![
         (
-            "Peer group",
-            format!(
-                "{}, n = {} submitted responses (including this organisation)",
-                group.label, group.n
+            plain(l, "report-method-peer-group"),
+            t(
+                "report-method-peer-group-value",
+                &[
+                    ("group", group.label.as_str().into()),
+                    ("n", group.n.into()),
+                ],
             ),
         ),
-        ("Narrower groups", fallback),
+        (plain(l, "report-method-narrower"), fallback),
         (
-            "Disclosure threshold",
-            format!(
-                "k = {}. {} Withheld figures read “suppressed”, with the reason.",
-                method.k, method.disclosure_rule
+            plain(l, "report-method-threshold"),
+            t(
+                "report-method-threshold-value",
+                &[
+                    ("k", method.k.into()),
+                    ("rule", method.disclosure_rule.as_str().into()),
+                ],
             ),
         ),
-        ("Quantile rule", method.quantile_rule.clone()),
-        ("Percentile rule", method.percentile_rule.clone()),
-        ("Scoring rule", method.scoring_rule.clone()),
-        ("Maturity levels", levels),
         (
-            "Survey",
-            format!(
-                "{} ({}), version {}",
-                survey.title, survey.slug, survey.version
-            ),
+            plain(l, "report-method-quantile"),
+            method.quantile_rule.clone(),
         ),
-        ("Definition SHA-256", survey.sha256.clone()),
         (
-            "Round",
-            format!(
-                "{} ({}), open {} to {}{compared}",
-                round.name, round.code, round.opens_on, round.closes_on
+            plain(l, "report-method-percentile"),
+            method.percentile_rule.clone(),
+        ),
+        (
+            plain(l, "report-method-scoring"),
+            method.scoring_rule.clone(),
+        ),
+        (plain(l, "report-method-levels"), levels),
+        (
+            plain(l, "report-method-survey"),
+            t(
+                "report-method-survey-value",
+                &[
+                    ("title", survey.title.as_str().into()),
+                    ("slug", survey.slug.as_str().into()),
+                    ("version", i64::from(survey.version).into()),
+                ],
             ),
         ),
-        ("As at", report.as_at.clone()),
+        (plain(l, "report-method-sha"), survey.sha256.clone()),
+        (
+            plain(l, "report-method-round"),
+            format!("{round_value}{compared}"),
+        ),
+        (plain(l, "report-method-as-at"), report.as_at.clone()),
     ]
 }
 

@@ -4,6 +4,7 @@
 //! records which characters each face shows, so the fonts can be cut down to them. It knows
 //! nothing about reports.
 
+use crate::domain::language::Language;
 use std::collections::BTreeSet;
 
 use printpdf::{
@@ -117,6 +118,8 @@ pub(super) struct Canvas<'a> {
     /// Where content starts on every page, below the header.
     content_top: f32,
     used: [BTreeSet<char>; 2],
+    /// The language of the page numbers ("Page 2 of 3", "Tudalen 2 o 3").
+    pub(super) language: Language,
 }
 
 impl<'a> Canvas<'a> {
@@ -144,6 +147,7 @@ impl<'a> Canvas<'a> {
             y: 0.0,
             content_top: 0.0,
             used: [BTreeSet::new(), BTreeSet::new()],
+            language: Language::En,
         };
         canvas.start_page();
         canvas
@@ -365,7 +369,11 @@ impl<'a> Canvas<'a> {
             self.ops = ops;
             self.line((LEFT, rule), (right, rule), 0.6, RULE);
             self.text(LEFT, baseline, &footer, style, Align::Left);
-            let number = format!("Page {} of {count}", index + 1);
+            let number = crate::catalogue::text(
+                self.language,
+                "report-page",
+                &[("number", (index + 1).into()), ("count", count.into())],
+            );
             self.text(right, baseline, &number, style, Align::Right);
             numbered.push(std::mem::take(&mut self.ops));
         }

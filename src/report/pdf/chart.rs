@@ -2,6 +2,8 @@
 //! peers' middle half and median, and the organisation's own score as a diamond.
 //! Vectors only, so it prints sharply and its labels stay text.
 
+use crate::catalogue::{self, plain};
+use crate::domain::language::Language;
 use crate::report::model::{DimensionResult, LevelBand, Report};
 
 use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, RIGHT, Style, WHITE, WIDTH};
@@ -25,10 +27,6 @@ const BAND_TINTS: [Colour; 5] = [
     Colour(0.845, 0.89, 0.955),
     Colour(0.81, 0.87, 0.955),
 ];
-const GUIDE: &str = "How to read it: the diamond is this organisation's score. The blue bar spans \
-                     the middle half of its peers (Q1 to Q3) and the dark tick their median \
-                     (the lowest and highest peer scores are not shown: each is one \
-                     organisation's). The shaded bands are the maturity levels.";
 const IQR: Colour = Colour(0.42, 0.58, 0.82);
 const MEDIAN: Colour = NAVY;
 const YOU: Colour = Colour(0.88, 0.42, 0.08);
@@ -47,9 +45,14 @@ fn x_of(score: f64) -> f32 {
 /// as tall as the page allows (between `MIN_ROW_H` and `MAX_ROW_H`), so that a page taken
 /// up by a long name still holds the whole chart rather than orphaning its last lines.
 pub(super) fn section(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
-    let intro = format!(
-        "Each track runs from 0 to 100 over the maturity levels. Peers are {} (n = {}).",
-        report.peer_group.label, report.peer_group.n
+    let l = report.language;
+    let intro = catalogue::text(
+        l,
+        "report-chart-intro",
+        &[
+            ("group", report.peer_group.label.as_str().into()),
+            ("n", report.peer_group.n.into()),
+        ],
     );
     let labels: Vec<Vec<String>> = report
         .dimensions
@@ -68,7 +71,7 @@ pub(super) fn section(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Foot
         + LEGEND_H
         + BAND_LABELS_H
         + AXIS_H
-        + canvas.wrapped_height(WIDTH, GUIDE, INTRO)
+        + canvas.wrapped_height(WIDTH, &plain(l, "report-chart-guide"), INTRO)
         + if suppressed { 24.0 } else { 0.0 };
     let row_floor = |row_h: f32| -> Vec<f32> {
         labels
@@ -81,27 +84,27 @@ pub(super) fn section(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Foot
     let row_h = (spare / labels.len().max(1) as f32).clamp(MIN_ROW_H, MAX_ROW_H);
     let heights = row_floor(row_h);
 
-    canvas.paragraph(LEFT, WIDTH, "Dimensions against peers", HEADING, 2.0);
+    canvas.paragraph(LEFT, WIDTH, &plain(l, "report-chart-heading"), HEADING, 2.0);
     canvas.paragraph(LEFT, WIDTH, &intro, INTRO, 8.0);
-    legend(canvas);
+    legend(canvas, l);
     canvas.y += LEGEND_H;
-    band_labels(canvas, &report.levels);
+    band_labels(canvas, &report.levels, l);
     canvas.y += BAND_LABELS_H;
 
     let top = canvas.y;
     bands(canvas, &report.levels, top, heights.iter().sum());
     let mut row_top = top;
     for ((dimension, lines), height) in report.dimensions.iter().zip(&labels).zip(heights) {
-        row(canvas, dimension, lines, row_top, height, notes);
+        row(canvas, dimension, lines, row_top, height, notes, l);
         row_top += height;
     }
     axis(canvas, &report.levels, row_top);
     canvas.y = row_top + AXIS_H;
-    canvas.paragraph(LEFT, WIDTH, GUIDE, INTRO, 4.0);
+    canvas.paragraph(LEFT, WIDTH, &plain(l, "report-chart-guide"), INTRO, 4.0);
     notes.flush(canvas);
 }
 
-fn legend(canvas: &mut Canvas<'_>) {
+fn legend(canvas: &mut Canvas<'_>, l: Language) {
     let baseline = canvas.y + 8.0;
     let mid = baseline - 2.5;
     let mut x = TRACK_X0;
@@ -111,16 +114,16 @@ fn legend(canvas: &mut Canvas<'_>) {
     };
     diamond(canvas, x + 4.0, mid, 4.0);
     x += 11.0;
-    label(canvas, &mut x, "This organisation");
+    label(canvas, &mut x, &plain(l, "report-chart-you"));
     canvas.rect(x + 3.0, mid - 3.0, 8.0, 6.0, IQR);
     x += 18.0;
-    label(canvas, &mut x, "Peers: middle half (Q1–Q3)");
+    label(canvas, &mut x, &plain(l, "report-chart-iqr"));
     canvas.line((x + 1.0, mid - 4.5), (x + 1.0, mid + 4.5), 1.6, MEDIAN);
     x += 6.0;
-    label(canvas, &mut x, "Peer median");
+    label(canvas, &mut x, &plain(l, "report-chart-median"));
 }
 
-fn band_labels(canvas: &mut Canvas<'_>, levels: &[LevelBand]) {
+fn band_labels(canvas: &mut Canvas<'_>, levels: &[LevelBand], l: Language) {
     let baseline = canvas.y + 10.0;
     for (i, level) in levels.iter().enumerate() {
         let (from, to) = band_span(levels, i);
@@ -132,7 +135,13 @@ fn band_labels(canvas: &mut Canvas<'_>, levels: &[LevelBand]) {
         let centre = (x_of(from) + x_of(to)) / 2.0;
         canvas.text(centre, baseline, &level.name, style, Align::Centre);
     }
-    canvas.text(RIGHT, baseline, "Score", SMALL, Align::Right);
+    canvas.text(
+        RIGHT,
+        baseline,
+        &plain(l, "report-chart-score"),
+        SMALL,
+        Align::Right,
+    );
 }
 
 fn band_span(levels: &[LevelBand], i: usize) -> (f64, f64) {
@@ -156,6 +165,7 @@ fn row(
     top: f32,
     height: f32,
     notes: &mut Footnotes,
+    l: Language,
 ) {
     let mid = top + height / 2.0;
     if top > canvas.y {
@@ -180,8 +190,9 @@ fn row(
             canvas.line((m, mid - 8.0), (m, mid + 8.0), 1.8, MEDIAN);
         }
         (None, reason) => {
-            let mark = notes.mark(reason.as_deref().unwrap_or("withheld"));
-            let text = format!("peer figures suppressed{mark}");
+            let withheld = plain(l, "report-withheld");
+            let mark = notes.mark(reason.as_deref().unwrap_or(&withheld));
+            let text = format!("{}{mark}", plain(l, "report-peer-figures-suppressed"));
             // Written on the side of the track away from the diamond, so they never meet.
             if dimension.score >= 50.0 {
                 canvas.text(x_of(3.0), mid + 2.5, &text, SMALL, Align::Left);

@@ -3,6 +3,7 @@
 
 use super::canvas::{Canvas, LEFT, MUTED, Style, WIDTH};
 use super::fonts::Face;
+use crate::domain::language::Language;
 
 pub(super) fn one_decimal(value: f64) -> String {
     let text = format!("{value:.1}");
@@ -25,8 +26,12 @@ pub(super) fn signed(value: f64) -> String {
 }
 
 /// "1st", "2nd", "67th", "100th" for a percentile rank.
-pub(super) fn ordinal(value: f64) -> String {
+pub(super) fn ordinal(value: f64, language: Language) -> String {
     let n = value.round().clamp(0.0, 100.0) as u32;
+    // Welsh ordinals change with the number and the noun; the tile's label says "canradd".
+    if language == Language::Cy {
+        return n.to_string();
+    }
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",
@@ -37,12 +42,13 @@ pub(super) fn ordinal(value: f64) -> String {
     format!("{n}{suffix}")
 }
 
+/// The catalogue key of a quartile's phrase ("lowest quarter of peers").
 pub(super) fn quartile_phrase(quartile: u8) -> &'static str {
     match quartile {
-        1 => "lowest quarter of peers",
-        2 => "second quarter of peers",
-        3 => "third quarter of peers",
-        _ => "highest quarter of peers",
+        1 => "report-quartile-1",
+        2 => "report-quartile-2",
+        3 => "report-quartile-3",
+        _ => "report-quartile-4",
     }
 }
 
@@ -107,7 +113,7 @@ mod tests {
     fn percentiles_read_as_ordinals() {
         let got: Vec<String> = [1.0, 2.0, 3.0, 11.4, 12.0, 22.0, 66.7, 100.0]
             .into_iter()
-            .map(ordinal)
+            .map(|v| ordinal(v, Language::En))
             .collect();
         assert_eq!(
             got,

@@ -1,6 +1,8 @@
 //! The front of the report: the title block, the headline panel and the note on which peer
 //! group was used.
 
+use crate::catalogue::{self, plain};
+use crate::domain::language::Language;
 use crate::report::model::{Disclosed, Report};
 
 use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, Style, WIDTH};
@@ -16,7 +18,11 @@ const NOTICE: Style = Style::new(Face::Regular, 8.5, INK);
 const NOTICE_BAR: Colour = Colour(0.93, 0.62, 0.16);
 
 pub(super) fn title(canvas: &mut Canvas<'_>, report: &Report) {
-    let kicker = format!("Board benchmark report · {}", report.round.name);
+    let kicker = catalogue::text(
+        report.language,
+        "report-kicker",
+        &[("round", report.round.name.as_str().into())],
+    );
     canvas.paragraph(LEFT, WIDTH, &kicker, KICKER, 4.0);
     // A long name is set smaller rather than taking half the page.
     let mut name = NAME;
@@ -48,42 +54,54 @@ pub(super) fn title(canvas: &mut Canvas<'_>, report: &Report) {
 pub(super) fn headline(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
     let h = &report.headline;
     let n = report.peer_group.n;
+    let l = report.language;
+    let points =
+        |key: &str, by: f64| catalogue::text(l, key, &[("points", one_decimal(by).into())]);
     let median_note = match &h.peer_median.value {
-        Some(m) if (h.overall_score - m).abs() < 0.05 => "you are level with it".to_owned(),
-        Some(m) if h.overall_score > *m => {
-            format!("you are {} points above", one_decimal(h.overall_score - m))
-        }
-        Some(m) => format!("you are {} points below", one_decimal(m - h.overall_score)),
+        Some(m) if (h.overall_score - m).abs() < 0.05 => plain(l, "report-level-with"),
+        Some(m) if h.overall_score > *m => points("report-points-above", h.overall_score - m),
+        Some(m) => points("report-points-below", m - h.overall_score),
         None => String::new(),
     };
+    let round = |key: &str, name: &str| catalogue::text(l, key, &[("round", name.into())]);
     let tiles = [
         Tile {
-            label: "OVERALL SCORE",
+            label: plain(l, "report-tile-overall"),
             value: Ok(one_decimal(h.overall_score)),
-            note: format!("Level {}: {}", h.level_number, h.level_name),
+            note: catalogue::text(
+                l,
+                "report-level",
+                &[
+                    ("number", i64::from(h.level_number).into()),
+                    ("name", h.level_name.as_str().into()),
+                ],
+            ),
         },
         Tile {
-            label: "PERCENTILE",
-            value: disclosed(&h.percentile, |p| ordinal(*p), notes),
-            note: format!("among {n} peers"),
+            label: plain(l, "report-tile-percentile"),
+            value: disclosed(&h.percentile, |p| ordinal(*p, l), notes, l),
+            note: catalogue::text(l, "report-among-peers", &[("n", n.into())]),
         },
         Tile {
-            label: "QUARTILE",
-            value: disclosed(&h.quartile, |q| format!("Q{q}"), notes),
-            note: h.quartile.value.map_or("", quartile_phrase).to_owned(),
+            label: plain(l, "report-tile-quartile"),
+            value: disclosed(&h.quartile, |q| format!("Q{q}"), notes, l),
+            note: h
+                .quartile
+                .value
+                .map_or(String::new(), |q| plain(l, quartile_phrase(q))),
         },
         Tile {
-            label: "PEER MEDIAN",
-            value: disclosed(&h.peer_median, |m| one_decimal(*m), notes),
+            label: plain(l, "report-tile-median"),
+            value: disclosed(&h.peer_median, |m| one_decimal(*m), notes, l),
             note: median_note,
         },
         Tile {
-            label: "CHANGE",
+            label: plain(l, "report-tile-change"),
             value: Ok(h.change_since_last.map_or("—".to_owned(), signed)),
             note: match (&report.round.previous_round, h.change_since_last) {
-                (Some(previous), Some(_)) => format!("points since {previous}"),
-                (Some(previous), None) => format!("no response in {previous}"),
-                (None, _) => "first round of this survey".to_owned(),
+                (Some(previous), Some(_)) => round("report-points-since", previous),
+                (Some(previous), None) => round("report-no-response-in", previous),
+                (None, _) => plain(l, "report-first-round"),
             },
         },
     ];
@@ -105,12 +123,18 @@ fn disclosed<T>(
     figure: &Disclosed<T>,
     show: impl Fn(&T) -> String,
     notes: &mut Footnotes,
+    l: Language,
 ) -> Result<String, String> {
     match &figure.value {
         Some(value) => Ok(show(value)),
         None => {
-            let reason = figure.suppressed_reason.as_deref().unwrap_or("withheld");
-            Err(format!("suppressed{}", notes.mark(reason)))
+            let withheld = plain(l, "report-withheld");
+            let reason = figure.suppressed_reason.as_deref().unwrap_or(&withheld);
+            Err(format!(
+                "{}{}",
+                plain(l, "report-suppressed"),
+                notes.mark(reason)
+            ))
         }
     }
 }
@@ -121,15 +145,15 @@ pub(super) fn fallback_notice(canvas: &mut Canvas<'_>, report: &Report) {
     if group.fell_back_from.is_empty() {
         return;
     }
-    let skipped = group.fell_back_from.join("; ");
-    let (groups, had) = match group.fell_back_from.len() {
-        1 => ("group", "had"),
-        _ => ("groups", "each had"),
-    };
-    let text = format!(
-        "Peer group used: {} (n = {}). The narrower {groups} {skipped} {had} fewer responses than \
-         the disclosure threshold (k = {}), so this report compares with the next wider group.",
-        group.label, group.n, group.k
+    let text = catalogue::text(
+        report.language,
+        "report-fallback",
+        &[
+            ("group", group.label.as_str().into()),
+            ("n", group.n.into()),
+            ("skipped", group.fell_back_from.join("; ").into()),
+            ("k", group.k.into()),
+        ],
     );
     let height = canvas.wrapped_height(WIDTH - 14.0, &text, NOTICE);
     canvas.ensure(height + 14.0);

@@ -97,7 +97,7 @@ fn counts(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
     let all = summary.rows.first();
     let national = match all.and_then(|row| row.cells.first().cloned().flatten()) {
         Some(cell) => Tile {
-            label: "NATIONAL MEDIAN",
+            label: "NATIONAL MEDIAN".to_owned(),
             value: Ok(one_decimal(cell.median)),
             note: format!(
                 "overall score of all organisations; middle half {}",
@@ -105,7 +105,7 @@ fn counts(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
             ),
         },
         None => Tile {
-            label: "NATIONAL MEDIAN",
+            label: "NATIONAL MEDIAN".to_owned(),
             value: Err("suppressed".to_owned()),
             note: all
                 .and_then(|row| row.suppressed_reason.clone())
@@ -116,13 +116,13 @@ fn counts(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
     let shown = kinds.iter().filter(|row| row.n.is_some()).count();
     let tiles = [
         Tile {
-            label: "RESPONSES",
+            label: "RESPONSES".to_owned(),
             value: Ok(format!("{} of {}", summary.submitted, summary.invited)),
             note: format!("submitted of invited: {rate}"),
         },
         national,
         Tile {
-            label: "KINDS SHOWN",
+            label: "KINDS SHOWN".to_owned(),
             value: Ok(format!("{shown} of {}", kinds.len())),
             note: match kinds.len() - shown {
                 0 => "every kind of organisation has enough responses".to_owned(),
@@ -131,7 +131,7 @@ fn counts(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
             },
         },
         Tile {
-            label: "DISCLOSURE THRESHOLD",
+            label: "DISCLOSURE THRESHOLD".to_owned(),
             value: Ok(format!("k = {k}")),
             note: format!("no figure about fewer than {k} organisations is shown"),
         },
@@ -169,7 +169,7 @@ fn method(summary: &SummaryReport) -> Vec<(&'static str, String)> {
             "Disclosure control",
             format!(
                 "k = {k}. {} Such groups read “suppressed”, never 0.",
-                crate::report::build::disclosure_rule(k)
+                crate::report::build::disclosure_rule(k, crate::domain::language::Language::En)
             ),
         ),
         ("Quantile rule", QUANTILE_RULE.to_owned()),

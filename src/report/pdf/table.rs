@@ -4,6 +4,8 @@
 //! The row, header and stripe drawing below takes its columns as an argument, so the
 //! national summary's table (see [`super::summary`]) is drawn by the same code.
 
+use crate::catalogue::{self, plain};
+use crate::domain::language::Language;
 use crate::report::model::{DimensionResult, Report};
 
 use super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, RULE, Style, WIDTH};
@@ -25,39 +27,40 @@ pub(super) struct Column<'a> {
     pub(super) align: Align,
 }
 
+/// The columns, titled by catalogue key (looked up in the report's language by `columns`).
 const COLUMNS: [Column<'static>; 7] = [
     Column {
-        title: "Dimension",
+        title: "report-col-dimension",
         width: 146.0,
         align: Align::Left,
     },
     Column {
-        title: "Score",
+        title: "report-col-score",
         width: 42.0,
         align: Align::Right,
     },
     Column {
-        title: "Level",
+        title: "report-col-level",
         width: 78.0,
         align: Align::Left,
     },
     Column {
-        title: "Peer median",
+        title: "report-col-median",
         width: 58.0,
         align: Align::Right,
     },
     Column {
-        title: "Peers Q1–Q3",
+        title: "report-col-iqr",
         width: 70.0,
         align: Align::Right,
     },
     Column {
-        title: "Quartile",
+        title: "report-col-quartile",
         width: 60.0,
         align: Align::Right,
     },
     Column {
-        title: "Change",
+        title: "report-col-change",
         width: 45.0,
         align: Align::Right,
     },
@@ -69,43 +72,63 @@ pub(super) type Cell = Vec<(String, Style)>;
 
 pub(super) fn results(canvas: &mut Canvas<'_>, report: &Report, notes: &mut Footnotes) {
     canvas.ensure(80.0);
-    canvas.paragraph(LEFT, WIDTH, "Results by dimension", HEADING, 2.0);
-    let intro = format!(
-        "Scores run from 0 to 100. Peers are {} (n = {}); Q1–Q3 is the middle half of their \
-         scores, and the quartile places this organisation among them (Q4 is the highest).",
-        report.peer_group.label, report.peer_group.n
+    let l = report.language;
+    canvas.paragraph(
+        LEFT,
+        WIDTH,
+        &plain(l, "report-results-heading"),
+        HEADING,
+        2.0,
     );
+    let intro = catalogue::text(
+        l,
+        "report-results-intro",
+        &[
+            ("group", report.peer_group.label.as_str().into()),
+            ("n", report.peer_group.n.into()),
+        ],
+    );
+    let titles: Vec<String> = COLUMNS.iter().map(|c| plain(l, c.title)).collect();
+    let columns: Vec<Column<'_>> = COLUMNS
+        .iter()
+        .zip(&titles)
+        .map(|(c, title)| Column { title, ..*c })
+        .collect();
     canvas.paragraph(LEFT, WIDTH, &intro, NOTE, 8.0);
 
-    head_row(canvas, &COLUMNS);
+    head_row(canvas, &columns);
     let mut missing_change = false;
     for (i, dimension) in report.dimensions.iter().enumerate() {
         missing_change |= dimension.change_since_last.is_none();
-        let cells = cells(dimension, notes);
-        let height = row_height(canvas, &COLUMNS, &cells);
+        let cells = cells(dimension, notes, l);
+        let height = row_height(canvas, &columns, &cells);
         let page = canvas.page();
         canvas.ensure(height);
         if canvas.page() != page {
-            head_row(canvas, &COLUMNS);
+            head_row(canvas, &columns);
         }
-        draw_row(canvas, &COLUMNS, &cells, height, i % 2 == 1);
+        draw_row(canvas, &columns, &cells, height, i % 2 == 1);
     }
     canvas.y += 6.0;
     notes.flush(canvas);
     if missing_change {
         let note = match &report.round.previous_round {
-            Some(previous) => format!("— No response in {previous} to compare with."),
-            None => "— No earlier round of this survey to compare with.".to_owned(),
+            Some(previous) => catalogue::text(
+                l,
+                "report-no-response-compare",
+                &[("round", previous.as_str().into())],
+            ),
+            None => plain(l, "report-no-earlier-round"),
         };
         canvas.paragraph(LEFT, WIDTH, &note, NOTE, 1.0);
     }
     canvas.y += 16.0;
 }
 
-fn cells(d: &DimensionResult, notes: &mut Footnotes) -> Vec<Cell> {
+fn cells(d: &DimensionResult, notes: &mut Footnotes, l: Language) -> Vec<Cell> {
     let mut withheld = |reason: &Option<String>| -> (String, Style) {
-        let mark = notes.mark(reason.as_deref().unwrap_or("withheld"));
-        (format!("suppressed{mark}"), WITHHELD)
+        let mark = notes.mark(reason.as_deref().unwrap_or(&plain(l, "report-withheld")));
+        (format!("{}{mark}", plain(l, "report-suppressed")), WITHHELD)
     };
     let (median, iqr) = match &d.peers.value {
         Some(p) => (

@@ -12,7 +12,7 @@ const NOTE: Style = Style::new(Face::Regular, 7.5, MUTED);
 const PANEL: Colour = Colour(0.945, 0.955, 0.975);
 
 pub(super) struct Tile {
-    pub label: &'static str,
+    pub label: String,
     /// The figure, or the words that stand for a withheld one.
     pub value: Result<String, String>,
     pub note: String,
@@ -43,7 +43,7 @@ pub(super) fn panel(canvas: &mut Canvas<'_>, tiles: &[Tile], layout: &Layout) {
             canvas.line((x, top + 10.0), (x, top + layout.height - 10.0), 1.5, WHITE);
         }
         let (left, inner) = (x + layout.padding, tile_w - 2.0 * layout.padding);
-        canvas.wrapped(left, top + 8.0, inner, tile.label, LABEL, Align::Left);
+        canvas.wrapped(left, top + 8.0, inner, &tile.label, LABEL, Align::Left);
         match &tile.value {
             Ok(value) => canvas.text(left, top + layout.value_y, value, VALUE, Align::Left),
             Err(word) => canvas.text(left, top + layout.withheld_y, word, WITHHELD, Align::Left),

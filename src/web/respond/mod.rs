@@ -4,6 +4,7 @@
 
 mod cache;
 mod colleagues;
+mod errors;
 mod forms;
 mod pages;
 mod review;
@@ -169,6 +170,13 @@ fn render_section(
     conflict: Option<serde_json::Value>,
     lang: Language,
 ) -> Response {
+    let errors: BTreeMap<String, String> = errors
+        .into_iter()
+        .map(|(key, message)| {
+            let message = errors::in_language(&message, ctx.definition.question(&key), lang);
+            (key, message)
+        })
+        .collect();
     let def = &ctx.definition.localized(lang);
     let Some(index) = def.sections.iter().position(|s| s.key == section_key) else {
         return not_found(state, lang);

@@ -106,7 +106,7 @@ pub(super) async fn submit(
                         .find(|s| s.questions.iter().any(|q| q.key == e.question))
                         .map(|s| s.key.clone())
                         .unwrap_or_default();
-                    json!({ "href": format!("/respond/{secret}/sections/{section}#{}", field_id(&e.question)), "text": e.message })
+                    json!({ "href": format!("/respond/{secret}/sections/{section}#{}", field_id(&e.question)), "text": super::errors::in_language(&e.message, ctx.definition.question(&e.question), lang) })
                 })
                 .collect();
             render_review(

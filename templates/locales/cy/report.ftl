@@ -1,1 +1,112 @@
-# Report texts (report::html, report::pdf).
+# Testunau'r adroddiad (report::build, report::pdf, templates/report/).
+report-kicker = Adroddiad meincnodi i'r bwrdd · { $round }
+report-subject = Adroddiad meincnodi i'r bwrdd
+report-footer = Adroddiad bwrdd Soundings · { $survey } f{ $version } · ar { $date }
+report-page = Tudalen { $number } o { $count }
+report-tile-overall = SGÔR GYFFREDINOL
+report-tile-percentile = CANRADD
+report-tile-quartile = CHWARTEL
+report-tile-median = CANOLRIF Y CYMHEIRIAID
+report-tile-change = NEWID
+report-level = Lefel { $number }: { $name }
+report-among-peers = ymhlith { $n } o gymheiriaid
+report-level-with = rydych yr un fath ag ef
+report-points-above = rydych { $points } pwynt uwch ei ben
+report-points-below = rydych { $points } pwynt oddi tano
+report-points-since = pwynt ers { $round }
+report-no-response-in = dim ymateb yn { $round }
+report-first-round = cylch cyntaf yr arolwg hwn
+report-quartile-1 = chwarter isaf y cymheiriaid
+report-quartile-2 = ail chwarter y cymheiriaid
+report-quartile-3 = trydydd chwarter y cymheiriaid
+report-quartile-4 = chwarter uchaf y cymheiriaid
+report-suppressed = wedi'i atal
+report-withheld = wedi'i ddal yn ôl
+report-peer-figures-suppressed = ffigurau'r cymheiriaid wedi'u hatal
+report-fallback = Y grŵp cymheiriaid a ddefnyddiwyd: { $group } (n = { $n }). Roedd gan y grwpiau culach { $skipped } lai o ymatebion na'r trothwy datgelu (k = { $k }), felly mae'r adroddiad hwn yn cymharu â'r grŵp ehangach nesaf.
+report-chart-heading = Dimensiynau o'u cymharu â chymheiriaid
+report-chart-intro = Mae pob trac yn rhedeg o 0 i 100 dros y lefelau aeddfedrwydd. Y cymheiriaid yw { $group } (n = { $n }).
+report-chart-you = Y sefydliad hwn
+report-chart-iqr = Cymheiriaid: yr hanner canol (Q1–Q3)
+report-chart-median = Canolrif y cymheiriaid
+report-chart-score = Sgôr
+report-chart-guide = Sut i'w ddarllen: y diemwnt yw sgôr y sefydliad hwn. Mae'r bar glas yn rhychwantu hanner canol ei gymheiriaid (Q1 i Q3) a'r marc tywyll yw eu canolrif (ni ddangosir sgoriau isaf ac uchaf y cymheiriaid: mae pob un yn perthyn i un sefydliad). Y bandiau lliw yw'r lefelau aeddfedrwydd.
+report-results-heading = Canlyniadau fesul dimensiwn
+report-results-intro = Mae sgoriau'n rhedeg o 0 i 100. Y cymheiriaid yw { $group } (n = { $n }); Q1–Q3 yw hanner canol eu sgoriau, ac mae'r chwartel yn gosod y sefydliad hwn yn eu plith (Q4 yw'r uchaf).
+report-col-dimension = Dimensiwn
+report-col-score = Sgôr
+report-col-level = Lefel
+report-col-median = Canolrif y cymheiriaid
+report-col-iqr = Cymheiriaid Q1–Q3
+report-col-quartile = Chwartel
+report-col-change = Newid
+report-findings-heading = Cryfderau a bylchau
+report-findings-intro = Fesul cwestiwn, lle mae'r sefydliad hwn yn wahanol i { $group } (n = { $n }).
+report-strengths = Cryfderau
+report-gaps = Bylchau
+report-none-this-round = Dim un y cylch hwn.
+report-strength = Atebasoch “{ $option }” i “{ $question }”; dim ond { $percent }% o'r cymheiriaid a wnaeth hynny.
+report-gap = Atebodd { $percent }% o'r cymheiriaid “{ $option }” i “{ $question }”; ni wnaethoch chi.
+report-reading-heading = Darllen y ffigurau
+report-method-heading = Dull
+report-method-peer-group = Grŵp cymheiriaid
+report-method-peer-group-value = { $group }, n = { $n } o ymatebion a gyflwynwyd (gan gynnwys y sefydliad hwn)
+report-method-narrower = Grwpiau culach
+report-method-narrower-none = Dim: roedd y grŵp cymheiriaid dewis cyntaf yn ddigon mawr.
+report-method-narrower-skipped = Wedi'u hepgor am fod ganddynt lai na k = { $k } o ymatebion: { $skipped }.
+report-method-threshold = Trothwy datgelu
+report-method-threshold-value = k = { $k }. { $rule } Mae ffigurau a ddaliwyd yn ôl yn dweud “wedi'i atal”, gyda'r rheswm.
+report-method-quantile = Rheol meintiolion
+report-method-percentile = Rheol canraddau
+report-method-scoring = Rheol sgorio
+report-method-levels = Lefelau aeddfedrwydd
+report-method-level = { $number } { $name } (o { $min })
+report-method-survey = Arolwg
+report-method-survey-value = { $title } ({ $slug }), fersiwn { $version }
+report-method-sha = SHA-256 y diffiniad
+report-method-round = Cylch
+report-method-round-value = { $round } ({ $code }), ar agor o { $opens } i { $closes }
+report-method-compared = ; mae newidiadau'n cael eu mesur yn erbyn { $previous }
+report-method-as-at = Ar
+report-quantile-rule = Chwartelau a chanolrifau drwy ryngosodiad llinol rhwng ystadegau trefn (Hyndman a Fan math 7, fel R, numpy a pandas)
+report-percentile-rule = Rheng ganraddol = (cymheiriaid islaw + hanner y cymheiriaid cyfartal) / nifer y cymheiriaid × 100
+report-scoring-rule = Mae pob maes yn sgorio 100 × y pwyntiau a enillwyd / y pwyntiau sydd ar gael dros y cwestiynau a ddangoswyd; y sgôr gyffredinol yw cymedr pwysol y meysydd
+report-disclosure-rule = Nid oes unrhyw ffigur yn disgrifio llai na { $k } o sefydliadau. Dim ond pan fydd o leiaf { $k1 } o sefydliadau wedi ymateb ynddo y dangosir grŵp, fel nad yw hyd yn oed un ohonynt, o wybod ei atebion ei hun, yn dysgu dim am lai na { $k } o rai eraill (caiff grwpiau o lai na { $k } eu dal yn ôl: ataliad sylfaenol). Caiff grwpiau y gellid eu cyfrifo fel arall drwy adio a thynnu ffigurau eraill a gyhoeddwyd (er enghraifft pob sefydliad heblaw pob math a ddangosir) eu dal yn ôl hefyd (ataliad eilaidd), yn yr un ffordd ym mhob tabl, adroddiad ac allforiad o'r cylch. Ni ddangosir sgoriau isaf ac uchaf y cymheiriaid byth.
+report-term-score = Sgôr
+report-term-score-meaning = O 0 i 100, o atebion y sefydliad hwn. Y lefel yw'r band y mae'r sgôr yn syrthio iddo.
+report-term-percentile = Canradd
+report-term-percentile-meaning = Cyfran y cymheiriaid sy'n sgorio'n is na'r sefydliad hwn: mae'r 60fed canradd ar y blaen i tua 60 o bob 100 o gymheiriaid.
+report-term-quartile = Chwartel
+report-term-quartile-meaning = Q1 yw chwarter isaf y cymheiriaid, Q4 yr uchaf.
+report-term-median = Canolrif y cymheiriaid, Q1–Q3
+report-term-median-meaning = Mae hanner y cymheiriaid yn sgorio uwchlaw'r canolrif a hanner islaw; mae Q1–Q3 yn rhychwantu hanner canol y cymheiriaid.
+report-term-change = Newid
+report-term-change-since = Pwyntiau a enillwyd neu a gollwyd ers { $round }.
+report-term-change-since-previous = Pwyntiau a enillwyd neu a gollwyd ers y cylch blaenorol.
+report-term-change-care = Nid yw newidiadau'n cael eu profi am arwyddocâd ystadegol, felly darllenwch rai bach yn ofalus.
+report-term-suppressed = Wedi'i atal
+report-term-suppressed-meaning = Wedi'i ddal yn ôl fel na ellir nodi unrhyw sefydliad: naill ai mae llai na { $k } o sefydliadau y tu ôl iddo (ataliad sylfaenol), neu gellid ei gyfrifo o ffigurau eraill a gyhoeddwyd (ataliad eilaidd). Ni ddangosir ffigur sydd wedi'i atal fel sero byth.
+report-no-response-compare = — Dim ymateb yn { $round } i gymharu ag ef.
+report-no-earlier-round = — Dim cylch cynharach o'r arolwg hwn i gymharu ag ef.
+report-header-line = { $survey } · { $round } · Grŵp cymheiriaid: { $group } (n = { $n })
+report-html-title = Meincnod { $survey }, { $round }
+report-html-caption = adroddiad meincnodi
+report-html-as-at = ar { $date }
+report-html-download = Lawrlwytho'r adroddiad fel PDF
+report-html-headline = Penawdau
+report-html-overall = Sgôr gyffredinol
+report-html-out-of = allan o 100
+report-html-level = Lefel aeddfedrwydd
+report-html-percentile = Canradd ymhlith cymheiriaid
+report-html-peer-median = canolrif y cymheiriaid
+report-html-quartile-hint = 1 isaf, 4 uchaf
+report-html-change = Newid ers y cylch diwethaf
+report-html-since = ers { $round }
+report-html-no-earlier = dim cylch cynharach
+report-html-organisations = { $n } o sefydliadau
+report-html-narrower = Mae grwpiau culach wedi'u dal yn ôl gan reolaeth datgelu ac nid ydynt yn cael eu dangos: { $skipped }.
+report-html-chart-heading = Eich sgoriau o'u cymharu â'ch cymheiriaid
+report-html-by-area = Sgoriau fesul maes
+report-html-chart-desc = Ar gyfer pob maes, amrediad rhyngchwartel y cymheiriaid fel bar, canolrif y cymheiriaid fel llinell a'ch sgôr fel diemwnt, ar raddfa 0 i 100 wedi'i lliwio yn ôl lefel aeddfedrwydd.
+report-html-no-strengths = Dim cwestiwn lle rydych ar y blaen i'r rhan fwyaf o'r cymheiriaid.
+report-html-no-gaps = Dim cwestiwn lle mae'r rhan fwyaf o'r cymheiriaid ar y blaen i chi.

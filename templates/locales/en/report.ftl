@@ -1,1 +1,112 @@
-# Report texts (report::html, report::pdf).
+# Report texts (report::build, report::pdf, templates/report/).
+report-kicker = Board benchmark report · { $round }
+report-subject = Board benchmark report
+report-footer = Soundings board report · { $survey } v{ $version } · as at { $date }
+report-page = Page { $number } of { $count }
+report-tile-overall = OVERALL SCORE
+report-tile-percentile = PERCENTILE
+report-tile-quartile = QUARTILE
+report-tile-median = PEER MEDIAN
+report-tile-change = CHANGE
+report-level = Level { $number }: { $name }
+report-among-peers = among { $n } peers
+report-level-with = you are level with it
+report-points-above = you are { $points } points above
+report-points-below = you are { $points } points below
+report-points-since = points since { $round }
+report-no-response-in = no response in { $round }
+report-first-round = first round of this survey
+report-quartile-1 = lowest quarter of peers
+report-quartile-2 = second quarter of peers
+report-quartile-3 = third quarter of peers
+report-quartile-4 = highest quarter of peers
+report-suppressed = suppressed
+report-withheld = withheld
+report-peer-figures-suppressed = peer figures suppressed
+report-fallback = Peer group used: { $group } (n = { $n }). The narrower groups { $skipped } had fewer responses than the disclosure threshold (k = { $k }), so this report compares with the next wider group.
+report-chart-heading = Dimensions against peers
+report-chart-intro = Each track runs from 0 to 100 over the maturity levels. Peers are { $group } (n = { $n }).
+report-chart-you = This organisation
+report-chart-iqr = Peers: middle half (Q1–Q3)
+report-chart-median = Peer median
+report-chart-score = Score
+report-chart-guide = How to read it: the diamond is this organisation's score. The blue bar spans the middle half of its peers (Q1 to Q3) and the dark tick their median (the lowest and highest peer scores are not shown: each is one organisation's). The shaded bands are the maturity levels.
+report-results-heading = Results by dimension
+report-results-intro = Scores run from 0 to 100. Peers are { $group } (n = { $n }); Q1–Q3 is the middle half of their scores, and the quartile places this organisation among them (Q4 is the highest).
+report-col-dimension = Dimension
+report-col-score = Score
+report-col-level = Level
+report-col-median = Peer median
+report-col-iqr = Peers Q1–Q3
+report-col-quartile = Quartile
+report-col-change = Change
+report-findings-heading = Strengths and gaps
+report-findings-intro = Question by question, where this organisation stands apart from { $group } (n = { $n }).
+report-strengths = Strengths
+report-gaps = Gaps
+report-none-this-round = None this round.
+report-strength = You answered “{ $option }” to “{ $question }”; only { $percent }% of peers did.
+report-gap = { $percent }% of peers answered “{ $option }” to “{ $question }”; you did not.
+report-reading-heading = Reading the figures
+report-method-heading = Method
+report-method-peer-group = Peer group
+report-method-peer-group-value = { $group }, n = { $n } submitted responses (including this organisation)
+report-method-narrower = Narrower groups
+report-method-narrower-none = None: the first-choice peer group was large enough.
+report-method-narrower-skipped = Skipped for having fewer than k = { $k } responses: { $skipped }.
+report-method-threshold = Disclosure threshold
+report-method-threshold-value = k = { $k }. { $rule } Withheld figures read “suppressed”, with the reason.
+report-method-quantile = Quantile rule
+report-method-percentile = Percentile rule
+report-method-scoring = Scoring rule
+report-method-levels = Maturity levels
+report-method-level = { $number } { $name } (from { $min })
+report-method-survey = Survey
+report-method-survey-value = { $title } ({ $slug }), version { $version }
+report-method-sha = Definition SHA-256
+report-method-round = Round
+report-method-round-value = { $round } ({ $code }), open { $opens } to { $closes }
+report-method-compared = ; changes are measured against { $previous }
+report-method-as-at = As at
+report-quantile-rule = Quartiles and medians by linear interpolation between order statistics (Hyndman & Fan type 7, as R, numpy and pandas)
+report-percentile-rule = Percentile rank = (peers below + half the peers equal) / number of peers × 100
+report-scoring-rule = Each area scores 100 × points earned / points available over the questions shown; the overall score is the weighted mean of the areas
+report-disclosure-rule = No figure describes fewer than { $k } organisations. A group is shown only when at least { $k1 } organisations responded in it, so that even one of them, knowing its own answers, learns nothing about fewer than { $k } others (groups of fewer than { $k } are withheld: primary suppression). Groups that could otherwise be worked out by adding and subtracting other published figures (for example all organisations minus every kind shown) are withheld too (secondary suppression), the same way in every table, report and export of the round. Peers' lowest and highest scores are never shown.
+report-term-score = Score
+report-term-score-meaning = From 0 to 100, from this organisation's answers. The level is the band the score falls in.
+report-term-percentile = Percentile
+report-term-percentile-meaning = The share of peers scoring lower than this organisation: the 60th percentile is ahead of about 60 in every 100 peers.
+report-term-quartile = Quartile
+report-term-quartile-meaning = Q1 is the lowest quarter of peers, Q4 the highest.
+report-term-median = Peer median, Q1–Q3
+report-term-median-meaning = Half of the peers score above the median and half below; Q1–Q3 spans the middle half of the peers.
+report-term-change = Change
+report-term-change-since = Points gained or lost since { $round }.
+report-term-change-since-previous = Points gained or lost since the previous round.
+report-term-change-care = Changes are not tested for statistical significance, so read small ones with care.
+report-term-suppressed = Suppressed
+report-term-suppressed-meaning = Withheld so that no organisation can be singled out: either fewer than { $k } organisations lie behind it (primary suppression), or it could be worked out from other published figures (secondary suppression). A suppressed figure is never shown as zero.
+report-no-response-compare = — No response in { $round } to compare with.
+report-no-earlier-round = — No earlier round of this survey to compare with.
+report-header-line = { $survey } · { $round } · Peer group: { $group } (n = { $n })
+report-html-title = { $survey } benchmark, { $round }
+report-html-caption = benchmark report
+report-html-as-at = as at { $date }
+report-html-download = Download the report as a PDF
+report-html-headline = Headline
+report-html-overall = Overall score
+report-html-out-of = out of 100
+report-html-level = Maturity level
+report-html-percentile = Percentile among peers
+report-html-peer-median = peer median
+report-html-quartile-hint = 1 lowest, 4 highest
+report-html-change = Change since last round
+report-html-since = since { $round }
+report-html-no-earlier = no earlier round
+report-html-organisations = { $n } organisations
+report-html-narrower = Narrower groups are withheld by disclosure control and not shown: { $skipped }.
+report-html-chart-heading = Your scores against your peers
+report-html-by-area = Scores by area
+report-html-chart-desc = For each area, the peer inter-quartile range as a bar, the peer median as a line and your score as a diamond, on a 0 to 100 scale shaded by maturity level.
+report-html-no-strengths = No question where you are ahead of most peers.
+report-html-no-gaps = No question where most peers are ahead of you.

@@ -145,6 +145,16 @@ async fn a_respondent_switches_to_welsh_mid_section_without_losing_answers(backe
         welsh.contains("value=\"board\" checked"),
         "the saved answer is not shown after switching"
     );
+    // An answer the form refuses is explained in Welsh.
+    let form = app.form(&path).await;
+    let mut sent = fields(&form, "continue", &[]);
+    sent.push(("a.strategy_status".into(), "not-an-option".into()));
+    let resp = app.post_form(&path, &sent).await;
+    assert_eq!(resp.status(), 422);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("Mae problem") && html.contains("Dewiswch un o&#x27;r opsiynau a restrir")
+    );
     // Switching back with an answer the form refuses keeps what was typed, now in English.
     let form = app.form(&path).await;
     let mut sent = fields(&form, "language:en", &[]);
