@@ -5,6 +5,7 @@
 
 use super::forms::{field, refuse_form};
 use super::pages::{common, context, forbidden, language, merge, page, problem, unavailable};
+use crate::catalogue::plain;
 use crate::domain::definition::Definition;
 use crate::domain::delegation::delegate_id;
 use crate::domain::language::Language;
@@ -130,22 +131,27 @@ pub(super) async fn add(
                                  "sections": invited.delegate.sections.iter()
                                      .map(|(k, _)| title(&ctx.definition, k, lang)).collect::<Vec<_>>() } }),
         ),
+        // The page words each problem in its own language; the API keeps the service's words.
         Err(ServiceError::Invalid { issues, .. }) => {
-            let errors: Vec<serde_json::Value> = issues
-                .iter()
-                .map(|i| {
-                    let target = i.path.split('[').next().unwrap_or("name");
-                    json!({ "href": format!("#colleague-{target}"), "text": i.message })
-                })
-                .collect();
+            let mut errors: Vec<serde_json::Value> = Vec::new();
+            for field in ["name", "email", "sections"] {
+                if issues
+                    .iter()
+                    .any(|i| i.path.split('[').next() == Some(field))
+                {
+                    errors.push(json!({ "href": format!("#colleague-{field}"),
+                        "text": plain(lang, &format!("colleagues-error-{field}")) }));
+                }
+            }
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({ "errors": errors }),
             )
         }
-        Err(ServiceError::Conflict(message)) => (
+        Err(ServiceError::Conflict(_)) => (
             StatusCode::CONFLICT,
-            json!({ "errors": [{ "href": "#colleague-sections", "text": message }] }),
+            json!({ "errors": [{ "href": "#colleague-sections",
+                                 "text": plain(lang, "colleagues-error-taken") }] }),
         ),
         Err(err) => return refused(&state, lang, err),
     };

@@ -34,3 +34,7 @@ colleagues-forbidden-section = Ni roddwyd yr adran hon i chi: dim ond yr adranna
 colleagues-forbidden-review = Dim ond y person a'ch gwahoddodd sy'n gwirio ac yn cyflwyno'r ymateb cyfan; gallwch nodi bod eich adrannau'n barod ar eich tudalen gychwyn.
 colleagues-forbidden-other = Ni all eich dolen wneud hynny: dim ond y person a'ch gwahoddodd sy'n rheoli cydweithwyr, yn cyflwyno, ac yn newid ymateb sydd wedi'i gyflwyno.
 colleagues-forbidden-ask = Gofynnwch i'r cydweithiwr a anfonodd y ddolen hon atoch os oes angen mwy arnoch.
+colleagues-error-name = Rhowch eu henw (dim mwy na 200 nod, ar un llinell)
+colleagues-error-email = Rhowch gyfeiriad e-bost fel enw@example.org
+colleagues-error-sections = Dewiswch o leiaf un adran
+colleagues-error-taken = Mae un o'r adrannau hynny gyda chydweithiwr arall yn barod; cymerwch hi yn ôl yn gyntaf.

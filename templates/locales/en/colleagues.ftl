@@ -34,3 +34,7 @@ colleagues-forbidden-section = This section was not given to you: your link open
 colleagues-forbidden-review = Only the person who invited you checks and submits the whole response; you can mark your sections as ready on your start page.
 colleagues-forbidden-other = Your link cannot do that: only the person who invited you manages colleagues, submits, and changes a submitted response.
 colleagues-forbidden-ask = Ask the colleague who sent you this link if you need more.
+colleagues-error-name = Enter their name (at most 200 characters, on one line)
+colleagues-error-email = Enter an e-mail address such as name@example.org
+colleagues-error-sections = Choose at least one section
+colleagues-error-taken = One of those sections is already with another colleague; take it back first.

@@ -203,7 +203,7 @@ async fn a_bad_colleague_form_shows_an_error_summary_and_keeps_what_was_typed(ba
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.unwrap();
     assert!(page.contains("There is a problem"));
-    assert!(page.contains("choose at least one section"));
+    assert!(page.contains("Choose at least one section"));
     assert!(page.contains("href=\"#colleague-email\""));
     assert!(page.contains("value=\"Ann &lt;b&gt;\""));
 }
