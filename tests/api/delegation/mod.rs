@@ -12,6 +12,7 @@ mod api_flow;
 mod links_end;
 mod operator;
 mod pages;
+mod welsh;
 
 /// Three sections, as a trust splits them: strategy (the lead), staffing and goals (colleagues).
 const TRIO: &str = r#"
