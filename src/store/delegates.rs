@@ -180,6 +180,16 @@ pub async fn sections_of(
         .map_err(DbError::classify)
 }
 
+/// How many delegates the invitation has ever had, revoked ones included.
+pub async fn count_ever(db: &impl ConnectionTrait, invitation_id: i32) -> Result<u64, DbError> {
+    use sea_orm::PaginatorTrait;
+    delegate::Entity::find()
+        .filter(delegate::Column::InvitationId.eq(invitation_id))
+        .count(db)
+        .await
+        .map_err(DbError::classify)
+}
+
 /// How many unrevoked delegates hang from these invitations (their links end with them).
 pub async fn count_active_of(
     db: &impl ConnectionTrait,

@@ -8,6 +8,11 @@ use crate::service::{ServiceError, ServiceResult, Services, record};
 use crate::store::{DbError, delegates};
 use serde_json::json;
 
+/// Most colleague links one invitation may make, revoked ones included: a link's holder cannot
+/// fill the database by making and ending links in a loop. (At most one colleague holds a
+/// section, so far fewer are ever active at once.)
+pub const MAX_DELEGATES: u64 = 100;
+
 /// A colleague just invited, with their link (shown once: only its hash is kept).
 pub struct Invited {
     pub delegate: DelegateView,
@@ -28,6 +33,11 @@ pub async fn invite(
     let input = DelegateInput::parse(&ctx.definition, name, email, sections)
         .map_err(|issues| ServiceError::invalid("colleague", issues))?;
     let tx = state.db.begin_write().await?;
+    if delegates::count_ever(&*tx, ctx.invitation.id).await? >= MAX_DELEGATES {
+        return Err(ServiceError::conflict(format!(
+            "This link has made {MAX_DELEGATES} colleague links already; ask the survey team for a new link if you need more."
+        )));
+    }
     let held =
         delegates::held_sections(&*tx, ctx.invitation.id, input.sections.iter().cloned()).await?;
     if !held.is_empty() {

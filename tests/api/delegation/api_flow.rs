@@ -219,7 +219,31 @@ async fn a_section_taken_back_or_a_revoked_colleague_no_longer_opens(backend: Ba
     delegate(&app, &lead, "Bob", &["goals"]).await;
 }
 
+async fn a_link_makes_a_bounded_number_of_colleague_links(backend: Backend) {
+    use soundings::service::respond::delegates::MAX_DELEGATES;
+    let app = spawn_app(backend).await;
+    let lead = trio_lead(&app).await;
+    for _ in 0..MAX_DELEGATES {
+        let (id, _) = delegate(&app, &lead, "Ann", &["staffing"]).await;
+        let path = format!("/api/v1{lead}/delegates/{id}");
+        assert_eq!(
+            app.send(Method::DELETE, None, &path, None).await.status(),
+            204
+        );
+    }
+    let one_more = app
+        .send(
+            Method::POST,
+            None,
+            &format!("/api/v1{lead}/delegates"),
+            Some(json!({ "name": "Ann", "email": "ann@trust.example", "sections": ["staffing"] })),
+        )
+        .await;
+    assert_eq!(one_more.status(), 409);
+}
+
 crate::on_both_backends!(
+    a_link_makes_a_bounded_number_of_colleague_links,
     three_people_complete_one_response_each_touching_only_their_part,
     a_section_taken_back_or_a_revoked_colleague_no_longer_opens,
 );
