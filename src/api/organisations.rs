@@ -33,6 +33,10 @@ pub struct Organisation {
     pub country: String,
     /// e.g. `small`, `medium`, `large`.
     pub size_band: String,
+    /// The language its e-mails are written in: `en` or `cy` (Welsh); null when not chosen
+    /// (e-mails are then in English).
+    #[oai(nullable)]
+    pub language: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -46,6 +50,7 @@ impl From<records::Organisation> for Organisation {
             region: m.region,
             country: m.country,
             size_band: m.size_band,
+            language: m.language,
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
@@ -68,6 +73,9 @@ pub struct NewOrganisation {
     pub country: Text,
     #[oai(validator(max_length = 200))]
     pub size_band: Text,
+    /// `en` or `cy`: the language of its e-mails (absent or empty: not chosen, English).
+    #[oai(validator(max_length = 8))]
+    pub language: Option<Text>,
 }
 
 /// Changes to an organisation; absent fields keep their value.
@@ -91,6 +99,10 @@ pub struct OrganisationChanges {
     #[oai(validator(max_length = 200))]
     #[oai(nullable)]
     pub size_band: Option<Text>,
+    /// `en` or `cy`; an empty string clears the choice.
+    #[oai(validator(max_length = 8))]
+    #[oai(nullable)]
+    pub language: Option<Text>,
 }
 
 /// A page of organisations.
@@ -167,6 +179,7 @@ impl OrganisationsApi {
             region: &b.region,
             country: &b.country,
             size_band: &b.size_band,
+            language: b.language.as_deref().unwrap_or(""),
         };
         let created = organisations::create(&state, &auth.0.actor(), raw).await?;
         Ok(Created::Created(Json(created.into())))
@@ -256,6 +269,7 @@ impl OrganisationsApi {
             region: c.region.as_deref(),
             country: c.country.as_deref(),
             size_band: c.size_band.as_deref(),
+            language: c.language.as_deref(),
         };
         let updated = organisations::update(&state, &auth.0.actor(), &code.0, changes).await?;
         Ok(Json(updated.into()))
@@ -265,7 +279,8 @@ impl OrganisationsApi {
     ///
     /// Who may call: admin. The body is `text/csv`, or the same bytes as `application/octet-stream`
     /// (as generated clients send a file), with a header row naming the columns `code`, `name`,
-    /// `kind`, `region`, `country` and `size_band` (any order; other columns are ignored),
+    /// `kind`, `region`, `country` and `size_band` (any order; an optional `language` column,
+    /// `en` or `cy`, sets the e-mail language; other columns are ignored),
     /// separated by commas, semicolons (as Excel saves in many European locales) or tabs; the
     /// answer says which it read. A header that fits none of them gets one 422 naming the columns.
     /// All or nothing: if any row is bad, or any code already exists, nothing is imported and the

@@ -30,6 +30,7 @@ impl DemoOrganisation {
             region: &self.region,
             country: &self.country,
             size_band: &self.size_band,
+            language: "",
         }
     }
 }

@@ -98,6 +98,16 @@ impl Language {
         format!("{} {name} {}", date.day(), date.year())
     }
 
+    /// A date with its weekday: "Friday 15 January 2027", "Dydd Gwener 15 Ionawr 2027".
+    pub fn weekday_date(self, date: NaiveDate) -> String {
+        let day = date.weekday().num_days_from_monday() as usize;
+        let name = match self {
+            Self::En => EN_DAYS[day],
+            Self::Cy => CY_DAYS[day],
+        };
+        format!("{name} {}", self.date(date))
+    }
+
     /// A moment in words, in UTC: "5 December 2026 at 17:00 UTC", "5 Rhagfyr 2026 am 17:00 UTC".
     pub fn date_time(self, at: DateTime<Utc>) -> String {
         let at_word = match self {
@@ -155,6 +165,24 @@ const EN_MONTHS: [&str; 12] = [
     "October",
     "November",
     "December",
+];
+const EN_DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const CY_DAYS: [&str; 7] = [
+    "Dydd Llun",
+    "Dydd Mawrth",
+    "Dydd Mercher",
+    "Dydd Iau",
+    "Dydd Gwener",
+    "Dydd Sadwrn",
+    "Dydd Sul",
 ];
 const CY_MONTHS: [&str; 12] = [
     "Ionawr",
@@ -219,6 +247,12 @@ mod tests {
         assert_eq!(Language::Cy.date(d), "5 Rhagfyr 2026");
         let t = d.and_hms_opt(17, 0, 0).unwrap().and_utc();
         assert_eq!(Language::Cy.date_time(t), "5 Rhagfyr 2026 am 17:00 UTC");
+        let friday = NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+        assert_eq!(Language::En.weekday_date(friday), "Friday 15 January 2027");
+        assert_eq!(
+            Language::Cy.weekday_date(friday),
+            "Dydd Gwener 15 Ionawr 2027"
+        );
     }
 
     #[test]

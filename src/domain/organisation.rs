@@ -11,6 +11,8 @@ pub struct OrganisationInput {
     pub region: String,
     pub country: String,
     pub size_band: String,
+    /// The language its e-mails are written in (`en` or `cy`); `None` when not chosen.
+    pub language: Option<String>,
 }
 
 /// The raw text of an organisation's attributes, as read from JSON or a CSV row.
@@ -22,6 +24,8 @@ pub struct RawOrganisation<'a> {
     pub region: &'a str,
     pub country: &'a str,
     pub size_band: &'a str,
+    /// `en`, `cy`, or empty for "not chosen".
+    pub language: &'a str,
 }
 
 impl OrganisationInput {
@@ -40,6 +44,16 @@ impl OrganisationInput {
         let size_band = parse_key(raw.size_band)
             .map_err(|m| issues.add("size_band", m))
             .unwrap_or_default();
+        let language = match raw.language.trim().to_ascii_lowercase().as_str() {
+            "" => None,
+            code => match crate::domain::language::Language::parse(code) {
+                Some(language) if language.code() == code => Some(code.to_owned()),
+                _ => {
+                    issues.add("language", "use en or cy, or leave it empty".to_owned());
+                    None
+                }
+            },
+        };
         issues.finish(OrganisationInput {
             code,
             name,
@@ -47,6 +61,7 @@ impl OrganisationInput {
             region,
             country,
             size_band,
+            language,
         })
     }
 }
@@ -215,6 +230,11 @@ pub fn parse_csv(text: &str) -> Result<OrganisationsCsv, Vec<FieldIssue>> {
             format!("cannot read the header row: {err}"),
         )]);
     }
+    // An optional `language` column (en, cy or empty) sets the organisation's e-mail language.
+    let language_column = reader.headers().ok().and_then(|h| {
+        h.iter()
+            .position(|name| name.trim().eq_ignore_ascii_case("language"))
+    });
     let mut rows = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for (index, record) in reader.records().enumerate() {
@@ -248,6 +268,7 @@ pub fn parse_csv(text: &str) -> Result<OrganisationsCsv, Vec<FieldIssue>> {
             region: field(3),
             country: field(4),
             size_band: field(5),
+            language: language_column.and_then(|i| record.get(i)).unwrap_or(""),
         };
         match OrganisationInput::parse(raw) {
             Ok(org) => {
@@ -275,104 +296,4 @@ pub fn parse_csv(text: &str) -> Result<OrganisationsCsv, Vec<FieldIssue>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn raw() -> RawOrganisation<'static> {
-        RawOrganisation {
-            code: " rw6 ",
-            name: "Bwrdd Iechyd Prifysgol Hywel Dda",
-            kind: "Health Board",
-            region: "West Wales",
-            country: "Wales",
-            size_band: "large",
-        }
-    }
-
-    #[test]
-    fn valid_attributes_are_normalised() {
-        let org = OrganisationInput::parse(raw()).unwrap();
-        assert_eq!(org.code, "RW6");
-        assert_eq!(org.kind, "health_board");
-        assert_eq!(org.name, "Bwrdd Iechyd Prifysgol Hywel Dda");
-    }
-
-    #[test]
-    fn every_bad_field_is_reported_at_once() {
-        let bad = RawOrganisation {
-            code: "R W6!",
-            name: " ",
-            kind: "9acute",
-            ..raw()
-        };
-        let issues = OrganisationInput::parse(bad).unwrap_err();
-        let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
-        assert_eq!(paths, ["code", "name", "kind"]);
-    }
-
-    #[test]
-    fn a_csv_reports_every_bad_row_with_its_line_number() {
-        let csv = "code,name,kind,region,country,size_band\n\
-                   RW6,Good Trust,acute,North West,England,large\n\
-                   ,No Code Trust,acute,North West,England,large\n\
-                   RW6,Again,acute,North West,England,small\n\
-                   XY1,Bad Kind,9x,North West,England,small\n";
-        let issues = parse_csv(csv).unwrap_err();
-        let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
-        assert_eq!(paths, ["line 3: code", "line 4: code", "line 5: kind"]);
-        assert!(issues[1].message.contains("line 2"));
-    }
-
-    #[test]
-    fn a_csv_with_columns_in_another_order_parses() {
-        let csv = "name,code,size_band,kind,country,region\n\"Trust, with comma\",ab1,small,acute,England,London\n";
-        let rows = parse_csv(csv).unwrap().rows;
-        assert_eq!(rows[0].0, 2);
-        assert_eq!(rows[0].1.code, "AB1");
-        assert_eq!(rows[0].1.name, "Trust, with comma");
-    }
-
-    #[test]
-    fn a_csv_without_a_required_column_is_refused() {
-        let issues = parse_csv("code,name\nRW6,Trust\n").unwrap_err();
-        assert_eq!(
-            issues.len(),
-            1,
-            "one issue for the header, not one per column"
-        );
-        assert!(issues[0].message.contains("`size_band`"));
-        assert!(issues[0].message.contains("lacks `kind`, `region`"));
-    }
-
-    #[test]
-    fn the_delimiter_is_read_from_the_header() {
-        for (delimiter, sep) in [
-            (Delimiter::Comma, ","),
-            (Delimiter::Semicolon, ";"),
-            (Delimiter::Tab, "\t"),
-        ] {
-            let csv = ["code", "name", "kind", "region", "country", "size_band"].join(sep)
-                + "\n"
-                + &[
-                    "rw6",
-                    "Trust; Comma, and all",
-                    "acute",
-                    "London",
-                    "England",
-                    "large",
-                ]
-                .join(sep)
-                + "\n";
-            let csv = csv.replace("Trust; Comma, and all", "\"Trust; Comma, and all\"");
-            let read = parse_csv(&csv).unwrap();
-            assert_eq!(read.delimiter, delimiter);
-            assert_eq!(read.rows[0].1.name, "Trust; Comma, and all");
-        }
-    }
-
-    #[test]
-    fn an_excel_byte_order_mark_is_not_part_of_the_first_column() {
-        let csv = "\u{feff}code;name;kind;region;country;size_band\nRW6;T;acute;L;England;large\n";
-        assert_eq!(parse_csv(csv).unwrap().rows[0].1.code, "RW6");
-    }
-}
+mod tests;

@@ -2,6 +2,7 @@
 //! alternative per kind), and the lettre message built around them, which encodes the headers
 //! (Welsh names included) and the parts.
 
+use crate::domain::language::Language;
 use crate::domain::mail::MessageKind;
 use chrono::{DateTime, Utc};
 use lettre::Message;
@@ -46,6 +47,43 @@ const TEMPLATES: &[(&str, &str)] = &[
         "revoke.html",
         include_str!("../../templates/mail/revoke.html"),
     ),
+    // The same messages in Welsh, for organisations whose language is `cy`.
+    (
+        "cy/_layout.html",
+        include_str!("../../templates/mail/cy/_layout.html"),
+    ),
+    (
+        "cy/invitation.txt",
+        include_str!("../../templates/mail/cy/invitation.txt"),
+    ),
+    (
+        "cy/invitation.html",
+        include_str!("../../templates/mail/cy/invitation.html"),
+    ),
+    (
+        "cy/reminder.txt",
+        include_str!("../../templates/mail/cy/reminder.txt"),
+    ),
+    (
+        "cy/reminder.html",
+        include_str!("../../templates/mail/cy/reminder.html"),
+    ),
+    (
+        "cy/reissue.txt",
+        include_str!("../../templates/mail/cy/reissue.txt"),
+    ),
+    (
+        "cy/reissue.html",
+        include_str!("../../templates/mail/cy/reissue.html"),
+    ),
+    (
+        "cy/revoke.txt",
+        include_str!("../../templates/mail/cy/revoke.txt"),
+    ),
+    (
+        "cy/revoke.html",
+        include_str!("../../templates/mail/cy/revoke.html"),
+    ),
 ];
 
 fn environment() -> Result<&'static Environment<'static>, minijinja::Error> {
@@ -79,6 +117,8 @@ pub struct Facts<'a> {
     pub help: &'a str,
     /// A reminder to an organisation that has saved a draft.
     pub draft: bool,
+    /// The organisation's language (English when it has not chosen one).
+    pub language: Language,
 }
 
 /// A rendered message.
@@ -90,20 +130,31 @@ pub struct Rendered {
 
 pub fn subject(facts: &Facts<'_>) -> String {
     let (round, org) = (facts.round_name, facts.organisation_name);
+    if facts.language == Language::Cy {
+        return match facts.kind {
+            MessageKind::Invitation => format!("{round}: eich gwahoddiad ({org})"),
+            MessageKind::Reminder => format!(
+                "Nodyn atgoffa: mae {round} yn cau ar {} ({org})",
+                deadline(facts.closes_at, facts.language)
+            ),
+            MessageKind::Reissue => format!("{round}: dolen newydd i {org}"),
+            MessageKind::Revoke => format!("{round}: nid yw'r ddolen i {org} yn gweithio mwyach"),
+        };
+    }
     match facts.kind {
         MessageKind::Invitation => format!("{round}: your invitation ({org})"),
         MessageKind::Reminder => format!(
             "Reminder: {round} closes on {} ({org})",
-            deadline(facts.closes_at)
+            deadline(facts.closes_at, facts.language)
         ),
         MessageKind::Reissue => format!("{round}: a new link for {org}"),
         MessageKind::Revoke => format!("{round}: the link for {org} no longer works"),
     }
 }
 
-/// "Friday 15 January 2027".
-fn deadline(at: DateTime<Utc>) -> String {
-    at.format("%A %-d %B %Y").to_string()
+/// "Friday 15 January 2027", "Dydd Gwener 15 Ionawr 2027".
+fn deadline(at: DateTime<Utc>, language: Language) -> String {
+    language.weekday_date(at.date_naive())
 }
 
 pub fn render(facts: &Facts<'_>) -> Result<Rendered, minijinja::Error> {
@@ -113,13 +164,16 @@ pub fn render(facts: &Facts<'_>) -> Result<Rendered, minijinja::Error> {
         subject => &subject,
         organisation_name => facts.organisation_name,
         round_name => facts.round_name,
-        deadline => deadline(facts.closes_at),
+        deadline => deadline(facts.closes_at, facts.language),
         recipient_name => facts.recipient_name,
         link => facts.link,
         help => facts.help,
         draft => facts.draft,
     };
-    let name = facts.kind.as_str();
+    let name = match facts.language {
+        Language::En => facts.kind.as_str().to_owned(),
+        Language::Cy => format!("cy/{}", facts.kind.as_str()),
+    };
     let text = env.get_template(&format!("{name}.txt"))?.render(&ctx)?;
     let html = env.get_template(&format!("{name}.html"))?.render(&ctx)?;
     Ok(Rendered {
@@ -180,6 +234,7 @@ mod tests {
             link: Some("https://s.example/respond/abc"),
             help: "Soundings <help@s.example>",
             draft: false,
+            language: Language::En,
         }
     }
 
@@ -197,6 +252,31 @@ mod tests {
             "{}",
             r.subject
         );
+    }
+
+    #[test]
+    fn every_kind_renders_in_welsh_for_a_welsh_organisation() {
+        for kind in MessageKind::ALL {
+            let f = Facts {
+                language: Language::Cy,
+                ..facts(*kind)
+            };
+            let r = render(&f).unwrap();
+            assert!(
+                r.text.contains("Siân Llŷr") && r.text.contains("Annwyl"),
+                "{}",
+                r.text
+            );
+            assert!(r.html.contains("<html lang=\"cy\">"), "{}", r.html);
+            assert!(!r.text.contains("Dear"), "{}", r.text);
+            assert_eq!(r.text.contains("/respond/abc"), kind.carries_link());
+        }
+        let reminder = Facts {
+            language: Language::Cy,
+            ..facts(MessageKind::Reminder)
+        };
+        let subject = render(&reminder).unwrap().subject;
+        assert!(subject.contains("Dydd Gwener 15 Ionawr 2027"), "{subject}");
     }
 
     #[test]

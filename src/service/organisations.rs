@@ -38,6 +38,8 @@ pub struct Changes<'a> {
     pub region: Option<&'a str>,
     pub country: Option<&'a str>,
     pub size_band: Option<&'a str>,
+    /// `en`, `cy`, or empty to clear the choice.
+    pub language: Option<&'a str>,
 }
 
 /// Creates an organisation from the attributes as given (codes upper-cased, keys normalised).
@@ -78,6 +80,9 @@ pub async fn update(
         region: changes.region.unwrap_or(&existing.region),
         country: changes.country.unwrap_or(&existing.country),
         size_band: changes.size_band.unwrap_or(&existing.size_band),
+        language: changes
+            .language
+            .unwrap_or(existing.language.as_deref().unwrap_or("")),
     })?;
     let before = existing.code.clone();
     let tx = services.db.begin_write().await?;

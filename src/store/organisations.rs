@@ -37,6 +37,7 @@ fn new_model(input: &OrganisationInput, now: chrono::DateTime<Utc>) -> organisat
         region: Set(input.region.clone()),
         country: Set(input.country.clone()),
         size_band: Set(input.size_band.clone()),
+        language: Set(input.language.clone()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -57,6 +58,7 @@ pub async fn update(
     active.region = Set(input.region.clone());
     active.country = Set(input.country.clone());
     active.size_band = Set(input.size_band.clone());
+    active.language = Set(input.language.clone());
     active.updated_at = Set(Utc::now());
     active.revision = NotSet;
     // `revision + 1` in SQL, not the value read: two edits of one organisation must raise it

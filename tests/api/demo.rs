@@ -206,6 +206,7 @@ async fn seeding_refuses_a_database_that_already_holds_organisations(backend: Ba
         region: "North West".into(),
         country: "England".into(),
         size_band: "large".into(),
+        language: None,
     };
     organisations::create(&db, &input).await.unwrap();
     let err = seed(&db, &DemoOptions::default(), &|_| {})

@@ -136,6 +136,7 @@ async fn connections_that_read_the_old_schema_are_not_used_after_migrating(backe
             region: "London".into(),
             country: "England".into(),
             size_band: "large".into(),
+            language: None,
         };
         let conn = db.clone();
         async move { organisations::create(&conn, &input).await }

@@ -189,6 +189,7 @@ async fn change_kind(state: &Services, round: &round::Model, index: usize) {
         region: org.region.clone(),
         country: org.country.clone(),
         size_band: org.size_band.clone(),
+        language: org.language.clone(),
     };
     organisations::update(&state.db, org, &input).await.unwrap();
 }

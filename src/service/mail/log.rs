@@ -50,6 +50,7 @@ pub async fn preview(
         link: kind.carries_link().then_some(link.as_str()),
         help: from,
         draft: false,
+        language: crate::domain::language::Language::choose(None, org.language.as_deref(), None),
     };
     let rendered = render::render(&facts).map_err(ServiceError::internal)?;
     Ok(Preview {

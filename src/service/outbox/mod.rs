@@ -152,6 +152,11 @@ async fn deliver(
         link: link.as_deref(),
         help: &help,
         draft: context.drafts.contains(&(round.id, organisation.id)),
+        language: crate::domain::language::Language::choose(
+            None,
+            organisation.language.as_deref(),
+            None,
+        ),
     };
     let rendered = match render::render(&facts) {
         Ok(r) => r,

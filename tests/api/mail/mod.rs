@@ -5,6 +5,7 @@ mod contacts;
 mod delivery;
 mod demo;
 mod failures;
+mod languages;
 mod logs;
 mod reminders;
 
