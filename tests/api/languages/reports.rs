@@ -97,6 +97,27 @@ async fn the_welsh_pdf_carries_the_welsh_title_and_questions_and_is_reproducible
     );
     assert!(!text.contains("Strengths and gaps"));
 
+    // The CLI's --lang gives the same bytes as the API's ?lang=.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w6.pdf");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_soundings"))
+        .args([
+            "report", "--round", "smm-2026", "--org", "W6", "--lang", "cy", "-o",
+        ])
+        .arg(&file)
+        .env("DATABASE_URL", &app.database.url)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        std::fs::read(&file).unwrap() == first,
+        "the CLI's Welsh PDF differs"
+    );
+
     let english = flat(&pdf(&app, "/api/v1/rounds/smm-2026/organisations/W6/report.pdf").await);
     assert!(
         english.contains("Strengths and gaps") && english.contains("NHS social media maturity")
