@@ -93,7 +93,10 @@ impl ReportsApi {
         auth.0.require(Role::Admin)?;
         let language = Language::choose(lang.0.as_deref(), None, None);
         let report = reports::report(&state, &code.0, &organisation.0, language).await?;
-        let pdf_href = format!("report.pdf?lang={language}");
+        let pdf_href = match language {
+            Language::En => "report.pdf".to_owned(),
+            other => format!("report.pdf?lang={other}"),
+        };
         report_html(&templates, &report, &pdf_href)
             .map(Html)
             .map_err(|e| ApiError::internal(e).into())
@@ -163,10 +166,17 @@ impl ReportsApi {
         state: Data<&Services>,
         templates: Data<&Arc<Templates>>,
         code: Path<String>,
+        /// `cy` for the summary in Welsh (when the survey version has Welsh); English otherwise.
+        lang: Query<Option<String>>,
     ) -> Answer<Html<String>, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
-        let summary = reports::summary(&state, &code.0).await?;
-        summary_html(&templates, &summary, "summary-report.pdf")
+        let language = Language::choose(lang.0.as_deref(), None, None);
+        let summary = reports::summary(&state, &code.0, language).await?;
+        let pdf_href = match language {
+            Language::En => "summary-report.pdf".to_owned(),
+            other => format!("summary-report.pdf?lang={other}"),
+        };
+        summary_html(&templates, &summary, &pdf_href)
             .map(Html)
             .map_err(|e| ApiError::internal(e).into())
     }
@@ -185,9 +195,12 @@ impl ReportsApi {
         auth: ApiKeyAuth,
         state: Data<&Services>,
         code: Path<String>,
+        /// `cy` for the summary in Welsh (when the survey version has Welsh); English otherwise.
+        lang: Query<Option<String>>,
     ) -> Answer<PdfResponse, { KEY | NOT_FOUND }> {
         auth.0.require(Role::Researcher)?;
-        let summary = reports::summary(&state, &code.0).await?;
+        let language = Language::choose(lang.0.as_deref(), None, None);
+        let summary = reports::summary(&state, &code.0, language).await?;
         let name = format!(
             "attachment; filename=\"soundings-{}-summary.pdf\"",
             summary.round_code

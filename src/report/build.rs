@@ -10,6 +10,7 @@ use crate::domain::benchmark::{OrgBenchmark, Position, QuestionComparison};
 use crate::domain::definition::{Definition, QuestionKind};
 use crate::domain::language::Language;
 use crate::domain::peers::Disclosed;
+use crate::report::words;
 
 /// What the report needs besides the benchmark.
 pub struct Inputs<'a> {
@@ -64,10 +65,15 @@ pub fn build(
         },
         as_at: lang.date(inputs.round.closes_at.date_naive()),
         peer_group: PeerGroupInfo {
-            label: bench.peer_group.label.clone(),
+            label: words::group_label(&bench.peer_group.label, lang),
             n: bench.peer_group.n.value.unwrap_or(0),
             k: inputs.k,
-            fell_back_from: bench.peer_group.skipped.clone(),
+            fell_back_from: bench
+                .peer_group
+                .skipped
+                .iter()
+                .map(|s| words::reason(s, lang))
+                .collect(),
         },
         headline: Headline {
             overall_score: bench.overall.score.unwrap_or(0.0),
@@ -78,9 +84,9 @@ pub fn build(
                 .and_then(level_name)
                 .or_else(|| bench.overall.level_name.clone())
                 .unwrap_or_default(),
-            percentile: shown(&bench.overall.percentile),
-            quartile: shown(&bench.overall.quartile),
-            peer_median: shown(&bench.overall.peers.clone().map(|s| s.median)),
+            percentile: shown(&bench.overall.percentile, lang),
+            quartile: shown(&bench.overall.quartile, lang),
+            peer_median: shown(&bench.overall.peers.clone().map(|s| s.median), lang),
             change_since_last: bench.overall.change,
         },
         levels: def
@@ -93,7 +99,11 @@ pub fn build(
                 min_score: l.min_score,
             })
             .collect(),
-        dimensions: bench.dimensions.iter().map(|p| dimension(p, def)).collect(),
+        dimensions: bench
+            .dimensions
+            .iter()
+            .map(|p| dimension(p, def, lang))
+            .collect(),
         strengths: findings(def, questions, true, lang),
         gaps: findings(def, questions, false, lang),
         method: Method {
@@ -173,14 +183,21 @@ fn humanise(key: &str) -> String {
         .unwrap_or_default()
 }
 
-fn shown<T: Clone>(d: &Disclosed<T>) -> Shown<T> {
+fn shown<T: Clone>(d: &Disclosed<T>, lang: Language) -> Shown<T> {
     Shown {
         value: d.value.clone(),
-        suppressed_reason: if d.suppressed { d.reason.clone() } else { None },
+        suppressed_reason: withheld_because(d, lang),
     }
 }
 
-fn dimension(p: &Position, def: &Definition) -> DimensionResult {
+/// The reason a disclosed figure is withheld, in the report's language.
+fn withheld_because<T>(d: &Disclosed<T>, lang: Language) -> Option<String> {
+    d.suppressed
+        .then(|| d.reason.as_deref().map(|r| words::reason(r, lang)))
+        .flatten()
+}
+
+fn dimension(p: &Position, def: &Definition, lang: Language) -> DimensionResult {
     DimensionResult {
         key: p.dimension.clone(),
         title: def
@@ -200,14 +217,10 @@ fn dimension(p: &Position, def: &Definition) -> DimensionResult {
                 q3: s.q3,
                 mean: s.mean,
             }),
-            suppressed_reason: if p.peers.suppressed {
-                p.peers.reason.clone()
-            } else {
-                None
-            },
+            suppressed_reason: withheld_because(&p.peers, lang),
         },
-        quartile: shown(&p.quartile),
-        percentile: shown(&p.percentile),
+        quartile: shown(&p.quartile, lang),
+        percentile: shown(&p.percentile, lang),
         change_since_last: p.change,
     }
 }

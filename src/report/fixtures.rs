@@ -191,6 +191,7 @@ pub fn sample_summary() -> SummaryReport {
         ),
     });
     SummaryReport {
+        language: Language::En,
         survey_title: sample.survey.title.clone(),
         survey_slug: sample.survey.slug.clone(),
         survey_version: sample.survey.version,

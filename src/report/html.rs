@@ -25,7 +25,7 @@ pub fn summary_html(
 ) -> Result<String, minijinja::Error> {
     templates.render(
         "report/summary.html",
-        json!({ "s": summary, "pdf_href": pdf_href }),
+        json!({ "s": summary, "pdf_href": pdf_href, "lang": summary.language.code() }),
     )
 }
 

@@ -7,3 +7,4 @@ pub mod html;
 pub mod model;
 pub mod pdf;
 pub mod summary;
+pub mod words;

@@ -2,12 +2,16 @@
 //! plain data for the HTML page and the PDF. Groups below the disclosure threshold show nothing
 //! but the reason.
 
+use crate::catalogue::plain;
 use crate::domain::benchmark::GroupDimension;
 use crate::domain::definition::Definition;
+use crate::domain::language::Language;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SummaryReport {
+    /// The language of every text (the survey's and the fixed ones).
+    pub language: Language,
     pub survey_title: String,
     pub survey_slug: String,
     pub survey_version: i32,
@@ -51,6 +55,8 @@ pub struct SummaryInputs<'a> {
     pub k: usize,
     pub invited: usize,
     pub submitted: usize,
+    /// The summary's language; the definition's texts in it when it has them.
+    pub language: Language,
 }
 
 /// Builds the summary from the statistics of all organisations and of each kind.
@@ -59,14 +65,16 @@ pub fn build(
     all: &[GroupDimension],
     by_kind: &[GroupDimension],
 ) -> SummaryReport {
-    let def = inputs.definition;
-    let keys: Vec<(String, String)> = std::iter::once(("overall".to_owned(), "Overall".to_owned()))
-        .chain(
-            def.dimensions
-                .iter()
-                .map(|d| (d.key.clone(), d.title.to_string())),
-        )
-        .collect();
+    let lang = inputs.definition.language_for(inputs.language);
+    let def = &inputs.definition.localized(lang);
+    let keys: Vec<(String, String)> =
+        std::iter::once(("overall".to_owned(), plain(lang, "summary-overall")))
+            .chain(
+                def.dimensions
+                    .iter()
+                    .map(|d| (d.key.clone(), d.title.to_string())),
+            )
+            .collect();
     let mut rows = Vec::new();
     for stats in [all, by_kind] {
         let mut labels: Vec<&str> = stats.iter().map(|g| g.label.as_str()).collect();
@@ -75,7 +83,7 @@ pub fn build(
             let group: Vec<&GroupDimension> = stats.iter().filter(|g| g.label == label).collect();
             let first = group.first();
             let shown_label = if label == "all organisations" {
-                "All organisations".to_owned()
+                plain(lang, "summary-all")
             } else {
                 label
                     .strip_prefix("kind ")
@@ -99,18 +107,21 @@ pub fn build(
                             })
                     })
                     .collect(),
-                suppressed_reason: first.and_then(|g| g.n.reason.clone()),
+                suppressed_reason: first
+                    .and_then(|g| g.n.reason.as_deref())
+                    .map(|r| super::words::reason(r, lang)),
             });
         }
     }
     SummaryReport {
+        language: lang,
         survey_title: def.title.to_string(),
         survey_slug: def.slug.clone(),
         survey_version: inputs.survey_version,
         sha256: inputs.sha256.to_owned(),
         round_code: inputs.round.code.clone(),
         round_name: inputs.round.name.clone(),
-        as_at: inputs.round.closes_at.format("%-d %B %Y").to_string(),
+        as_at: lang.date(inputs.round.closes_at.date_naive()),
         k: inputs.k,
         invited: inputs.invited,
         submitted: inputs.submitted,

@@ -237,6 +237,7 @@ pub async fn report_in(
 pub async fn round_summary(
     state: &Services,
     round: &round::Model,
+    language: crate::domain::language::Language,
 ) -> Result<crate::report::summary::SummaryReport, DbError> {
     let data = round_data(state, round).await?;
     let k = threshold(state);
@@ -257,6 +258,7 @@ pub async fn round_summary(
         k: k.0,
         invited: progress.invited.len(),
         submitted: progress.submitted.len(),
+        language,
     };
     Ok(crate::report::summary::build(&inputs, &all, &by_kind))
 }

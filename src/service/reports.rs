@@ -36,10 +36,14 @@ pub(super) async fn report_of(
         .map_err(|missing| missing.error(&code, round))
 }
 
-/// The national summary of the round coded `round`.
-pub async fn summary(services: &Services, round: &str) -> ServiceResult<SummaryReport> {
+/// The national summary of the round coded `round`, in `language` when the version offers it.
+pub async fn summary(
+    services: &Services,
+    round: &str,
+    language: Language,
+) -> ServiceResult<SummaryReport> {
     let round = rounds::find(services, round).await?;
-    Ok(round_summary(services, &round).await?)
+    Ok(round_summary(services, &round, language).await?)
 }
 
 /// Renders a report's PDF off the async threads (layout is CPU work).

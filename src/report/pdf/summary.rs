@@ -8,6 +8,7 @@
 mod chart;
 mod table;
 
+use crate::catalogue::{self, Arg, plain};
 use crate::report::summary::SummaryReport;
 
 use super::PdfError;
@@ -18,9 +19,6 @@ use super::format::one_decimal;
 use super::tiles::{Layout, Tile, panel};
 
 const ORIENTATION: Orientation = Orientation::Landscape;
-/// The same words as the summary's HTML page and the board report's method.
-const QUANTILE_RULE: &str = "Quartiles and medians by linear interpolation between order \
-                             statistics (Hyndman & Fan type 7, as R, numpy and pandas).";
 
 const TITLE: Style = Style::new(Face::Bold, 20.0, NAVY);
 const DETAIL: Style = Style::new(Face::Regular, 9.0, MUTED);
@@ -30,6 +28,8 @@ pub fn render_summary_pdf(summary: &SummaryReport) -> Result<Vec<u8>, PdfError> 
     let faces = super::fonts::faces()?;
     let mut canvas =
         Canvas::with_orientation(faces, header(faces, summary), footer(summary), ORIENTATION);
+    canvas.language = summary.language;
+    let l = summary.language;
 
     title(&mut canvas, summary);
     counts(&mut canvas, summary);
@@ -37,22 +37,45 @@ pub fn render_summary_pdf(summary: &SummaryReport) -> Result<Vec<u8>, PdfError> 
     chart::section(&mut canvas, summary);
     canvas.y += 12.0;
     let width = canvas.width();
-    key_values(&mut canvas, "Method", &method(summary), width);
-
-    let title = format!(
-        "{}: national summary, {}",
-        summary.survey_title, summary.round_name
+    let method = method(summary);
+    let method: Vec<(&str, String)> = method
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    key_values(
+        &mut canvas,
+        &plain(l, "report-method-heading"),
+        &method,
+        width,
     );
-    super::document(canvas, ORIENTATION, &title, "National summary of a round")
+    let title = catalogue::text(
+        l,
+        "summary-doc-title",
+        &[
+            ("survey", summary.survey_title.as_str().into()),
+            ("round", summary.round_name.as_str().into()),
+        ],
+    );
+    super::document(canvas, ORIENTATION, &title, &plain(l, "summary-subject"))
 }
 
 fn header(faces: &Faces, summary: &SummaryReport) -> Vec<(String, Style)> {
     let first = Style::new(Face::Bold, 8.5, NAVY);
     let context = Style::new(Face::Regular, 7.5, MUTED);
-    let name = format!("{} · national summary", summary.survey_title);
-    let line = format!(
-        "{} ({}) · all organisations and each kind · as at {}",
-        summary.round_name, summary.round_code, summary.as_at
+    let l = summary.language;
+    let name = catalogue::text(
+        l,
+        "summary-header-name",
+        &[("survey", summary.survey_title.as_str().into())],
+    );
+    let line = catalogue::text(
+        l,
+        "summary-header-line",
+        &[
+            ("round", summary.round_name.as_str().into()),
+            ("code", summary.round_code.as_str().into()),
+            ("date", summary.as_at.as_str().into()),
+        ],
     );
     let width = ORIENTATION.text_width();
     let mut lines = Vec::new();
@@ -65,21 +88,35 @@ fn header(faces: &Faces, summary: &SummaryReport) -> Vec<(String, Style)> {
 }
 
 fn footer(summary: &SummaryReport) -> String {
-    format!(
-        "Soundings national summary · {} v{} · as at {}",
-        summary.survey_slug, summary.survey_version, summary.as_at
+    catalogue::text(
+        summary.language,
+        "summary-footer",
+        &[
+            ("survey", summary.survey_slug.as_str().into()),
+            ("version", i64::from(summary.survey_version).into()),
+            ("date", summary.as_at.as_str().into()),
+        ],
     )
 }
 
 /// The title and what it covers; the survey's name is also in the header just above.
 fn title(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
     let width = canvas.width();
-    let title = format!("National summary: {}", summary.round_name);
+    let l = summary.language;
+    let title = catalogue::text(
+        l,
+        "summary-title",
+        &[("round", summary.round_name.as_str().into())],
+    );
     canvas.paragraph(LEFT, width, &title, TITLE, 4.0);
-    let details = format!(
-        "{}, round {}, as at {} · every organisation that submitted a response, in aggregate \
-         and by kind of organisation",
-        summary.survey_title, summary.round_code, summary.as_at
+    let details = catalogue::text(
+        l,
+        "summary-details",
+        &[
+            ("survey", summary.survey_title.as_str().into()),
+            ("code", summary.round_code.as_str().into()),
+            ("date", summary.as_at.as_str().into()),
+        ],
     );
     canvas.paragraph(LEFT, width, &details, DETAIL, 12.0);
 }
@@ -87,53 +124,69 @@ fn title(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
 /// The headline panel: how many responded, the national median, how many groups are shown.
 fn counts(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
     let k = summary.k;
+    let l = summary.language;
+    let t = |key: &str, args: &[(&str, Arg)]| catalogue::text(l, key, args);
     let rate = match summary.invited {
-        0 => "none invited".to_owned(),
-        invited => format!(
-            "{}% of the organisations invited",
-            (100.0 * summary.submitted as f64 / invited as f64).round()
+        0 => plain(l, "summary-none-invited"),
+        invited => t(
+            "summary-rate",
+            &[(
+                "percent",
+                (100.0 * summary.submitted as f64 / invited as f64)
+                    .round()
+                    .into(),
+            )],
         ),
     };
     let all = summary.rows.first();
     let national = match all.and_then(|row| row.cells.first().cloned().flatten()) {
         Some(cell) => Tile {
-            label: "NATIONAL MEDIAN".to_owned(),
+            label: plain(l, "summary-tile-median"),
             value: Ok(one_decimal(cell.median)),
-            note: format!(
-                "overall score of all organisations; middle half {}",
-                table::quartiles(&cell)
+            note: t(
+                "summary-tile-median-note",
+                &[("quartiles", table::quartiles(&cell).into())],
             ),
         },
         None => Tile {
-            label: "NATIONAL MEDIAN".to_owned(),
-            value: Err("suppressed".to_owned()),
+            label: plain(l, "summary-tile-median"),
+            value: Err(plain(l, "report-suppressed")),
             note: all
                 .and_then(|row| row.suppressed_reason.clone())
-                .unwrap_or_else(|| "no organisation has an overall score".to_owned()),
+                .unwrap_or_else(|| plain(l, "summary-no-overall")),
         },
     };
     let kinds = summary.rows.get(1..).unwrap_or_default();
     let shown = kinds.iter().filter(|row| row.n.is_some()).count();
     let tiles = [
         Tile {
-            label: "RESPONSES".to_owned(),
-            value: Ok(format!("{} of {}", summary.submitted, summary.invited)),
-            note: format!("submitted of invited: {rate}"),
+            label: plain(l, "summary-tile-responses"),
+            value: Ok(t(
+                "summary-of",
+                &[
+                    ("part", summary.submitted.into()),
+                    ("whole", summary.invited.into()),
+                ],
+            )),
+            note: t("summary-tile-responses-note", &[("rate", rate.into())]),
         },
         national,
         Tile {
-            label: "KINDS SHOWN".to_owned(),
-            value: Ok(format!("{shown} of {}", kinds.len())),
+            label: plain(l, "summary-tile-kinds"),
+            value: Ok(t(
+                "summary-of",
+                &[("part", shown.into()), ("whole", kinds.len().into())],
+            )),
             note: match kinds.len() - shown {
-                0 => "every kind of organisation has enough responses".to_owned(),
-                1 => "one kind is suppressed to protect its organisations".to_owned(),
-                hidden => format!("{hidden} kinds are suppressed to protect their organisations"),
+                0 => plain(l, "summary-kinds-all"),
+                1 => plain(l, "summary-kinds-one"),
+                hidden => t("summary-kinds-some", &[("hidden", hidden.into())]),
             },
         },
         Tile {
-            label: "DISCLOSURE THRESHOLD".to_owned(),
+            label: plain(l, "summary-tile-threshold"),
             value: Ok(format!("k = {k}")),
-            note: format!("no figure about fewer than {k} organisations is shown"),
+            note: t("summary-threshold-note", &[("k", k.into())]),
         },
     ];
 
@@ -149,46 +202,60 @@ fn counts(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
     panel(canvas, &tiles, &layout);
 }
 
-fn method(summary: &SummaryReport) -> Vec<(&'static str, String)> {
+fn method(summary: &SummaryReport) -> Vec<(String, String)> {
     let k = summary.k;
+    let l = summary.language;
+    let t = |key: &str, args: &[(&str, Arg)]| catalogue::text(l, key, args);
     vec![
         (
-            "Responses",
-            format!(
-                "{} of {} invited organisations submitted a response in {}.",
-                summary.submitted, summary.invited, summary.round_name
+            plain(l, "summary-method-responses"),
+            t(
+                "summary-method-responses-value",
+                &[
+                    ("submitted", summary.submitted.into()),
+                    ("invited", summary.invited.into()),
+                    ("round", summary.round_name.as_str().into()),
+                ],
             ),
         ),
         (
-            "Groups",
-            "All organisations, then each kind of organisation; n is the number of submitted \
-             responses in the group."
-                .to_owned(),
+            plain(l, "summary-method-groups"),
+            plain(l, "summary-method-groups-value"),
         ),
         (
-            "Disclosure control",
-            format!(
-                "k = {k}. {} Such groups read “suppressed”, never 0.",
-                crate::report::build::disclosure_rule(k, crate::domain::language::Language::En)
+            plain(l, "summary-method-disclosure"),
+            t(
+                "summary-method-disclosure-value",
+                &[
+                    ("k", k.into()),
+                    ("rule", crate::report::build::disclosure_rule(k, l).into()),
+                ],
             ),
         ),
-        ("Quantile rule", QUANTILE_RULE.to_owned()),
         (
-            "Scores",
-            "From 0 to 100, as computed when each response was submitted.".to_owned(),
+            plain(l, "report-method-quantile"),
+            format!("{}.", plain(l, "report-quantile-rule")),
         ),
         (
-            "Survey",
-            format!(
-                "{} ({}), version {}",
-                summary.survey_title, summary.survey_slug, summary.survey_version
+            plain(l, "summary-method-scores"),
+            plain(l, "summary-method-scores-value"),
+        ),
+        (
+            plain(l, "report-method-survey"),
+            t(
+                "report-method-survey-value",
+                &[
+                    ("title", summary.survey_title.as_str().into()),
+                    ("slug", summary.survey_slug.as_str().into()),
+                    ("version", i64::from(summary.survey_version).into()),
+                ],
             ),
         ),
-        ("Definition SHA-256", summary.sha256.clone()),
+        (plain(l, "report-method-sha"), summary.sha256.clone()),
         (
-            "Round",
+            plain(l, "report-method-round"),
             format!("{} ({})", summary.round_name, summary.round_code),
         ),
-        ("As at", summary.as_at.clone()),
+        (plain(l, "report-method-as-at"), summary.as_at.clone()),
     ]
 }

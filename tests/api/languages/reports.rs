@@ -85,6 +85,7 @@ async fn the_welsh_pdf_carries_the_welsh_title_and_questions_and_is_reproducible
         "Cryfderau a bylchau",
         "Strategaeth ac arweinyddiaeth",
         "Tudalen 1 o",
+        "math acute",
     ] {
         assert!(
             text.contains(welsh),
@@ -174,7 +175,44 @@ async fn the_report_page_and_share_link_take_a_language(backend: Backend) {
     assert!(text.contains("Aeddfedrwydd cyfryngau cymdeithasol y GIG"));
 }
 
+async fn the_national_summary_takes_a_language(backend: Backend) {
+    let app = seeded(backend).await;
+    let path = "/api/v1/rounds/smm-2026/summary-report.pdf?lang=cy";
+    let first = pdf(&app, path).await;
+    assert!(
+        first == pdf(&app, path).await,
+        "two renders of the Welsh summary differ"
+    );
+    let text = flat(&first);
+    for welsh in [
+        "Crynodeb cenedlaethol: smm-2026",
+        "Aeddfedrwydd cyfryngau cymdeithasol y GIG",
+        "Strategaeth ac arweinyddiaeth",
+        "Sgoriau fesul grŵp",
+        "Pob sefydliad",
+    ] {
+        assert!(
+            text.contains(welsh),
+            "no “{welsh}” in the Welsh summary: {text}"
+        );
+    }
+    let english = flat(&pdf(&app, "/api/v1/rounds/smm-2026/summary-report.pdf").await);
+    assert!(
+        english.contains("National summary: smm-2026") && english.contains("All organisations")
+    );
+    let page = app
+        .get_as(
+            &app.admin_key,
+            "/api/v1/rounds/smm-2026/summary-report?lang=cy",
+        )
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"cy\">") && html.contains("summary-report.pdf?lang=cy"));
+}
+
 crate::on_both_backends!(
+    the_national_summary_takes_a_language,
     the_welsh_pdf_carries_the_welsh_title_and_questions_and_is_reproducible,
     the_report_page_and_share_link_take_a_language,
 );

@@ -2,6 +2,8 @@
 //! overall scores (Q1–Q3) as a bar and the median as a tick, figures at the right. A
 //! suppressed group's track holds its reason instead. Vectors only, so labels stay text.
 
+use crate::catalogue::{self, plain};
+use crate::domain::language::Language;
 use crate::report::summary::{SummaryCell, SummaryReport, SummaryRow};
 
 use super::super::canvas::{Align, Canvas, Colour, INK, LEFT, MUTED, NAVY, Style, WHITE};
@@ -42,9 +44,8 @@ impl Track {
 /// continued on the next page with its legend and axis repeated.
 pub(super) fn section(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
     let width = canvas.width();
-    let intro = "The overall score of each group on a track from 0 to 100: the bar spans the \
-                 middle half of the group's organisations (Q1 to Q3) and the dark tick is their \
-                 median.";
+    let l = summary.language;
+    let intro = &plain(l, "summary-chart-intro");
     let opening = HEADING.leading() + 2.0 + canvas.wrapped_height(width, intro, INTRO) + 8.0;
     let frame = LEGEND_H + AXIS_H;
     let whole = opening + frame + ROW_H * summary.rows.len() as f32;
@@ -55,7 +56,13 @@ pub(super) fn section(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
     } else {
         first
     });
-    canvas.paragraph(LEFT, width, "Overall score by group", HEADING, 2.0);
+    canvas.paragraph(
+        LEFT,
+        width,
+        &plain(l, "summary-chart-heading"),
+        HEADING,
+        2.0,
+    );
     canvas.paragraph(LEFT, width, intro, INTRO, 8.0);
 
     let track = Track {
@@ -77,9 +84,10 @@ pub(super) fn section(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
 /// The legend and the figures' column heads, some rows and the axis beneath them.
 fn part(canvas: &mut Canvas<'_>, track: &Track, rows: &[(usize, &SummaryRow)]) {
     let right = canvas.right();
-    legend(canvas, track);
+    legend(canvas, track, canvas.language);
     let heads = canvas.y + 8.0;
-    canvas.text(right - 64.0, heads, "Median", SMALL, Align::Right);
+    let median = plain(canvas.language, "summary-chart-median");
+    canvas.text(right - 64.0, heads, &median, SMALL, Align::Right);
     canvas.text(right, heads, "Q1–Q3", SMALL, Align::Right);
     canvas.y += LEGEND_H;
 
@@ -95,26 +103,40 @@ fn part(canvas: &mut Canvas<'_>, track: &Track, rows: &[(usize, &SummaryRow)]) {
         if i > 0 {
             canvas.line((track.x0, row_top), (track.x1, row_top), 1.0, WHITE);
         }
-        draw_row(canvas, track, row, *index == 0, row_top + ROW_H / 2.0);
+        let l = canvas.language;
+        draw_row(canvas, track, row, *index == 0, row_top + ROW_H / 2.0, l);
     }
     axis(canvas, track, bottom);
     canvas.y = bottom + AXIS_H;
 }
 
-fn legend(canvas: &mut Canvas<'_>, track: &Track) {
+fn legend(canvas: &mut Canvas<'_>, track: &Track, l: Language) {
     let baseline = canvas.y + 8.0;
     let mid = baseline - 2.5;
     let mut x = track.x0;
     canvas.rect(x, mid - 3.0, 12.0, 6.0, IQR);
     x += 16.0;
-    let text = "Middle half of the group (Q1–Q3)";
+    let text = &plain(l, "summary-chart-iqr");
     canvas.text(x, baseline, text, SMALL, Align::Left);
     x += canvas.faces().width(SMALL.face, SMALL.size, text) + 14.0;
     canvas.line((x + 1.0, mid - 4.5), (x + 1.0, mid + 4.5), 1.8, MEDIAN);
-    canvas.text(x + 6.0, baseline, "Median", SMALL, Align::Left);
+    canvas.text(
+        x + 6.0,
+        baseline,
+        &plain(l, "summary-chart-median"),
+        SMALL,
+        Align::Left,
+    );
 }
 
-fn draw_row(canvas: &mut Canvas<'_>, track: &Track, row: &SummaryRow, all: bool, mid: f32) {
+fn draw_row(
+    canvas: &mut Canvas<'_>,
+    track: &Track,
+    row: &SummaryRow,
+    all: bool,
+    mid: f32,
+    l: Language,
+) {
     let baseline = mid + 3.0;
     let label = if all { LABEL_ALL } else { LABEL };
     let n = row.n.map(|n| format!("n = {n}"));
@@ -134,15 +156,19 @@ fn draw_row(canvas: &mut Canvas<'_>, track: &Track, row: &SummaryRow, all: bool,
             canvas.text(
                 track.x0 + 6.0,
                 mid + 2.5,
-                "no overall scores",
+                &plain(l, "summary-no-overall-scores"),
                 SMALL,
                 Align::Left,
             );
         }
         (None, _) => {
             let text = match &row.suppressed_reason {
-                Some(reason) => format!("suppressed: {reason}"),
-                None => "suppressed".to_owned(),
+                Some(reason) => catalogue::text(
+                    l,
+                    "summary-suppressed-because",
+                    &[("reason", reason.as_str().into())],
+                ),
+                None => plain(l, "report-suppressed"),
             };
             let text = fitted(canvas, &text, SMALL, track.x1 - track.x0 - 12.0);
             canvas.text(track.x0 + 6.0, mid + 2.5, &text, SMALL, Align::Left);
@@ -174,7 +200,8 @@ fn axis(canvas: &mut Canvas<'_>, track: &Track, bottom: f32) {
         );
     }
     let centre = (track.x0 + track.x1) / 2.0;
-    canvas.text(centre, bottom + 21.0, "Overall score", SMALL, Align::Centre);
+    let label = plain(canvas.language, "summary-overall-score");
+    canvas.text(centre, bottom + 21.0, &label, SMALL, Align::Centre);
 }
 
 /// `text` as it fits in `width`, ended with "…" when cut.

@@ -3,6 +3,8 @@
 //! quartiles beneath; a suppressed group's row is its name and the reason across the figures.
 //! Drawn with the board report's table helpers.
 
+use crate::catalogue::{self, plain};
+use crate::domain::language::Language;
 use crate::report::summary::{SummaryCell, SummaryReport, SummaryRow};
 
 use super::super::canvas::{Align, Canvas, INK, LEFT, MUTED, NAVY, RULE, Style};
@@ -26,19 +28,22 @@ const PAD: f32 = 5.0;
 pub(super) fn section(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
     let width = canvas.width();
     canvas.ensure(120.0);
-    canvas.paragraph(LEFT, width, "Scores by group", HEADING, 2.0);
-    let intro = format!(
-        "Each cell is the group's median score (0 to 100) with the middle half of its \
-         organisations (Q1–Q3) beneath; n is the group's responses. Groups of fewer than {} are \
-         suppressed.",
-        summary.k
+    let l = summary.language;
+    canvas.paragraph(
+        LEFT,
+        width,
+        &plain(l, "summary-table-heading"),
+        HEADING,
+        2.0,
     );
+    let intro = catalogue::text(l, "summary-table-intro", &[("k", summary.k.into())]);
+    let group_title = plain(l, "summary-col-group");
     canvas.paragraph(LEFT, width, &intro, INTRO, 8.0);
 
     let column_w = (width - GROUP_W - N_W) / summary.columns.len().max(1) as f32;
     let mut columns = vec![
         Column {
-            title: "Group",
+            title: &group_title,
             width: GROUP_W,
             align: Align::Left,
         },
@@ -93,7 +98,7 @@ pub(super) fn section(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
                 cells.extend(row.cells.iter().map(|cell| figures(cell, quartiles)));
                 (cells, &columns)
             }
-            None => (vec![label, withheld(row)], &spanned),
+            None => (vec![label, withheld(row, l)], &spanned),
         };
         let height = row_height(canvas, layout, &cells);
         let page = canvas.page();
@@ -118,10 +123,11 @@ pub(super) fn section(canvas: &mut Canvas<'_>, summary: &SummaryReport) {
             .map(|(i, title)| format!("D{} {title}", i + 1))
             .collect::<Vec<_>>()
             .join(" · ");
-        canvas.paragraph(LEFT, width, &format!("Key: {key}"), INTRO, 2.0);
+        let key = catalogue::text(l, "summary-key", &[("key", key.into())]);
+        canvas.paragraph(LEFT, width, &key, INTRO, 2.0);
     }
     if empty {
-        let note = "— No organisation in the group has a score for this dimension.";
+        let note = &plain(l, "summary-empty-note");
         canvas.paragraph(LEFT, width, note, INTRO, 2.0);
     }
     canvas.y += 16.0;
@@ -182,10 +188,14 @@ fn figures(cell: &Option<SummaryCell>, quartile_style: Style) -> Cell {
     }
 }
 
-fn withheld(row: &SummaryRow) -> Cell {
+fn withheld(row: &SummaryRow, l: Language) -> Cell {
     let text = match &row.suppressed_reason {
-        Some(reason) => format!("suppressed: {reason}"),
-        None => "suppressed".to_owned(),
+        Some(reason) => catalogue::text(
+            l,
+            "summary-suppressed-because",
+            &[("reason", reason.as_str().into())],
+        ),
+        None => plain(l, "report-suppressed"),
     };
     vec![(text, WITHHELD)]
 }
