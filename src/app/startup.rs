@@ -183,31 +183,47 @@ pub fn routes(settings: &Settings, site: Site) -> impl Endpoint + use<> {
 
 pub use crate::domain::secret::redact_url;
 
-/// Resolves when the process receives Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(err) = tokio::signal::ctrl_c().await {
-            tracing::error!(error.cause = %err, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Listens for Ctrl-C and SIGTERM from now on, and returns what resolves when either comes.
+/// The handlers are installed at the call, not when the future is first polled: a signal that
+/// arrives while the server is starting (it may already answer `/ready`) then stops it cleanly,
+/// instead of killing the process with the signal's default action. Call it before the server
+/// starts, inside the runtime.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            tokio::select! {
+                () = received(interrupt, "Ctrl-C") => {},
+                () = received(terminate, "SIGTERM") => {},
             }
-            Err(err) => {
-                tracing::error!(error.cause = %err, "cannot listen for SIGTERM");
+            tracing::info!("shutdown signal received; finishing in-flight requests");
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            if let Err(err) = tokio::signal::ctrl_c().await {
+                tracing::error!(error.cause = %err, "cannot listen for Ctrl-C");
                 std::future::pending::<()>().await;
             }
+            tracing::info!("shutdown signal received; finishing in-flight requests");
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
     }
-    tracing::info!("shutdown signal received; finishing in-flight requests");
+}
+
+/// Resolves when the signal a listener was installed for arrives; never, if it could not be.
+#[cfg(unix)]
+async fn received(listener: std::io::Result<tokio::signal::unix::Signal>, name: &str) {
+    match listener {
+        Ok(mut listener) => {
+            listener.recv().await;
+        }
+        Err(err) => {
+            tracing::error!(error.cause = %err, signal = name, "cannot listen for a signal");
+            std::future::pending::<()>().await;
+        }
+    }
 }

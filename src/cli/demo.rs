@@ -68,6 +68,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
     settings.client_limits = serve.client_limits.limits();
     settings.demo = Some(summary.links.clone());
     settings.mail = serve.mail.settings();
+    let stop = shutdown_signal();
     let app = Application::build(settings).await?;
     print_links(&summary, &app.services().public_url);
     println!(
@@ -80,7 +81,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
         database = %redact_url(database_url),
         "Soundings demo is serving"
     );
-    app.run_until_stopped(shutdown_signal()).await?;
+    app.run_until_stopped(stop).await?;
     tracing::info!("stopped");
     Ok(())
 }

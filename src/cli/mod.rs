@@ -231,6 +231,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
     let database_url = cli.global.database_url;
     match cli.command {
         Command::Serve(args) => {
+            let stop = shutdown_signal();
             let mut settings = Settings::for_database(database_url.clone());
             settings.bind = args.bind;
             settings.body_limit = args.body_limit;
@@ -245,7 +246,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 mail = %app.mail_destination(),
                 "Soundings is serving"
             );
-            app.run_until_stopped(shutdown_signal()).await?;
+            app.run_until_stopped(stop).await?;
             tracing::info!("stopped");
             Ok(())
         }
