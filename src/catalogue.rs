@@ -32,12 +32,16 @@ macro_rules! files {
                 "mail.ftl",
                 include_str!(concat!("../templates/locales/", $lang, "/mail.ftl")),
             ),
+            (
+                "colleagues.ftl",
+                include_str!(concat!("../templates/locales/", $lang, "/colleagues.ftl")),
+            ),
         ]
     };
 }
 
-const EN: [(&str, &str); 4] = files!("en");
-const CY: [(&str, &str); 4] = files!("cy");
+const EN: [(&str, &str); 5] = files!("en");
+const CY: [(&str, &str); 5] = files!("cy");
 
 /// A value given to a message: text, or a number (which Fluent's plural rules can select on).
 #[derive(Debug, Clone)]

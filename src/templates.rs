@@ -41,6 +41,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/respond/submitted.html"),
     ),
     (
+        "respond/_colleagues.html",
+        include_str!("../templates/respond/_colleagues.html"),
+    ),
+    (
+        "respond/_ready.html",
+        include_str!("../templates/respond/_ready.html"),
+    ),
+    (
+        "respond/colleague.html",
+        include_str!("../templates/respond/colleague.html"),
+    ),
+    (
         "respond/problem.html",
         include_str!("../templates/respond/problem.html"),
     ),

@@ -10,6 +10,8 @@ pub struct Model {
     /// The answer as JSON (a string, number, or array of strings, by question type).
     pub value: String,
     pub updated_at: DateTimeUtc,
+    /// Who last saved it: `lead` or `delegate:<id>` (`None` for answers saved before issue 21).
+    pub saved_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,8 @@ pub struct Model {
     pub secret_hash: String,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// Raised by every change to the invitation's delegates, so kept pages are known stale.
+    pub delegation_revision: i32,
     /// The language the respondent chose for this link's pages (`en`, `cy`); null until chosen.
     pub language: Option<String>,
 }

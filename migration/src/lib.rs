@@ -16,6 +16,7 @@ mod m20261129_000007_organisation_revision;
 mod m20261203_000008_mail;
 mod m20261206_000009_console_sessions;
 mod m20261206_000010_languages;
+mod m20261206_000011_delegates;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_mail::Migration),
             Box::new(m20261206_000009_console_sessions::Migration),
             Box::new(m20261206_000010_languages::Migration),
+            Box::new(m20261206_000011_delegates::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod audit;
 pub mod auth;
 mod benchmarks;
 mod contacts;
+mod delegates;
 pub mod errors;
 pub mod health;
 mod invitations;
@@ -18,6 +19,7 @@ pub mod problem;
 pub mod reports;
 mod research;
 mod respond;
+mod round_delegations;
 mod rounds;
 mod surveys;
 pub mod text;
@@ -61,10 +63,13 @@ pub type Apis = (
     organisations::OrganisationsApi,
     surveys::SurveysApi,
     rounds::RoundsApi,
-    invitations::InvitationsApi,
+    (
+        invitations::InvitationsApi,
+        round_delegations::RoundDelegationsApi,
+    ),
     (contacts::ContactsApi, mail::MailApi),
     audit::AuditApi,
-    respond::RespondApi,
+    (respond::RespondApi, delegates::DelegatesApi),
     research::ResearchApi,
     research::ResearchExportsApi,
     benchmarks::BenchmarksApi,

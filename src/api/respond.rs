@@ -37,6 +37,14 @@ pub struct ResponseState {
     pub answers: BTreeMap<String, serde_json::Value>,
     /// Keys of the questions shown under these answers, in order; hidden ones are not asked.
     pub visible_questions: Vec<String>,
+    /// `lead` for the organisation's invitation link (which submits), `delegate` for a
+    /// colleague's link, which sees and changes only its sections.
+    pub hand: String,
+    /// Keys of the sections this link may change.
+    pub sections: Vec<String>,
+    /// Who last saved each answer (`lead`, `delegate:<id>`), by question key, once the lead has
+    /// handed sections to colleagues.
+    pub answered_by: BTreeMap<String, String>,
 }
 
 #[derive(Object)]
@@ -95,7 +103,7 @@ impl RespondApi {
         state: Data<&Services>,
         secret: Path<String>,
         body: Json<SaveAnswers>,
-    ) -> Answer<Json<ResponseState>, { BODY | NOT_FOUND | CONFLICT | GONE }> {
+    ) -> Answer<Json<ResponseState>, { BODY | FORBIDDEN | NOT_FOUND | CONFLICT | GONE }> {
         let ctx = context(&state, &secret.0).await?;
         let mut errors = Vec::new();
         let mut changes: Vec<(String, Option<AnswerValue>)> = Vec::new();
@@ -150,7 +158,7 @@ impl RespondApi {
         state: Data<&Services>,
         secret: Path<String>,
         body: Json<SubmitResponse>,
-    ) -> Answer<Json<ResponseState>, { BODY | NOT_FOUND | CONFLICT | GONE }> {
+    ) -> Answer<Json<ResponseState>, { BODY | FORBIDDEN | NOT_FOUND | CONFLICT | GONE }> {
         let ctx = context(&state, &secret.0).await?;
         let submitted = respond::submit(&state, &ctx, body.0.revision)
             .await
@@ -161,7 +169,8 @@ impl RespondApi {
     }
 }
 
-async fn context(state: &Services, secret: &str) -> ApiResult<Context> {
+/// The link's context, or the answer for a link that cannot be used (404, 410).
+pub(super) async fn context(state: &Services, secret: &str) -> ApiResult<Context> {
     match respond::open(state, secret).await? {
         Access::Found(ctx) if ctx.accepting() => Ok(*ctx),
         Access::Found(ctx) => Err(ApiError::from_problem(Problem::new(
@@ -184,6 +193,7 @@ fn refusal(refusal: Refusal) -> ApiError {
         Refusal::Stale { current_revision } => ApiError::conflict(format!(
             "The response has changed since you read it (it is now at revision {current_revision}); read it again and retry."
         )),
+        Refusal::Forbidden(detail) => ApiError::forbidden(detail),
         Refusal::Closed => ApiError::from_problem(Problem::new(
             kind::GONE,
             "The round is not accepting responses.".to_owned(),
@@ -194,6 +204,17 @@ fn refusal(refusal: Refusal) -> ApiError {
 
 fn describe(ctx: &Context) -> ResponseState {
     let answers: &Answers = &ctx.answers;
+    let sections: Vec<&crate::domain::definition::Section> = ctx
+        .definition
+        .sections
+        .iter()
+        .filter(|s| ctx.hand.holds(&s.key))
+        .collect();
+    let mine = |key: &str| {
+        sections
+            .iter()
+            .any(|s| s.questions.iter().any(|q| q.key == key))
+    };
     ResponseState {
         organisation: ctx.organisation.code.clone(),
         organisation_name: ctx.organisation.name.clone(),
@@ -205,11 +226,27 @@ fn describe(ctx: &Context) -> ResponseState {
         submitted_at: ctx.response.as_ref().and_then(|r| r.submitted_at),
         answers: answers
             .iter()
+            .filter(|(k, _)| mine(k))
             .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
             .collect(),
         visible_questions: visible_questions(&ctx.definition, answers)
             .iter()
+            .filter(|q| mine(&q.key))
             .map(|q| q.key.clone())
+            .collect(),
+        hand: if ctx.hand.is_lead() {
+            "lead"
+        } else {
+            "delegate"
+        }
+        .to_owned(),
+        sections: sections.iter().map(|s| s.key.clone()).collect(),
+        answered_by: ctx
+            .hands
+            .answered_by
+            .iter()
+            .filter(|(k, _)| mine(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
     }
 }

@@ -7,6 +7,7 @@ pub mod benchmark;
 pub mod choice_bits;
 pub mod console_session;
 pub mod definition;
+pub mod delegation;
 pub mod disclosure;
 pub mod language;
 pub mod links;

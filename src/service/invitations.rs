@@ -4,7 +4,7 @@
 use super::records::{Organisation, Round};
 use super::{ServiceError, ServiceResult, Services, organisations, record, rounds};
 use crate::domain::validation::FieldIssue;
-use crate::store::{WriteTransaction, invitations, rounds as stored_rounds};
+use crate::store::{WriteTransaction, delegates, invitations, rounds as stored_rounds};
 use serde_json::json;
 
 pub use crate::store::invitations::InvitationStatus;
@@ -118,6 +118,8 @@ pub async fn revoke(
     let org = organisations::find(services, organisation).await?;
     let tx = services.db.begin_write().await?;
     let revoked_ids = invitations::active_ids_of(&*tx, round.id, org.id).await?;
+    // Issue 21: colleagues' links hang from the invitation and end with it.
+    let colleagues = delegates::count_active_of(&*tx, &revoked_ids).await?;
     let revoked = invitations::revoke(&*tx, round.id, org.id).await?;
     if revoked == 0 {
         return Err(ServiceError::not_found(format!(
@@ -130,7 +132,7 @@ pub async fn revoke(
         actor,
         "invitation.revoke",
         &format!("{}/{}", round.code, org.code),
-        json!({ "revoked": revoked }),
+        json!({ "revoked": revoked, "colleague_links_ended": colleagues }),
     )
     .await?;
     // Issue 18: the contacts who were mailed the link are told, once, that it no longer works.
@@ -154,6 +156,7 @@ pub async fn reissue(
     let tx = services.db.begin_write().await?;
     let round = lock_round(&tx, &round).await?;
     let replaced = invitations::active_ids_of(&*tx, round.id, org.id).await?;
+    let colleagues = delegates::count_active_of(&*tx, &replaced).await?;
     let revoked = invitations::revoke(&*tx, round.id, org.id).await?;
     let (invitation, secret) = invitations::create(&*tx, round.id, org.id).await?;
     // Issue 18: the organisation's contacts are mailed the new link, once.
@@ -163,7 +166,7 @@ pub async fn reissue(
         actor,
         "invitation.reissue",
         &format!("{}/{}", round.code, org.code),
-        json!({ "revoked": revoked }),
+        json!({ "revoked": revoked, "colleague_links_ended": colleagues }),
     )
     .await?;
     tx.commit().await?;

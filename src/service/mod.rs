@@ -8,6 +8,7 @@ pub mod console;
 pub mod contacts;
 pub mod database;
 mod definitions;
+pub mod delegations;
 pub mod demo;
 mod error;
 pub mod invitations;

@@ -198,6 +198,8 @@ pub struct LinkState {
     pub organisation_revision: i32,
     /// 0 before the first save.
     pub response_revision: i32,
+    /// Raised by every change to the invitation's delegates.
+    pub delegation_revision: i32,
     /// The language the respondent chose for the link's pages, if any.
     pub language: Option<String>,
 }
@@ -206,6 +208,21 @@ pub struct LinkState {
 pub async fn link_state(
     db: &impl ConnectionTrait,
     hash: &str,
+) -> Result<Option<LinkState>, DbError> {
+    link_state_where(db, invitation::Column::SecretHash.eq(hash)).await
+}
+
+/// The [`LinkState`] of the invitation with this id, if it is active (a delegate's link).
+pub async fn link_state_of(
+    db: &impl ConnectionTrait,
+    invitation_id: i32,
+) -> Result<Option<LinkState>, DbError> {
+    link_state_where(db, invitation::Column::Id.eq(invitation_id)).await
+}
+
+async fn link_state_where(
+    db: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
 ) -> Result<Option<LinkState>, DbError> {
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     let (i, r, o, p) = (
@@ -223,6 +240,7 @@ pub async fn link_state(
         .column((r, round::Column::SurveyVersionId))
         .column((o, organisation::Column::Revision))
         .column((p, response::Column::Revision))
+        .column((i, invitation::Column::DelegationRevision))
         .column((i, invitation::Column::Language))
         .from(i)
         .inner_join(
@@ -243,7 +261,7 @@ pub async fn link_state(
                         .equals((i, invitation::Column::OrganisationId)),
                 ),
         )
-        .and_where(Expr::col((i, invitation::Column::SecretHash)).eq(hash))
+        .and_where(which)
         .and_where(Expr::col((i, invitation::Column::RevokedAt)).is_null())
         .to_owned();
     let Some(row) = db.query_one(&select).await.map_err(DbError::classify)? else {
@@ -262,7 +280,8 @@ pub async fn link_state(
             .try_get_by_index::<Option<i32>>(7)
             .map_err(get)?
             .unwrap_or(0),
-        language: row.try_get_by_index(8).map_err(get)?,
+        delegation_revision: row.try_get_by_index(8).map_err(get)?,
+        language: row.try_get_by_index(9).map_err(get)?,
     }))
 }
 

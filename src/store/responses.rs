@@ -112,6 +112,7 @@ pub async fn save(
     expected_revision: i32,
     (old, new): (&Answers, &Answers),
     submitted_by: Option<&str>,
+    saved_by: &str,
 ) -> Result<Write, DbError> {
     let now = Utc::now();
     let (status, revisions) = match submitted_by {
@@ -119,28 +120,18 @@ pub async fn save(
         None => (ResponseStatus::InProgress, 1),
     };
     let saved = if expected_revision == 0 {
-        // One statement: the row is created unless another save created it first, in which case
-        // nothing is written (and, on PostgreSQL, the transaction is not spoilt by an error).
-        let inserted = response::Entity::insert(response::ActiveModel {
-            round_id: Set(round_id),
-            organisation_id: Set(organisation_id),
-            status: Set(status.as_str().to_owned()),
-            revision: Set(revisions),
-            started_at: Set(now),
-            updated_at: Set(now),
-            submitted_at: Set(submitted_by.map(|_| now)),
-            submitted_by: Set(submitted_by.map(str::to_owned)),
-            ..Default::default()
-        })
-        .on_conflict_do_nothing_on([response::Column::RoundId, response::Column::OrganisationId])
-        // `_many`: on a conflict RETURNING gives no row, which the single-row form reports as
-        // an error rather than as a conflict.
-        .exec_with_returning_many(db)
-        .await
-        .map_err(DbError::classify)?;
-        match inserted {
-            TryInsertResult::Inserted(mut rows) if !rows.is_empty() => rows.swap_remove(0),
-            _ => return stale(db, round_id, organisation_id).await,
+        match insert_first(
+            db,
+            (round_id, organisation_id),
+            status,
+            revisions,
+            now,
+            submitted_by,
+        )
+        .await?
+        {
+            Some(model) => model,
+            None => return stale(db, round_id, organisation_id).await,
         }
     } else {
         let bumped = bump(
@@ -157,8 +148,41 @@ pub async fn save(
             stale => return Ok(stale),
         }
     };
-    write_answers(db, saved.id, old, new, now).await?;
+    write_answers(db, saved.id, (old, new), now, saved_by).await?;
     Ok(Write::Done(saved))
+}
+
+/// Creates the response (at `revisions`) unless another writer created it first, in which case
+/// nothing is written (and, on PostgreSQL, the transaction is not spoilt by an error): `None`.
+pub(super) async fn insert_first(
+    db: &impl ConnectionTrait,
+    (round_id, organisation_id): (i32, i32),
+    status: ResponseStatus,
+    revisions: i32,
+    now: DateTime<Utc>,
+    submitted_by: Option<&str>,
+) -> Result<Option<response::Model>, DbError> {
+    let inserted = response::Entity::insert(response::ActiveModel {
+        round_id: Set(round_id),
+        organisation_id: Set(organisation_id),
+        status: Set(status.as_str().to_owned()),
+        revision: Set(revisions),
+        started_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(submitted_by.map(|_| now)),
+        submitted_by: Set(submitted_by.map(str::to_owned)),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([response::Column::RoundId, response::Column::OrganisationId])
+    // `_many`: on a conflict RETURNING gives no row, which the single-row form reports as an
+    // error rather than as a conflict.
+    .exec_with_returning_many(db)
+    .await
+    .map_err(DbError::classify)?;
+    Ok(match inserted {
+        TryInsertResult::Inserted(mut rows) if !rows.is_empty() => Some(rows.swap_remove(0)),
+        _ => None,
+    })
 }
 
 /// Marks the response submitted at `expected_revision`, bumping the revision, and stores its scores.
@@ -290,13 +314,14 @@ async fn stale(
     Ok(Write::Stale { current_revision })
 }
 
-/// Writes the difference between two answer sets: removed keys deleted, changed ones upserted.
-async fn write_answers(
+/// Writes the difference between two answer sets: removed keys deleted, changed ones upserted
+/// and marked as saved by `saved_by` (`lead`, `delegate:<id>`).
+pub async fn write_answers(
     db: &impl ConnectionTrait,
     response_id: i32,
-    old: &Answers,
-    new: &Answers,
+    (old, new): (&Answers, &Answers),
     now: DateTime<Utc>,
+    saved_by: &str,
 ) -> Result<(), DbError> {
     let removed: Vec<&String> = old.keys().filter(|k| !new.contains_key(*k)).collect();
     if !removed.is_empty() {
@@ -315,6 +340,7 @@ async fn write_answers(
             question_key: Set(k.clone()),
             value: Set(serde_json::to_string(v).unwrap_or_default()),
             updated_at: Set(now),
+            saved_by: Set(Some(saved_by.to_owned())),
             ..Default::default()
         })
         .collect();
@@ -322,7 +348,11 @@ async fn write_answers(
         answer::Entity::insert_many(chunk.to_vec())
             .on_conflict(
                 OnConflict::columns([answer::Column::ResponseId, answer::Column::QuestionKey])
-                    .update_columns([answer::Column::Value, answer::Column::UpdatedAt])
+                    .update_columns([
+                        answer::Column::Value,
+                        answer::Column::UpdatedAt,
+                        answer::Column::SavedBy,
+                    ])
                     .to_owned(),
             )
             .exec(db)

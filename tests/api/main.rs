@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod concurrency;
 mod console;
+mod delegation;
 mod demo;
 mod demo_default;
 mod disclosure;

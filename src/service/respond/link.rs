@@ -3,14 +3,17 @@
 
 use crate::domain::answers::Answers;
 use crate::domain::definition::Definition;
+use crate::domain::delegation::Hand;
 use crate::domain::language::Language;
 use crate::domain::response::Progress;
 use crate::domain::round::{RoundStatus, accepting_responses};
 use crate::domain::secret::{hash_secret, keyed_hash};
 use crate::service::{ServiceResult, Services};
-use crate::store::{invitations, responses, rounds};
+use crate::store::delegates::{self, Delegation};
+use crate::store::{invitations, response_sections, responses, rounds};
 use chrono::Utc;
 use entity::{invitation, organisation, response, round};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Everything about one invitation that a page or route needs.
@@ -25,6 +28,59 @@ pub struct Context {
     /// response through [`Context::replace_response`] so that the two stay in step.
     pub round_status: RoundStatus,
     pub progress: Progress,
+    /// Who holds this link: the lead (the invitation's holder) or one of their delegates.
+    pub hand: Hand,
+    /// The link's own secret hash (the invitation's, or the delegate's).
+    link_hash: String,
+    /// Who is answering which section and who saved what (empty until the lead delegates).
+    pub hands: Hands,
+}
+
+/// Who is answering a response: the lead's delegates and the sections each holds, and who
+/// last saved each section and each answer (`lead`, `delegate:<id>`).
+#[derive(Default)]
+pub struct Hands {
+    pub delegates: Vec<DelegateView>,
+    pub section_saved_by: BTreeMap<String, String>,
+    pub answered_by: BTreeMap<String, String>,
+}
+
+/// A delegate as the lead sees it.
+pub struct DelegateView {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub created_at: chrono::DateTime<Utc>,
+    /// The sections they hold now, each with whether they marked it ready.
+    pub sections: Vec<(String, bool)>,
+}
+
+impl From<Delegation> for DelegateView {
+    fn from(d: Delegation) -> Self {
+        DelegateView {
+            id: d.delegate.id,
+            name: d.delegate.name,
+            email: d.delegate.email,
+            created_at: d.delegate.created_at,
+            sections: d
+                .sections
+                .into_iter()
+                .map(|s| (s.section_key, s.ready_at.is_some()))
+                .collect(),
+        }
+    }
+}
+
+impl Hands {
+    /// The delegate who holds a section now, and whether they marked it ready.
+    pub fn holder(&self, section: &str) -> Option<(&DelegateView, bool)> {
+        self.delegates.iter().find_map(|d| {
+            d.sections
+                .iter()
+                .find(|(k, _)| k == section)
+                .map(|(_, ready)| (d, *ready))
+        })
+    }
 }
 
 impl Context {
@@ -57,27 +113,30 @@ impl Context {
             round_changed: self.round.updated_at.timestamp_micros(),
             organisation: self.organisation.revision,
             response: self.revision(),
+            hand: self.hand.id(),
+            delegations: self.invitation.delegation_revision,
         }
     }
 
-    /// How the respondent is named in the audit trail.
+    /// How the respondent is named in the audit trail: a delegate by id, never by address.
     pub fn actor(&self) -> String {
-        format!("respondent:{}", self.organisation.code)
+        match &self.hand {
+            Hand::Lead => format!("respondent:{}", self.organisation.code),
+            hand => format!("respondent:{}/{}", self.organisation.code, hand.label()),
+        }
     }
 
     /// The token respondent forms must carry. It is tied to the link, so a page from one link
     /// cannot be replayed against another, and it needs the server's key to make.
     pub fn csrf_token(&self, state: &Services) -> String {
-        keyed_hash(
-            &state.keys.csrf,
-            &format!("csrf:{}", self.invitation.secret_hash),
-        )
+        keyed_hash(&state.keys.csrf, &format!("csrf:{}", self.link_hash))
     }
 }
 
 /// What a respondent's page as rendered depends on, besides the page itself: the invitation, the
-/// survey version, the round's last change, the organisation's revision and the response's. A
-/// page rendered for one key can be served again while the key is unchanged.
+/// survey version, the round's last change, the organisation's revision and the response's, who
+/// is looking (the lead, or which delegate) and the invitation's delegations. A page rendered for
+/// one key can be served again while the key is unchanged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PageKey {
     invitation: i32,
@@ -85,14 +144,23 @@ pub struct PageKey {
     round_changed: i64,
     organisation: i32,
     response: i32,
+    /// 0 for the lead, the delegate's id otherwise: a delegate and the lead see different pages.
+    hand: i32,
+    delegations: i32,
 }
 
 impl PageKey {
     /// A short tag for an `ETag` header.
     pub fn tag(&self) -> String {
         format!(
-            "{:x}-{:x}-{:x}-{:x}-{:x}",
-            self.invitation, self.version, self.round_changed, self.organisation, self.response
+            "{:x}-{:x}-{:x}-{:x}-{:x}-{:x}-{:x}",
+            self.invitation,
+            self.version,
+            self.round_changed,
+            self.organisation,
+            self.response,
+            self.hand,
+            self.delegations
         )
     }
 }
@@ -111,8 +179,18 @@ pub async fn check_link(state: &Services, secret: &str) -> ServiceResult<Option<
     if secret.len() != 40 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let Some(link) = invitations::link_state(&state.db, &hash_secret(secret)).await? else {
-        return Ok(None);
+    let hash = hash_secret(secret);
+    let (link, hand) = match invitations::link_state(&state.db, &hash).await? {
+        Some(link) => (link, 0),
+        None => {
+            let Some(delegate) = delegates::find_active(&state.db, &hash).await? else {
+                return Ok(None);
+            };
+            match invitations::link_state_of(&state.db, delegate.invitation_id).await? {
+                Some(link) => (link, delegate.id),
+                None => return Ok(None),
+            }
+        }
     };
     let status = RoundStatus::parse(&link.round_status).map_err(crate::store::DbError::from)?;
     Ok(Some(LinkCheck {
@@ -124,6 +202,8 @@ pub async fn check_link(state: &Services, secret: &str) -> ServiceResult<Option<
             round_changed: link.round_updated_at.timestamp_micros(),
             organisation: link.organisation_revision,
             response: link.response_revision,
+            hand,
+            delegations: link.delegation_revision,
         },
     }))
 }
@@ -143,16 +223,57 @@ pub async fn open(state: &Services, secret: &str) -> ServiceResult<Access> {
         return Ok(Access::NotFound);
     }
     let db = &state.db;
-    let Some((invitation, round, organisation)) =
-        invitations::find_active_with_context(db, &hash_secret(secret)).await?
-    else {
-        return Ok(Access::NotFound);
-    };
+    let hash = hash_secret(secret);
+    let (invitation, round, organisation, hand, mut hands) =
+        match invitations::find_active_with_context(db, &hash).await? {
+            Some((invitation, round, organisation)) => {
+                let hands = Hands {
+                    delegates: if invitation.delegation_revision > 0 {
+                        delegates::of_invitation(db, invitation.id)
+                            .await?
+                            .into_iter()
+                            .map(DelegateView::from)
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    ..Hands::default()
+                };
+                (invitation, round, organisation, Hand::Lead, hands)
+            }
+            None => match delegates::find_active_with_context(db, &hash).await? {
+                Some(link) => {
+                    let hand = Hand::Delegate {
+                        id: link.delegate.id,
+                        sections: link
+                            .sections
+                            .iter()
+                            .map(|s| s.section_key.clone())
+                            .collect(),
+                    };
+                    let hands = Hands {
+                        delegates: vec![DelegateView::from(Delegation {
+                            delegate: link.delegate,
+                            sections: link.sections,
+                        })],
+                        ..Hands::default()
+                    };
+                    (link.invitation, link.round, link.organisation, hand, hands)
+                }
+                None => return Ok(Access::NotFound),
+            },
+        };
     let definition = state
         .definitions
         .get(&state.db, round.survey_version_id)
         .await?;
     let (response, answers) = responses::find_with_answers(db, round.id, organisation.id).await?;
+    if let Some(r) = &response
+        && invitation.delegation_revision > 0
+    {
+        hands.section_saved_by = response_sections::saved_by(db, r.id).await?;
+        hands.answered_by = response_sections::answered_by(db, r.id).await?;
+    }
     let progress = Progress::of(response.as_ref().map(responses::status).transpose()?);
     Ok(Access::Found(Box::new(Context {
         round_status: rounds::status(&round)?,
@@ -163,6 +284,9 @@ pub async fn open(state: &Services, secret: &str) -> ServiceResult<Access> {
         definition,
         response,
         answers,
+        hand,
+        link_hash: hash,
+        hands,
     })))
 }
 

@@ -2,16 +2,23 @@
 //! and the JSON API (`api::respond`) so that both validate and store answers the same way.
 
 use crate::domain::answers::{AnswerError, AnswerValue, Answers, check_complete, prune_hidden};
+use crate::domain::definition::Definition;
+use crate::domain::delegation::sections_of;
+use crate::domain::response::ResponseStatus;
 use crate::domain::round::accepting_responses;
 use crate::domain::scoring;
 use crate::service::{ServiceError, Services};
 
+pub mod delegates;
 mod link;
+use crate::store::response_sections::{self, Claim};
 use crate::store::responses::{self, Write};
 use crate::store::{DbError, audit, rounds};
 use chrono::Utc;
 use entity::response;
-pub use link::{Access, Context, LinkCheck, PageKey, check_link, choose_language, open};
+pub use link::{
+    Access, Context, DelegateView, Hands, LinkCheck, PageKey, check_link, choose_language, open,
+};
 use serde_json::json;
 
 /// Why a save or submission did not happen.
@@ -22,6 +29,9 @@ pub enum Refusal {
     Stale { current_revision: i32 },
     /// The round is not accepting responses.
     Closed,
+    /// This link may not do it: a delegate outside their sections, submitting, or changing a
+    /// submitted response.
+    Forbidden(String),
     /// The operation failed (the database did not answer, or a bug).
     Failed(ServiceError),
 }
@@ -33,9 +43,12 @@ impl From<DbError> for Refusal {
 }
 
 /// Applies `changes` (a value to set, or `None` to clear) on top of the stored answers, drops
-/// answers to questions that are now hidden, and saves if the response is still at
-/// `expected_revision`. A submitted response stays submitted only while complete: it is
-/// re-scored at once, and the earlier values go into the audit trail.
+/// answers to questions that are now hidden, and saves if none of the sections the changes
+/// touch was saved since `expected_revision` (see `store::response_sections`: colleagues
+/// saving different sections at once both land). A submitted response stays submitted only
+/// while complete: it is re-scored at once, and the earlier values go into the audit trail. A
+/// delegate may change only their sections, and not a submitted response; their saves are
+/// recorded in the audit trail.
 pub async fn save(
     state: &Services,
     ctx: &Context,
@@ -45,8 +58,35 @@ pub async fn save(
     if !ctx.accepting() {
         return Err(Refusal::Closed);
     }
-    let merged = merge(ctx, changes);
-    let card = if ctx.is_submitted() {
+    let touched = sections_of(&ctx.definition, changes.iter().map(|(k, _)| k));
+    if let Some(outside) = touched.iter().find(|s| !ctx.hand.holds(s)) {
+        return Err(Refusal::Forbidden(format!(
+            "Section {outside} was not given to you; only the sections you were asked to answer can be changed through this link."
+        )));
+    }
+    let tx = state.db.begin_write().await?;
+    still_accepting(&*tx, ctx).await?;
+    let ids = (ctx.round.id, ctx.organisation.id);
+    let (saved, base) = match response_sections::claim(&*tx, ids, expected_revision, &touched)
+        .await?
+    {
+        // Nobody saved since this writer read the response, and this link read it at the
+        // same revision: the answers in hand are the stored ones.
+        Claim::Fresh(model) if model.revision - 1 == ctx.revision() => (model, ctx.answers.clone()),
+        Claim::Fresh(model) | Claim::Moved(model) => {
+            let fresh = responses::answers(&*tx, model.id).await?;
+            (model, fresh)
+        }
+        Claim::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
+    };
+    let submitted = responses::status(&saved)? == ResponseStatus::Submitted;
+    if submitted && !ctx.hand.is_lead() {
+        return Err(Refusal::Forbidden(
+            "The response has been submitted; only the lead can change it now.".to_owned(),
+        ));
+    }
+    let merged = merge(&ctx.definition, &base, changes);
+    let card = if submitted {
         let missing = check_complete(&ctx.definition, &merged);
         if !missing.is_empty() {
             return Err(Refusal::Invalid(missing));
@@ -55,26 +95,35 @@ pub async fn save(
     } else {
         None
     };
-    let tx = state.db.begin_write().await?;
-    still_accepting(&*tx, ctx).await?;
-    let saved = save_in(&*tx, ctx, expected_revision, &merged).await?;
+    let label = ctx.hand.label();
+    let now = Utc::now();
+    responses::write_answers(&*tx, saved.id, (&base, &merged), now, &label).await?;
+    let written = written_sections(ctx, touched, &base, &merged);
+    response_sections::mark(&*tx, saved.id, &written, saved.revision, &label, now).await?;
     if let Some(card) = &card {
         responses::replace_scores(&*tx, &saved, &ctx.definition, card).await?;
-        let earlier: serde_json::Map<String, serde_json::Value> = ctx
-            .answers
+        let earlier: serde_json::Map<String, serde_json::Value> = base
             .iter()
             .filter(|(k, v)| merged.get(*k) != Some(*v))
             .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
             .collect();
-        audit::record(
+        record_response_event(
             &*tx,
-            audit::Event {
-                actor: &ctx.actor(),
-                action: "response.amend",
-                subject_type: "response",
-                subject_id: Some(format!("{}/{}", ctx.round.code, ctx.organisation.code)),
-                details: json!({ "revision": saved.revision, "earlier_values": earlier }),
-            },
+            ctx,
+            "response.amend",
+            json!({ "revision": saved.revision, "earlier_values": earlier }),
+        )
+        .await?;
+    }
+    if let crate::domain::delegation::Hand::Delegate { id, .. } = &ctx.hand {
+        // A section saved again is not ready any more until its colleague says so again. The
+        // response's revision changed, so every page that shows the mark is rendered afresh.
+        crate::store::delegates::unready(&*tx, *id, written.iter().cloned()).await?;
+        record_response_event(
+            &*tx,
+            ctx,
+            "response.save",
+            json!({ "revision": saved.revision, "sections": written, "by": label }),
         )
         .await?;
     }
@@ -82,16 +131,56 @@ pub async fn save(
     Ok((saved, merged))
 }
 
+/// The sections a save wrote: those its changes name, and those whose answers it cleared
+/// because they became hidden.
+fn written_sections(
+    ctx: &Context,
+    mut touched: std::collections::BTreeSet<String>,
+    base: &Answers,
+    merged: &Answers,
+) -> std::collections::BTreeSet<String> {
+    let changed: Vec<&String> = base
+        .keys()
+        .chain(merged.keys())
+        .filter(|k| base.get(*k) != merged.get(*k))
+        .collect();
+    touched.extend(sections_of(&ctx.definition, changed));
+    touched
+}
+
+async fn record_response_event(
+    db: &impl sea_orm::ConnectionTrait,
+    ctx: &Context,
+    action: &str,
+    details: serde_json::Value,
+) -> Result<(), DbError> {
+    audit::record(
+        db,
+        audit::Event {
+            actor: &ctx.actor(),
+            action,
+            subject_type: "response",
+            subject_id: Some(format!("{}/{}", ctx.round.code, ctx.organisation.code)),
+            details,
+        },
+    )
+    .await
+}
+
 /// The stored answers with `changes` applied, less answers to questions they hide.
-fn merge(ctx: &Context, changes: Vec<(String, Option<AnswerValue>)>) -> Answers {
-    let mut merged = ctx.answers.clone();
+fn merge(
+    definition: &Definition,
+    base: &Answers,
+    changes: Vec<(String, Option<AnswerValue>)>,
+) -> Answers {
+    let mut merged = base.clone();
     for (key, value) in changes {
         match value {
             Some(v) => merged.insert(key, v),
             None => merged.remove(&key),
         };
     }
-    prune_hidden(&ctx.definition, &mut merged);
+    prune_hidden(definition, &mut merged);
     merged
 }
 
@@ -105,13 +194,17 @@ pub async fn save_and_submit(
     expected_revision: i32,
     changes: Vec<(String, Option<AnswerValue>)>,
 ) -> Result<(response::Model, Answers), Refusal> {
+    if !ctx.hand.is_lead() {
+        return Err(only_the_lead());
+    }
     if ctx.is_submitted() {
         return save(state, ctx, expected_revision, changes).await;
     }
     if !ctx.accepting() {
         return Err(Refusal::Closed);
     }
-    let merged = merge(ctx, changes);
+    let touched = sections_of(&ctx.definition, changes.iter().map(|(k, _)| k));
+    let merged = merge(&ctx.definition, &ctx.answers, changes);
     let missing = check_complete(&ctx.definition, &merged);
     if !missing.is_empty() {
         return Err(Refusal::Invalid(missing));
@@ -128,12 +221,24 @@ pub async fn save_and_submit(
         expected_revision,
         (&ctx.answers, &merged),
         Some(&ctx.actor()),
+        &ctx.hand.label(),
     )
     .await?
     {
         Write::Done(model) => model,
         Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
     };
+    let written = written_sections(ctx, touched, &ctx.answers, &merged);
+    let label = ctx.hand.label();
+    response_sections::mark(
+        &*tx,
+        submitted.id,
+        &written,
+        submitted.revision,
+        &label,
+        Utc::now(),
+    )
+    .await?;
     responses::replace_scores(&*tx, &submitted, &ctx.definition, &card).await?;
     record_submission(&*tx, ctx, &submitted, &card, &merged).await?;
     tx.commit().await?;
@@ -147,6 +252,9 @@ pub async fn submit(
     ctx: &Context,
     expected_revision: i32,
 ) -> Result<response::Model, Refusal> {
+    if !ctx.hand.is_lead() {
+        return Err(only_the_lead());
+    }
     if !ctx.accepting() {
         return Err(Refusal::Closed);
     }
@@ -181,30 +289,6 @@ async fn still_accepting(db: &impl sea_orm::ConnectionTrait, ctx: &Context) -> R
         Ok(())
     } else {
         Err(Refusal::Closed)
-    }
-}
-
-/// Within the caller's transaction: writes `merged` over the stored answers if the response is
-/// still at `expected_revision` (creating the response at the first save).
-async fn save_in(
-    db: &impl sea_orm::ConnectionTrait,
-    ctx: &Context,
-    expected_revision: i32,
-    merged: &Answers,
-) -> Result<response::Model, Refusal> {
-    let (round_id, organisation_id) = (ctx.round.id, ctx.organisation.id);
-    match responses::save(
-        db,
-        round_id,
-        organisation_id,
-        expected_revision,
-        (&ctx.answers, merged),
-        None,
-    )
-    .await?
-    {
-        Write::Done(model) => Ok(model),
-        Write::Stale { current_revision } => Err(Refusal::Stale { current_revision }),
     }
 }
 
@@ -244,20 +328,22 @@ async fn record_submission(
     card: &scoring::ScoreCard,
     answers: &Answers,
 ) -> Result<(), DbError> {
-    audit::record(
+    record_response_event(
         db,
-        audit::Event {
-            actor: &ctx.actor(),
-            action: "response.submit",
-            subject_type: "response",
-            subject_id: Some(format!("{}/{}", ctx.round.code, ctx.organisation.code)),
-            details: json!({
-                "revision": submitted.revision,
-                "overall": card.overall,
-                "answers": answers,
-                "submitted_at": Utc::now(),
-            }),
-        },
+        ctx,
+        "response.submit",
+        json!({
+            "revision": submitted.revision,
+            "overall": card.overall,
+            "answers": answers,
+            "submitted_at": Utc::now(),
+        }),
     )
     .await
+}
+
+fn only_the_lead() -> Refusal {
+    Refusal::Forbidden(
+        "Only the holder of the organisation's invitation link can submit the response.".to_owned(),
+    )
 }

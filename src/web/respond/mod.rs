@@ -3,6 +3,7 @@
 //! without JavaScript; every form carries a CSRF token; nothing typed is lost on an error.
 
 mod cache;
+mod colleagues;
 mod errors;
 mod forms;
 mod pages;
@@ -12,8 +13,8 @@ mod view;
 pub use cache::PageCache;
 use forms::{field, refuse_form};
 use pages::{
-    LangQuery, closed, common, context, language, merge, not_found, page, problem, remember,
-    unavailable,
+    LangQuery, closed, common, context, forbidden, language, merge, not_found, page, problem,
+    remember, unavailable,
 };
 use review::{review_page, submit, submitted};
 
@@ -39,6 +40,13 @@ pub fn routes() -> Route {
         .at("/:secret/review", get(review_page))
         .at("/:secret/submit", post(submit))
         .at("/:secret/submitted", get(submitted))
+        .at("/:secret/delegates", post(colleagues::add))
+        .at("/:secret/delegates/:id/revoke", post(colleagues::revoke))
+        .at(
+            "/:secret/delegates/:id/sections/:section/take-back",
+            post(colleagues::take_back),
+        )
+        .at("/:secret/sections/:section/ready", post(colleagues::ready))
 }
 
 /// `?saved=1` after "save and come back later"; `?lang=` as on every page.
@@ -87,7 +95,8 @@ fn render_start(
     lang: Language,
 ) -> Response {
     let def = ctx.definition.localized(lang);
-    let sections = progress(&def, &ctx.answers, lang);
+    let mut sections = progress(&def, &ctx.answers, lang);
+    sections.retain(|s| ctx.hand.holds(&s.key));
     let first_open = sections
         .iter()
         .find(|s| s.status != "done")
@@ -98,9 +107,13 @@ fn render_start(
         "respond/start.html",
         merge(
             common(state, ctx, secret, lang, &format!("/respond/{secret}")),
-            json!({
-                "sections": sections, "continue_with": first_open, "saved": saved,
-            }),
+            merge(
+                json!({
+                    "sections": sections, "continue_with": first_open, "saved": saved,
+                    "ready": colleagues::ready_marks(ctx),
+                }),
+                colleagues::colleagues_view(ctx, lang),
+            ),
         ),
         StatusCode::OK,
     )
@@ -122,6 +135,9 @@ async fn section_page(
         headers,
         wanted,
         |ctx, lang| {
+            if let Some(refusal) = colleagues::refuse_section(&state, ctx, &section, lang) {
+                return refusal;
+            }
             render_section(
                 &state,
                 ctx,
@@ -245,6 +261,9 @@ async fn save_section(
     if let Some(refusal) = refuse_form(&state, &ctx, headers, &fields, lang) {
         return refusal;
     }
+    if let Some(refusal) = colleagues::refuse_section(&state, &ctx, &section_key, lang) {
+        return refusal;
+    }
     // "Save and switch to Welsh" (or English): the answers are saved as by any other button,
     // and the choice remembered first, so that errors come back in the new language too.
     let switch_to = field(&fields, "action")
@@ -290,9 +309,13 @@ async fn save_section(
     match respond::save(&state, &ctx, expected, changes).await {
         Ok(_) => {
             let base = format!("/respond/{secret}");
-            let target = match (field(&fields, "action"), def.sections.get(index + 1)) {
+            let next = def.sections[index + 1..]
+                .iter()
+                .find(|s| ctx.hand.holds(&s.key));
+            let target = match (field(&fields, "action"), next) {
                 (Some("later"), _) => format!("{base}?saved=1"),
                 _ if switch_to.is_some() => format!("{base}/sections/{section_key}"),
+                (_, None) if !ctx.hand.is_lead() => format!("{base}?saved=1"),
                 (_, Some(next)) if !ctx.is_submitted() => format!("{base}/sections/{}", next.key),
                 _ => format!("{base}/review"),
             };
@@ -319,6 +342,7 @@ async fn save_section(
             conflict(&state, &secret, &section_key, &typed, headers, lang).await
         }
         Err(Refusal::Closed) => closed(&state, &ctx, lang),
+        Err(Refusal::Forbidden(_)) => forbidden(&state, lang, "colleagues-forbidden-other"),
         Err(Refusal::Failed(err)) => unavailable(&state, lang, &err),
     }
 }

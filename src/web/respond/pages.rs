@@ -97,6 +97,22 @@ pub(super) fn not_found(state: &Site, lang: Language) -> Response {
     )
 }
 
+/// The page for a colleague's link asked for what it may not do (another section, submitting);
+/// `reason` is the catalogue's key of the sentence that says why.
+pub(super) fn forbidden(state: &Site, lang: Language, reason: &str) -> Response {
+    problem(
+        state,
+        lang,
+        "colleagues-forbidden-title",
+        format!(
+            "{} {}",
+            plain(lang, reason),
+            plain(lang, "colleagues-forbidden-ask")
+        ),
+        StatusCode::FORBIDDEN,
+    )
+}
+
 pub(super) fn unavailable(state: &Site, lang: Language, err: &impl std::fmt::Display) -> Response {
     tracing::error!(error.cause = %err, "respondent page failed");
     problem(
@@ -174,6 +190,7 @@ pub(super) fn common(
                     "minutes": def.estimated_minutes },
         "round": { "name": ctx.round.name, "closes": lang.date_time(ctx.round.closes_at) },
         "submitted": ctx.is_submitted(),
+        "lead": ctx.hand.is_lead(),
         "submitted_at": ctx.response.as_ref().and_then(|r| r.submitted_at)
             .map(|t| lang.date_time(t)),
     })

@@ -1,7 +1,9 @@
 //! The review page with every answer, submitting, and the confirmation.
 
 use super::forms::{field, refuse_form};
-use super::pages::{LangQuery, closed, common, context, language, merge, page, unavailable};
+use super::pages::{
+    LangQuery, closed, common, context, forbidden, language, merge, page, unavailable,
+};
 use super::view::{field_id, review};
 use crate::catalogue;
 use crate::domain::language::Language;
@@ -27,7 +29,12 @@ pub(super) async fn review_page(
         "",
         headers,
         wanted,
-        |ctx, lang| render_review(&state, ctx, &secret, vec![], StatusCode::OK, lang),
+        |ctx, lang| {
+            if !ctx.hand.is_lead() {
+                return forbidden(&state, lang, "colleagues-forbidden-review");
+            }
+            render_review(&state, ctx, &secret, vec![], StatusCode::OK, lang)
+        },
     )
     .await
 }
@@ -43,7 +50,10 @@ fn render_review(
     let def = ctx.definition.localized(lang);
     let sections: Vec<serde_json::Value> = review(&def, &ctx.answers, lang)
         .into_iter()
-        .map(|(key, title, rows)| json!({ "key": key, "title": title, "rows": rows }))
+        .map(|(key, title, rows)| {
+            let hands = super::colleagues::section_hands(ctx, &key);
+            json!({ "key": key, "title": title, "rows": rows, "hands": hands })
+        })
         .collect();
     page(
         state,
@@ -119,6 +129,7 @@ pub(super) async fn submit(
             }
         }
         Err(Refusal::Closed) => closed(&state, &ctx, lang),
+        Err(Refusal::Forbidden(_)) => forbidden(&state, lang, "colleagues-forbidden-review"),
         Err(Refusal::Failed(err)) => unavailable(&state, lang, &err),
     }
 }

@@ -171,6 +171,13 @@ fn routes(spare_share: i64) -> Vec<Row> {
         row(get.clone(), "/api/v1/respond/{secret}", "/api/v1/respond/{secret}", Body::None, Invitation(200)),
         row(Method::PUT, "/api/v1/respond/{secret}/answers", "/api/v1/respond/{secret}/answers", J(json!({ "revision": 0, "answers": {} })), Invitation(409)),
         row(post.clone(), "/api/v1/respond/{secret}/submit", "/api/v1/respond/{secret}/submit", J(json!({ "revision": 0 })), Invitation(409)),
+        // Colleagues (issue 21): only the lead's link manages them; the lead cannot mark ready.
+        row(get.clone(), "/api/v1/respond/{secret}/delegates", "/api/v1/respond/{secret}/delegates", Body::None, Invitation(200)),
+        row(post.clone(), "/api/v1/respond/{secret}/delegates", "/api/v1/respond/{secret}/delegates", J(json!({ "name": "C", "email": "c@trust.example", "sections": ["nope"] })), Invitation(422)),
+        row(Method::DELETE, "/api/v1/respond/{secret}/delegates/{id}", "/api/v1/respond/{secret}/delegates/999999", Body::None, Invitation(404)),
+        row(Method::DELETE, "/api/v1/respond/{secret}/delegates/{id}/sections/{section}", "/api/v1/respond/{secret}/delegates/999999/sections/s1", Body::None, Invitation(404)),
+        row(Method::PUT, "/api/v1/respond/{secret}/sections/{section}/ready", "/api/v1/respond/{secret}/sections/s1/ready", J(json!({ "ready": true })), Invitation(403)),
+        row(get.clone(), "/api/v1/rounds/{code}/delegations", "/api/v1/rounds/t1/delegations", Body::None, Admin(200)),
         // Research.
         row(get.clone(), "/api/v1/rounds/{code}/progress", "/api/v1/rounds/t1/progress", Body::None, Reader(200)),
         row(get.clone(), "/api/v1/rounds/{code}/statistics", "/api/v1/rounds/t1/statistics", Body::None, Reader(200)),
@@ -204,6 +211,10 @@ fn routes(spare_share: i64) -> Vec<Row> {
         row(get.clone(), "/respond/{secret}/review", "/respond/{secret}/review", Body::None, Invitation(200)),
         row(post.clone(), "/respond/{secret}/submit", "/respond/{secret}/submit", form("revision=2"), Invitation(403)),
         row(get.clone(), "/respond/{secret}/submitted", "/respond/{secret}/submitted", Body::None, Invitation(200)),
+        row(post.clone(), "/respond/{secret}/delegates", "/respond/{secret}/delegates", form("name=x"), Invitation(403)),
+        row(post.clone(), "/respond/{secret}/delegates/{id}/revoke", "/respond/{secret}/delegates/1/revoke", form("x=1"), Invitation(403)),
+        row(post.clone(), "/respond/{secret}/delegates/{id}/sections/{section}/take-back", "/respond/{secret}/delegates/1/sections/s1/take-back", form("x=1"), Invitation(403)),
+        row(post.clone(), "/respond/{secret}/sections/{section}/ready", "/respond/{secret}/sections/s1/ready", form("ready=1"), Invitation(403)),
         // A board's share link.
         row(get.clone(), "/share/{secret}", "/share/{secret}", Body::None, Share(200)),
         row(get, "/share/{secret}/report.pdf", "/share/{secret}/report.pdf", Body::None, Share(200)),
