@@ -52,6 +52,11 @@ pub enum Audience {
 #[derive(Object)]
 pub struct RemindRequest {
     pub only: Option<Audience>,
+    /// Codes of the organisations to remind (each only if it has not submitted, and is in `only`);
+    /// absent means every organisation. Unknown codes: 422, and nothing is sent.
+    #[oai(validator(max_items = 20000))]
+    #[oai(nullable)]
+    pub organisations: Option<Vec<Text>>,
 }
 
 #[derive(Object)]

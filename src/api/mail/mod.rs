@@ -137,7 +137,8 @@ impl MailApi {
     ///
     /// Who may call: admin. Queues the next reminder, with the organisation's link, to the
     /// contacts of each invited organisation that has not submitted (or only those not started,
-    /// or only those with a draft). 409 unless the round is open.
+    /// or only those with a draft), of every organisation or of those named. 409 unless the round
+    /// is open; 422 for unknown organisations.
     #[oai(
         path = "/rounds/:code/reminders",
         method = "post",
@@ -156,7 +157,14 @@ impl MailApi {
             Some(Audience::NotStarted) => ReminderAudience::NotStarted,
             Some(Audience::Draft) => ReminderAudience::Draft,
         };
-        let s = mail::remind(&services, &auth.0.actor(), &code.0, audience).await?;
+        let s = mail::remind(
+            &services,
+            &auth.0.actor(),
+            &code.0,
+            audience,
+            crate::api::invitations::strings(body.0.organisations),
+        )
+        .await?;
         Ok(Queued::Accepted(Json(RemindersQueued {
             reminded: s
                 .reminded

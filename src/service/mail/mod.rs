@@ -70,6 +70,40 @@ pub(crate) fn messages_for(
     })
 }
 
+/// The organisations `codes` name (trimmed, upper-cased), or 422 naming each unknown one by its
+/// place in the list (`organisations[2]`) and saying that `consequence`.
+async fn known_organisations(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+    consequence: &str,
+) -> Result<Vec<entity::organisation::Model>, ServiceError> {
+    let codes: Vec<String> = codes
+        .iter()
+        .map(|c| c.trim().to_ascii_uppercase())
+        .collect();
+    let found = organisations::find_by_codes(db, &codes).await?;
+    let known: HashSet<&str> = found.iter().map(|o| o.code.as_str()).collect();
+    let issues: Vec<_> = codes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !known.contains(c.as_str()))
+        .map(|(i, c)| {
+            crate::domain::validation::FieldIssue::new(
+                format!("organisations[{i}]"),
+                format!("there is no organisation {c}"),
+            )
+        })
+        .collect();
+    if issues.is_empty() {
+        Ok(found)
+    } else {
+        Err(ServiceError::rejected(
+            format!("Some organisations do not exist; {consequence}."),
+            issues,
+        ))
+    }
+}
+
 /// Makes a link for each organisation (all, or those named) that has contacts and no link yet,
 /// and queues an invitation to each of its contacts. Running it again queues nothing new,
 /// except to contacts added since. 404 for an unknown round, 409 once it has closed, 422 for
@@ -83,32 +117,7 @@ pub async fn send_invitations(
     let round = find_round(&services.db, round_code).await?;
     let mut targets = match organisation_codes {
         None => organisations::all(&services.db).await?,
-        Some(codes) => {
-            let codes: Vec<String> = codes
-                .iter()
-                .map(|c| c.trim().to_ascii_uppercase())
-                .collect();
-            let found = organisations::find_by_codes(&services.db, &codes).await?;
-            let known: HashSet<&str> = found.iter().map(|o| o.code.as_str()).collect();
-            let issues: Vec<_> = codes
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| !known.contains(c.as_str()))
-                .map(|(i, c)| {
-                    crate::domain::validation::FieldIssue::new(
-                        format!("organisations[{i}]"),
-                        format!("there is no organisation {c}"),
-                    )
-                })
-                .collect();
-            if !issues.is_empty() {
-                return Err(ServiceError::rejected(
-                    "Some organisations do not exist; nothing was sent.",
-                    issues,
-                ));
-            }
-            found
-        }
+        Some(codes) => known_organisations(&services.db, &codes, "nothing was sent").await?,
     };
     targets.sort_by(|a, b| a.code.cmp(&b.code));
     let tx = services.db.begin_write().await?;

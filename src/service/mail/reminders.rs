@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use entity::{organisation, round};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What queueing reminders did.
 #[derive(Debug, Default)]
@@ -138,23 +138,41 @@ fn must_be_open(round: &round::Model) -> Result<(), ServiceError> {
 }
 
 /// Reminds the organisations of an open round that have not submitted (all of them, only those
-/// not started, or only those with a draft). 409 unless the round is open.
+/// not started, or only those with a draft), of every organisation or only those named by code.
+/// 409 unless the round is open; 422 for unknown organisations (nothing is sent).
 pub async fn remind(
     services: &Services,
     actor: &str,
     round_code: &str,
     audience: ReminderAudience,
+    organisation_codes: Option<Vec<String>>,
 ) -> Result<RemindersQueued, ServiceError> {
     let round = find_round(&services.db, round_code).await?;
+    let only: Option<HashSet<String>> = match organisation_codes {
+        None => None,
+        Some(codes) => Some(
+            known_organisations(&services.db, &codes, "nothing was sent")
+                .await?
+                .into_iter()
+                .map(|o| o.code)
+                .collect(),
+        ),
+    };
     let tx = services.db.begin_write().await?;
     let round = rounds::lock(&*tx, round.id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("There is no round {round_code}.")))?;
     must_be_open(&round)?;
-    let summary = queue_reminders(&*tx, &round, |s| match audience {
-        ReminderAudience::NotSubmitted => true,
-        ReminderAudience::NotStarted => s.progress == Progress::NotStarted,
-        ReminderAudience::Draft => s.progress == Progress::InProgress,
+    let summary = queue_reminders(&*tx, &round, |s| {
+        let named = only
+            .as_ref()
+            .is_none_or(|codes| codes.contains(&s.organisation.code));
+        named
+            && match audience {
+                ReminderAudience::NotSubmitted => true,
+                ReminderAudience::NotStarted => s.progress == Progress::NotStarted,
+                ReminderAudience::Draft => s.progress == Progress::InProgress,
+            }
     })
     .await?;
     record(

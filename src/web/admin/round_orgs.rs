@@ -103,8 +103,8 @@ fn codes_line(what: &str, codes: &[String]) -> Option<String> {
     (!codes.is_empty()).then(|| format!("{what}: {}.", codes.join(", ")))
 }
 
-/// `POST /admin/rounds/{code}/organisations`: `action` (invite, revoke or reissue) on every
-/// organisation ticked (`org`).
+/// `POST /admin/rounds/{code}/organisations`: `action` (invite, remind, revoke or reissue) on
+/// every organisation ticked (`org`); a reminder goes to those of them that have not submitted.
 #[handler]
 pub async fn act(
     site: Data<&Site>,
@@ -175,10 +175,25 @@ pub async fn act(
             }
             outcome(&site, &user, &code, "New links", lines, links)
         }
+        "remind" => reminded(
+            &site,
+            &user,
+            &code,
+            mail::remind(
+                &site,
+                &actor,
+                &code,
+                ReminderAudience::NotSubmitted,
+                Some(ticked),
+            )
+            .await,
+        ),
         _ => service_error(
             &site,
             &user,
-            crate::service::ServiceError::Malformed("Choose invite, revoke or reissue.".into()),
+            crate::service::ServiceError::Malformed(
+                "Choose invite, remind, revoke or reissue.".into(),
+            ),
         ),
     }
 }
@@ -201,7 +216,18 @@ pub async fn remind(
         Some("draft") => ReminderAudience::Draft,
         _ => ReminderAudience::NotSubmitted,
     };
-    match mail::remind(&site, &user.actor(), &code, audience).await {
+    let done = mail::remind(&site, &user.actor(), &code, audience, None).await;
+    reminded(&site, &user, &code, done)
+}
+
+/// The page that says who was reminded, or why not.
+fn reminded(
+    site: &Site,
+    user: &ConsoleUser,
+    code: &str,
+    done: Result<mail::RemindersQueued, crate::service::ServiceError>,
+) -> Response {
+    match done {
         Ok(done) => {
             let reminded: Vec<String> = done.reminded.iter().map(|(c, _)| c.clone()).collect();
             let lines = [
@@ -217,9 +243,9 @@ pub async fn remind(
                 ),
             ];
             let lines = lines.into_iter().flatten().collect();
-            outcome(&site, &user, &code, "Reminders", lines, vec![])
+            outcome(site, user, code, "Reminders", lines, vec![])
         }
-        Err(err) => service_error(&site, &user, err),
+        Err(err) => service_error(site, user, err),
     }
 }
 

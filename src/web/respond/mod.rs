@@ -7,6 +7,7 @@ mod colleagues;
 mod errors;
 mod forms;
 mod pages;
+mod preview;
 mod review;
 mod view;
 
@@ -16,6 +17,7 @@ use pages::{
     LangQuery, closed, common, context, forbidden, language, merge, not_found, page, problem,
     remember, unavailable,
 };
+pub(in crate::web) use preview::preview;
 use review::{review_page, submit, submitted};
 
 use crate::catalogue;
@@ -392,32 +394,4 @@ async fn conflict(
         Some(note),
         lang,
     )
-}
-
-/// Every section of `def` as a respondent would see it before answering anything, every
-/// question shown (a conditional one says when to answer it): the console's preview of a
-/// survey version, rendered with the respondent pages' own macro.
-pub(in crate::web) fn preview(
-    def: &crate::domain::definition::Definition,
-    lang: Language,
-) -> serde_json::Value {
-    let def = &def.localized(lang);
-    let all: HashSet<&str> = def
-        .sections
-        .iter()
-        .flat_map(|s| s.questions.iter().map(|q| q.key.as_str()))
-        .collect();
-    let sections: Vec<serde_json::Value> = def
-        .sections
-        .iter()
-        .map(|s| {
-            let questions: Vec<view::QuestionView> = s
-                .questions
-                .iter()
-                .map(|q| question_view(def, q, None, None, None, &all, lang))
-                .collect();
-            json!({ "key": s.key, "title": s.title, "intro": s.intro, "questions": questions })
-        })
-        .collect();
-    json!(sections)
 }

@@ -105,11 +105,25 @@ async fn a_reissued_link_is_shown_once_and_works_and_a_revoked_one_stops(backend
 async fn reminders_go_to_the_non_submitters_of_an_open_round(backend: Backend) {
     let app = spawn_app(backend).await;
     tiny_round_named(&app, "t1", 1).await;
-    app.create_organisations(&["A1"]).await;
+    app.create_organisations(&["A1", "A2"]).await;
     app.add_contact("A1", "comms@a1.example.org", None).await;
+    app.add_contact("A2", "comms@a2.example.org", None).await;
     let admin = sign_in(&app, &app.admin_key).await;
-    let (status, _) = act(&app, &admin, "invite", &["A1"]).await;
+    let (status, _) = act(&app, &admin, "invite", &["A1", "A2"]).await;
     assert_eq!(status, 200);
+    // The organisations ticked only.
+    let (status, page) = act(&app, &admin, "remind", &["A2"]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Reminded: A2."), "{page}");
+    let reminders: Vec<_> = app
+        .deliveries("t1")
+        .await
+        .into_iter()
+        .filter(|d| d["kind"] == "reminder")
+        .collect();
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    assert_eq!(reminders[0]["organisation"], "A2");
+    // Everyone the audience names.
     let resp = console_post(
         &app,
         &admin.cookie,
@@ -120,7 +134,7 @@ async fn reminders_go_to_the_non_submitters_of_an_open_round(backend: Backend) {
     .await;
     assert_eq!(resp.status(), 200);
     let page = resp.text().await.unwrap();
-    assert!(page.contains("1 organisation(s) reminded"), "{page}");
+    assert!(page.contains("2 organisation(s) reminded"), "{page}");
 }
 
 crate::on_both_backends!(

@@ -98,7 +98,34 @@ async fn reminders_go_only_to_organisations_that_have_not_submitted(backend: Bac
         second["reminded"],
         json!([{ "organisation": "DRAFT", "reminder": 2 }])
     );
-    smtp.wait_for(6, Duration::from_secs(30)).await;
+    // Only those named: IDLE (lower case is fine); DONE, named too, has submitted.
+    let named: serde_json::Value = app
+        .admin_post(
+            "/api/v1/rounds/t1/reminders",
+            json!({ "organisations": ["idle", "DONE"] }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        named["reminded"],
+        json!([{ "organisation": "IDLE", "reminder": 2 }])
+    );
+    // An unknown organisation: 422 naming it, and nothing is sent to the others.
+    let unknown = app
+        .admin_post(
+            "/api/v1/rounds/t1/reminders",
+            json!({ "organisations": ["DRAFT", "NOPE"] }),
+        )
+        .await;
+    assert_eq!(unknown.status(), 422);
+    let problem = crate::helpers::problem(unknown).await;
+    assert_eq!(
+        problem["errors"][0]["path"], "organisations[1]",
+        "{problem}"
+    );
+    smtp.wait_for(7, Duration::from_secs(30)).await;
     app.settled_deliveries("t1", Duration::from_secs(30)).await;
 
     let progress = app.admin_get_json("/api/v1/rounds/t1/invitations").await;
@@ -110,7 +137,7 @@ async fn reminders_go_only_to_organisations_that_have_not_submitted(backend: Bac
             .clone()
     };
     assert_eq!(row("DRAFT")["reminders"], 2, "{progress:#}");
-    assert_eq!(row("IDLE")["reminders"], 1);
+    assert_eq!(row("IDLE")["reminders"], 2);
     assert_eq!(row("DONE")["reminders"], 0);
     assert!(row("DRAFT")["last_reminded_at"].is_string());
     assert_eq!(row("IDLE")["delivery_failed"], false);
