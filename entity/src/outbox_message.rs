@@ -10,7 +10,9 @@ pub struct Model {
     pub organisation_id: i32,
     pub contact_id: Option<i32>,
     pub invitation_id: Option<i32>,
-    /// `invitation`, `reminder`, `reissue` or `revoke`.
+    /// The colleague link (delegate) a `colleague` message carries.
+    pub delegate_id: Option<i32>,
+    /// `invitation`, `reminder`, `reissue`, `revoke` or `colleague`.
     pub kind: String,
     /// `queued`, `sending`, `sent` or `failed`.
     pub status: String,

@@ -17,6 +17,7 @@ mod m20261203_000008_mail;
 mod m20261206_000009_console_sessions;
 mod m20261206_000010_languages;
 mod m20261206_000011_delegates;
+mod m20261206_000012_colleague_mail;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_console_sessions::Migration),
             Box::new(m20261206_000010_languages::Migration),
             Box::new(m20261206_000011_delegates::Migration),
+            Box::new(m20261206_000012_colleague_mail::Migration),
         ]
     }
 }

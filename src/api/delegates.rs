@@ -77,8 +77,12 @@ pub struct DelegateRequest {
 #[derive(Object)]
 pub struct DelegateCreated {
     pub delegate: Delegate,
-    /// The colleague's own link. Shown this once (only its hash is kept): pass it on to them.
+    /// The colleague's own link. Shown this once (only its hash is kept): pass it on to them if
+    /// the e-mail does not arrive.
     pub link: String,
+    /// Whether the link was also queued to the colleague's address by e-mail (the outbox sends
+    /// it shortly after this answer, or writes it to the outbox folder without an SMTP server).
+    pub emailed: bool,
 }
 
 #[derive(ApiResponse)]
@@ -147,6 +151,7 @@ impl DelegatesApi {
         Ok(Created::Created(Json(DelegateCreated {
             delegate: invited.delegate.into(),
             link: invited.link,
+            emailed: invited.emailed,
         })))
     }
 

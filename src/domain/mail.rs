@@ -18,6 +18,8 @@ status_enum! {
         Reissue => "reissue",
         /// That the organisation's link no longer works.
         Revoke => "revoke",
+        /// A colleague's own link to the sections a lead handed them.
+        Colleague => "colleague",
     }
 }
 

@@ -47,6 +47,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "revoke.html",
         include_str!("../../templates/mail/revoke.html"),
     ),
+    (
+        "colleague.txt",
+        include_str!("../../templates/mail/colleague.txt"),
+    ),
+    (
+        "colleague.html",
+        include_str!("../../templates/mail/colleague.html"),
+    ),
     // The same messages in Welsh, for organisations whose language is `cy`.
     (
         "cy/_layout.html",
@@ -84,6 +92,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "cy/revoke.html",
         include_str!("../../templates/mail/cy/revoke.html"),
     ),
+    (
+        "cy/colleague.txt",
+        include_str!("../../templates/mail/cy/colleague.txt"),
+    ),
+    (
+        "cy/colleague.html",
+        include_str!("../../templates/mail/cy/colleague.html"),
+    ),
 ];
 
 fn environment() -> Result<&'static Environment<'static>, minijinja::Error> {
@@ -119,6 +135,8 @@ pub struct Facts<'a> {
     pub draft: bool,
     /// The organisation's language (English when it has not chosen one).
     pub language: Language,
+    /// A colleague's message: the titles of the sections handed to them, in that language.
+    pub sections: &'a [String],
 }
 
 /// A rendered message.
@@ -139,6 +157,9 @@ pub fn subject(facts: &Facts<'_>) -> String {
             ),
             MessageKind::Reissue => format!("{round}: dolen newydd i {org}"),
             MessageKind::Revoke => format!("{round}: nid yw'r ddolen i {org} yn gweithio mwyach"),
+            MessageKind::Colleague => {
+                format!("{round}: gofynnwyd i chi ateb adrannau ar ran {org}")
+            }
         };
     }
     match facts.kind {
@@ -149,6 +170,7 @@ pub fn subject(facts: &Facts<'_>) -> String {
         ),
         MessageKind::Reissue => format!("{round}: a new link for {org}"),
         MessageKind::Revoke => format!("{round}: the link for {org} no longer works"),
+        MessageKind::Colleague => format!("{round}: you are asked to answer sections for {org}"),
     }
 }
 
@@ -169,6 +191,7 @@ pub fn render(facts: &Facts<'_>) -> Result<Rendered, minijinja::Error> {
         link => facts.link,
         help => facts.help,
         draft => facts.draft,
+        sections => facts.sections.to_vec(),
     };
     let name = match facts.language {
         Language::En => facts.kind.as_str().to_owned(),
@@ -235,6 +258,7 @@ mod tests {
             help: "Soundings <help@s.example>",
             draft: false,
             language: Language::En,
+            sections: &[],
         }
     }
 
@@ -246,6 +270,18 @@ mod tests {
             assert!(r.html.contains("Hywel Dda &lt;&amp; Co&gt;"), "{}", r.html);
             assert_eq!(r.text.contains("/respond/abc"), kind.carries_link());
         }
+        let sections = ["Staffing <& budget>".to_owned()];
+        let r = render(&Facts {
+            sections: &sections,
+            ..facts(MessageKind::Colleague)
+        })
+        .unwrap();
+        assert!(r.text.contains("- Staffing <& budget>"), "{}", r.text);
+        assert!(
+            r.html.contains("<li>Staffing &lt;&amp; budget&gt;</li>"),
+            "{}",
+            r.html
+        );
         let r = render(&facts(MessageKind::Reminder)).unwrap();
         assert!(
             r.subject.contains("Friday 15 January 2027"),

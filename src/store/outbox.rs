@@ -29,6 +29,8 @@ pub struct NewMessage {
     pub organisation_id: i32,
     pub contact_id: Option<i32>,
     pub invitation_id: Option<i32>,
+    /// The colleague link a `colleague` message carries.
+    pub delegate_id: Option<i32>,
     pub kind: MessageKind,
     pub sequence: i32,
     pub recipient: String,
@@ -76,6 +78,7 @@ fn row(m: NewMessage, now: DateTime<Utc>) -> outbox_message::ActiveModel {
         organisation_id: Set(m.organisation_id),
         contact_id: Set(m.contact_id),
         invitation_id: Set(m.invitation_id),
+        delegate_id: Set(m.delegate_id),
         kind: Set(m.kind.as_str().to_owned()),
         status: Set(DeliveryStatus::Queued.as_str().to_owned()),
         recipient: Set(m.recipient),
@@ -243,23 +246,34 @@ pub async fn mark_failed(
 
 /// Forgets the sealed links of an invitation (it was revoked: the link is dead, and nothing
 /// should be able to rebuild it), and fails its messages that are still waiting, which carry it.
+/// Its colleagues' messages hang from it too, so they go the same way.
 pub async fn forget_invitation(
     db: &impl ConnectionTrait,
     invitation_ids: &[i32],
 ) -> Result<(), DbError> {
-    if invitation_ids.is_empty() {
+    forget(db, Column::InvitationId, invitation_ids).await
+}
+
+/// Forgets the sealed links of colleagues whose link ended (or who hold no section any more),
+/// and fails their messages still waiting.
+pub async fn forget_delegates(
+    db: &impl ConnectionTrait,
+    delegate_ids: &[i32],
+) -> Result<(), DbError> {
+    forget(db, Column::DelegateId, delegate_ids).await
+}
+
+async fn forget(db: &impl ConnectionTrait, column: Column, ids: &[i32]) -> Result<(), DbError> {
+    if ids.is_empty() {
         return Ok(());
     }
     let now = Utc::now();
     outbox_message::Entity::update_many()
         .col_expr(Column::Status, Expr::value(DeliveryStatus::Failed.as_str()))
-        .col_expr(
-            Column::LastError,
-            Expr::value("not sent: the link was revoked first"),
-        )
+        .col_expr(Column::LastError, Expr::value(REVOKED_FIRST))
         .col_expr(Column::FailedAt, Expr::value(now))
         .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(Column::InvitationId.is_in(invitation_ids.iter().copied()))
+        .filter(column.is_in(ids.iter().copied()))
         .filter(Column::Status.eq(DeliveryStatus::Queued.as_str()))
         .filter(Column::Kind.ne(MessageKind::Revoke.as_str()))
         .exec(db)
@@ -267,12 +281,15 @@ pub async fn forget_invitation(
         .map_err(DbError::classify)?;
     outbox_message::Entity::update_many()
         .col_expr(Column::LinkSeal, Expr::value(Option::<String>::None))
-        .filter(Column::InvitationId.is_in(invitation_ids.iter().copied()))
+        .filter(column.is_in(ids.iter().copied()))
         .exec(db)
         .await
         .map_err(DbError::classify)?;
     Ok(())
 }
+
+/// Why a message whose link ended before it went out was not sent.
+pub const REVOKED_FIRST: &str = "not sent: the link was revoked first";
 
 /// The sealed link of each of these invitations that was queued for sending, by invitation id.
 pub async fn seals(
@@ -286,6 +303,8 @@ pub async fn seals(
             .column(Column::InvitationId)
             .column(Column::LinkSeal)
             .filter(Column::InvitationId.is_in(chunk.iter().copied()))
+            // A colleague's message seals the colleague's link, not the invitation's.
+            .filter(Column::Kind.ne(MessageKind::Colleague.as_str()))
             .filter(Column::LinkSeal.is_not_null())
             .into_tuple()
             .all(db)

@@ -147,7 +147,70 @@ async fn connections_that_read_the_old_schema_are_not_used_after_migrating(backe
     }
 }
 
+/// The outbox's `kind` check is widened for colleague messages (a table rebuild on SQLite, a new
+/// constraint on PostgreSQL): the messages already queued survive both ways, a colleague message
+/// is taken only once it is widened, and an unknown kind is still refused.
+async fn widening_the_outbox_for_colleagues_keeps_its_messages_both_ways(backend: Backend) {
+    let app = crate::helpers::spawn_app_with(backend, |s| s.mail.worker = false).await;
+    app.publish_shipped_survey().await;
+    app.create_organisations(&["AA1"]).await;
+    app.add_contact("AA1", "comms@aa1.example", None).await;
+    app.open_round("smm-2026").await;
+    app.admin_post(
+        "/api/v1/rounds/smm-2026/invitations/send",
+        serde_json::json!({}),
+    )
+    .await;
+    let raw = sea_orm::Database::connect(&app.database.url).await.unwrap();
+    let run = |sql: &str| {
+        let statement = Statement::from_string(raw.get_database_backend(), sql.to_owned());
+        let raw = raw.clone();
+        async move { raw.execute_raw(statement).await }
+    };
+    let outbox = || async {
+        let row = raw
+            .query_one_raw(Statement::from_string(
+                raw.get_database_backend(),
+                "SELECT COUNT(*), MIN(idempotency_key) FROM outbox_messages",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        (
+            row.try_get_by_index::<i64>(0).unwrap(),
+            row.try_get_by_index::<String>(1).unwrap(),
+        )
+    };
+    let before = outbox().await;
+    assert_eq!(before.0, 1);
+    let copy = |kind: &str, key: &str| {
+        format!(
+            "INSERT INTO outbox_messages (round_id, organisation_id, kind, status, recipient, \
+             sequence, idempotency_key, attempts, next_attempt_at, queued_at, updated_at) \
+             SELECT round_id, organisation_id, '{kind}', status, recipient, sequence, '{key}', \
+             attempts, next_attempt_at, queued_at, updated_at FROM outbox_messages"
+        )
+    };
+
+    Migrator::down(&raw, Some(1)).await.unwrap();
+    assert_eq!(outbox().await, before);
+    assert!(run(&copy("colleague", "c1")).await.is_err());
+
+    Migrator::up(&raw, None).await.unwrap();
+    assert_eq!(outbox().await, before);
+    run(&copy("colleague", "c2")).await.unwrap();
+    assert!(run(&copy("bogus", "c3")).await.is_err());
+    assert_eq!(outbox().await.0, 2);
+    // The new column and its foreign key: a delegate that does not exist is refused.
+    assert!(
+        run("UPDATE outbox_messages SET delegate_id = 999 WHERE idempotency_key = 'c2'")
+            .await
+            .is_err()
+    );
+}
+
 crate::on_both_backends!(
+    widening_the_outbox_for_colleagues_keeps_its_messages_both_ways,
     migrations_create_every_table_from_empty_and_a_second_run_changes_nothing,
     connections_that_read_the_old_schema_are_not_used_after_migrating,
     the_schema_enforces_foreign_keys_and_unique_codes,

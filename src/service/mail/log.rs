@@ -51,6 +51,7 @@ pub async fn preview(
         help: from,
         draft: false,
         language: crate::domain::language::Language::choose(None, org.language.as_deref(), None),
+        sections: &[],
     };
     let rendered = render::render(&facts).map_err(ServiceError::internal)?;
     Ok(Preview {
@@ -160,8 +161,14 @@ pub async fn summaries(
     let round = find_round(&services.db, round_code).await?;
     let mut found: HashMap<i32, MailSummary> = HashMap::new();
     for m in outbox::of_round(&services.db, round.id).await? {
+        let kind = MessageKind::parse(&m.kind).map_err(DbError::from)?;
+        // A colleague's message goes to a colleague the lead named, not to the organisation's
+        // contacts: it is neither an invitation nor a reminder, nor their delivery.
+        if kind == MessageKind::Colleague {
+            continue;
+        }
         let s = found.entry(m.organisation_id).or_default();
-        match MessageKind::parse(&m.kind).map_err(DbError::from)? {
+        match kind {
             MessageKind::Invitation | MessageKind::Reissue => {
                 s.invited_at = Some(s.invited_at.map_or(m.queued_at, |at| at.min(m.queued_at)));
             }
@@ -172,10 +179,10 @@ pub async fn summaries(
                         .map_or(m.queued_at, |at| at.max(m.queued_at)),
                 );
             }
-            MessageKind::Revoke => {}
+            MessageKind::Revoke | MessageKind::Colleague => {}
         }
         if DeliveryStatus::parse(&m.status).map_err(DbError::from)? == DeliveryStatus::Failed
-            && m.last_error.as_deref() != Some("not sent: the link was revoked first")
+            && m.last_error.as_deref() != Some(outbox::REVOKED_FIRST)
         {
             s.delivery_failed = true;
         }

@@ -61,6 +61,7 @@ pub(crate) fn messages_for(
         organisation_id,
         contact_id: Some(c.id),
         invitation_id: Some(invitation_id),
+        delegate_id: None,
         kind,
         sequence,
         recipient: c.email.clone(),
@@ -268,6 +269,43 @@ pub async fn notify_revoke(
     )
     .collect();
     Ok(outbox::enqueue(db, messages).await?)
+}
+
+/// Queues, once, the message that gives a colleague their own link to the sections the lead
+/// handed them (sealed under the colleague's own keystream). Runs in the delegation's own
+/// transaction, so the message exists exactly when the link does. Whether one was queued.
+pub(crate) async fn queue_colleague(
+    db: &impl ConnectionTrait,
+    invitation: &entity::invitation::Model,
+    delegate: &entity::delegate::Model,
+    secret: &Secret,
+) -> Result<bool, ServiceError> {
+    let key = seal_key(db).await?;
+    let seal = seal::seal_for_delegate(&key, delegate.id, secret.expose())
+        .ok_or_else(|| ServiceError::internal("a colleague's secret could not be sealed"))?;
+    let message = NewMessage {
+        round_id: invitation.round_id,
+        organisation_id: invitation.organisation_id,
+        contact_id: None,
+        invitation_id: Some(invitation.id),
+        delegate_id: Some(delegate.id),
+        kind: MessageKind::Colleague,
+        sequence: 0,
+        recipient: delegate.email.clone(),
+        recipient_name: Some(delegate.name.clone()),
+        idempotency_key: format!("{}:{}", MessageKind::Colleague, delegate.id),
+        link_seal: Some(seal),
+    };
+    Ok(outbox::enqueue(db, vec![message]).await? > 0)
+}
+
+/// Forgets the sealed links of colleagues whose link ended or who hold no section any more:
+/// their messages still waiting are not sent. Runs in the change's own transaction.
+pub(crate) async fn forget_colleagues(
+    db: &impl ConnectionTrait,
+    delegate_ids: &[i32],
+) -> Result<(), ServiceError> {
+    Ok(outbox::forget_delegates(db, delegate_ids).await?)
 }
 
 mod log;

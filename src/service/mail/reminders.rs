@@ -49,7 +49,8 @@ async fn standings(
             let n = reminded.entry(m.organisation_id).or_default();
             *n = (*n).max(m.sequence);
         }
-        if kind != MessageKind::Revoke {
+        // Contact with the organisation's contacts: not a notice, nor a colleague's link.
+        if !matches!(kind, MessageKind::Revoke | MessageKind::Colleague) {
             let at = last.entry(m.organisation_id).or_insert(m.queued_at);
             *at = (*at).max(m.queued_at);
         }

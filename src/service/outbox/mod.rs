@@ -120,12 +120,23 @@ async fn deliver(
     ) else {
         return permanent("its round or organisation is gone".to_owned());
     };
-    let link = if kind.carries_link() {
+    let language =
+        crate::domain::language::Language::choose(None, organisation.language.as_deref(), None);
+    let mut sections = Vec::new();
+    let link = if kind == MessageKind::Colleague {
+        match colleague_link(outbox, context, message, round, language).await {
+            Ok((link, titles)) => {
+                sections = titles;
+                Some(link)
+            }
+            Err(err) => return Outcome::Failed(err),
+        }
+    } else if kind.carries_link() {
         let invitation = message
             .invitation_id
             .and_then(|id| context.invitations.get(&id));
         let Some(invitation) = invitation.filter(|i| i.revoked_at.is_none()) else {
-            return permanent("not sent: the link was revoked first".to_owned());
+            return permanent(outbox::REVOKED_FIRST.to_owned());
         };
         let secret = message.link_seal.as_deref().and_then(|sealed| {
             seal::open(
@@ -152,11 +163,8 @@ async fn deliver(
         link: link.as_deref(),
         help: &help,
         draft: context.drafts.contains(&(round.id, organisation.id)),
-        language: crate::domain::language::Language::choose(
-            None,
-            organisation.language.as_deref(),
-            None,
-        ),
+        language,
+        sections: &sections,
     };
     let rendered = match render::render(&facts) {
         Ok(r) => r,
@@ -177,6 +185,56 @@ async fn deliver(
         Ok(reply) => Outcome::Sent(reply),
         Err(err) => Outcome::Failed(err),
     }
+}
+
+/// A colleague's link and the titles of the sections they hold now, in `language`; or why the
+/// message must not go: the colleague's link (or the organisation's) ended, or every section was
+/// taken back, before the worker came to it.
+async fn colleague_link(
+    outbox: &Outbox,
+    context: &outbox::Context,
+    message: &outbox_message::Model,
+    round: &entity::round::Model,
+    language: crate::domain::language::Language,
+) -> Result<(String, Vec<String>), SendError> {
+    let fail = |temporary: bool, reason: String| SendError {
+        temporary,
+        reason,
+        reply: None,
+    };
+    let invitation_live = message
+        .invitation_id
+        .and_then(|id| context.invitations.get(&id))
+        .is_some_and(|i| i.revoked_at.is_none());
+    let delegate = message
+        .delegate_id
+        .and_then(|id| context.delegates.get(&id))
+        .filter(|(d, keys)| d.revoked_at.is_none() && !keys.is_empty());
+    let (Some((delegate, keys)), true) = (delegate, invitation_live) else {
+        return Err(fail(false, outbox::REVOKED_FIRST.to_owned()));
+    };
+    let secret = message.link_seal.as_deref().and_then(|sealed| {
+        seal::open_for_delegate(&outbox.seal_key, delegate.id, sealed, &delegate.secret_hash)
+    });
+    let Some(secret) = secret else {
+        return Err(fail(false, "the link could not be rebuilt".to_owned()));
+    };
+    // A database that cannot be read now may be readable at the next attempt.
+    let definition = outbox
+        .services
+        .definitions
+        .get(&outbox.db, round.survey_version_id)
+        .await
+        .map_err(|e| fail(true, format!("the survey could not be read: {e}")))?;
+    let titles = keys
+        .iter()
+        .map(|key| {
+            definition
+                .section(key)
+                .map_or_else(|| key.clone(), |s| s.title.get(language).to_owned())
+        })
+        .collect();
+    Ok((format!("{}/respond/{secret}", outbox.public_url), titles))
 }
 
 async fn record(

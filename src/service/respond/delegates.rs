@@ -4,7 +4,7 @@
 
 use super::{Context, DelegateView};
 use crate::domain::delegation::{DelegateInput, Hand};
-use crate::service::{ServiceError, ServiceResult, Services, record};
+use crate::service::{ServiceError, ServiceResult, Services, mail, record};
 use crate::store::{DbError, delegates};
 use serde_json::json;
 
@@ -13,10 +13,12 @@ use serde_json::json;
 /// section, so far fewer are ever active at once.)
 pub const MAX_DELEGATES: u64 = 100;
 
-/// A colleague just invited, with their link (shown once: only its hash is kept).
+/// A colleague just invited, with their link (shown once: only its hash is kept), and whether
+/// the link was also queued to them by e-mail.
 pub struct Invited {
     pub delegate: DelegateView,
     pub link: String,
+    pub emailed: bool,
 }
 
 /// Hands `sections` to a new colleague. Only the lead may; a section another colleague holds
@@ -49,16 +51,20 @@ pub async fn invite(
         Err(DbError::Conflict(_)) => return Err(taken(&[])),
         Err(err) => return Err(err.into()),
     };
+    // Queued in the same transaction: exactly one message per colleague link, sent by the
+    // outbox worker after the answer (never inside this request).
+    let emailed = mail::queue_colleague(&*tx, &ctx.invitation, &model, &secret).await?;
     record(
         &*tx,
         &ctx.actor(),
         "delegate.create",
         &subject(ctx),
-        json!({ "delegate": model.id, "sections": input.sections }),
+        json!({ "delegate": model.id, "sections": input.sections, "emailed": u8::from(emailed) }),
     )
     .await?;
     tx.commit().await?;
     Ok(Invited {
+        emailed,
         link: crate::service::invitations::respond_link(state, secret.expose()),
         delegate: DelegateView {
             id: model.id,
@@ -97,6 +103,7 @@ pub async fn revoke(state: &Services, ctx: &Context, delegate_id: i32) -> Servic
         json!({ "delegate": delegate_id }),
     )
     .await?;
+    mail::forget_colleagues(&*tx, &[delegate_id]).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -123,6 +130,10 @@ pub async fn take_back(
         json!({ "delegate": delegate_id, "section": section }),
     )
     .await?;
+    // A colleague left with no section has a link that opens nothing: it is not mailed.
+    if delegates::sections_of(&*tx, delegate_id).await?.is_empty() {
+        mail::forget_colleagues(&*tx, &[delegate_id]).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

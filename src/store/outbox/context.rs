@@ -2,7 +2,7 @@
 
 use super::DbError;
 use entity::outbox_message;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// What the worker needs to write a batch of messages: their rounds, organisations and
 /// invitations by id, and which (round, organisation) pairs hold a draft not yet submitted.
@@ -12,13 +12,16 @@ pub struct Context {
     pub organisations: std::collections::HashMap<i32, entity::organisation::Model>,
     pub invitations: std::collections::HashMap<i32, entity::invitation::Model>,
     pub drafts: std::collections::HashSet<(i32, i32)>,
+    /// The colleague links of `colleague` messages, with the keys of the sections each holds
+    /// now (in the order they were handed over).
+    pub delegates: std::collections::HashMap<i32, (entity::delegate::Model, Vec<String>)>,
 }
 
 pub async fn context(
     db: &impl ConnectionTrait,
     messages: &[outbox_message::Model],
 ) -> Result<Context, DbError> {
-    use entity::{invitation, organisation, response, round};
+    use entity::{delegate, delegated_section, invitation, organisation, response, round};
     let ids = |f: fn(&outbox_message::Model) -> Option<i32>| -> Vec<i32> {
         let mut ids: Vec<i32> = messages.iter().filter_map(f).collect();
         ids.sort_unstable();
@@ -28,6 +31,7 @@ pub async fn context(
     let round_ids = ids(|m| Some(m.round_id));
     let organisation_ids = ids(|m| Some(m.organisation_id));
     let invitation_ids = ids(|m| m.invitation_id);
+    let delegate_ids = ids(|m| m.delegate_id);
     let mut context = Context::default();
     for r in round::Entity::find()
         .filter(round::Column::Id.is_in(round_ids.iter().copied()))
@@ -65,6 +69,27 @@ pub async fn context(
         .map_err(DbError::classify)?
     {
         context.drafts.insert((r.round_id, r.organisation_id));
+    }
+    if !delegate_ids.is_empty() {
+        for d in delegate::Entity::find()
+            .filter(delegate::Column::Id.is_in(delegate_ids.iter().copied()))
+            .all(db)
+            .await
+            .map_err(DbError::classify)?
+        {
+            context.delegates.insert(d.id, (d, Vec::new()));
+        }
+        for s in delegated_section::Entity::find()
+            .filter(delegated_section::Column::DelegateId.is_in(delegate_ids.iter().copied()))
+            .order_by_asc(delegated_section::Column::Id)
+            .all(db)
+            .await
+            .map_err(DbError::classify)?
+        {
+            if let Some((_, keys)) = context.delegates.get_mut(&s.delegate_id) {
+                keys.push(s.section_key);
+            }
+        }
     }
     Ok(context)
 }

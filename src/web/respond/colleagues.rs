@@ -128,6 +128,7 @@ pub(super) async fn add(
         Ok(invited) => (
             StatusCode::OK,
             json!({ "invited": { "name": invited.delegate.name, "link": invited.link,
+                                 "emailed": invited.emailed,
                                  "sections": invited.delegate.sections.iter()
                                      .map(|(k, _)| title(&ctx.definition, k, lang)).collect::<Vec<_>>() } }),
         ),

@@ -14,6 +14,7 @@ colleagues-give-link = Rhoi dolen iddyn nhw
 colleagues-page-title = Cydweithwyr
 colleagues-pass-on-title = Anfonwch y ddolen hon at { $name }
 colleagues-can-answer = Gall { $name } ateb: { $sections }.
+colleagues-emailed = Rydym hefyd wedi anfon y ddolen hon at { $name } drwy e-bost. Os na fydd yn cyrraedd, copïwch hi yma a'i hanfon eich hun.
 colleagues-link-label = Eu dolen (dim ond unwaith y caiff ei dangos; copïwch hi nawr)
 colleagues-pass-on = Anfonwch hi atyn nhw eich hun. Gall unrhyw un sydd â hi ateb yr adrannau hynny ar ran { $organisation }, felly anfonwch hi atyn nhw yn unig. Gallwch ddod â'r ddolen i ben unrhyw bryd o'ch tudalen gychwyn.
 colleagues-problem-title = Nid oedd modd gwneud hynny

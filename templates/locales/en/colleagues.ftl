@@ -14,6 +14,7 @@ colleagues-give-link = Give them a link
 colleagues-page-title = Colleagues
 colleagues-pass-on-title = Pass this link on to { $name }
 colleagues-can-answer = { $name } can answer: { $sections }.
+colleagues-emailed = We have also e-mailed this link to { $name }. If it does not arrive, copy it here and send it yourself.
 colleagues-link-label = Their link (shown only this once; copy it now)
 colleagues-pass-on = Send it to them yourself. Anyone with it can answer those sections for { $organisation }, so send it only to them. You can end the link at any time from your start page.
 colleagues-problem-title = That could not be done

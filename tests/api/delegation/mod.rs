@@ -10,6 +10,7 @@ use serde_json::json;
 mod accessibility;
 mod api_flow;
 mod links_end;
+mod mail;
 mod operator;
 mod pages;
 mod welsh;

@@ -27,6 +27,8 @@ async fn a_colleague_invited_from_the_start_page_sees_only_their_sections(backen
     assert_eq!(invited.status(), 200);
     let shown = invited.text().await.unwrap();
     assert!(shown.contains("Pass this link on to Ann Jones"));
+    // The link is also queued to her by e-mail, and still shown here once.
+    assert!(shown.contains("We have also e-mailed this link to Ann Jones"));
     let link = hidden_value(&shown, "colleague-link")
         .or_else(|| {
             let at = shown.find(&format!("{}/respond/", app.address))?;
