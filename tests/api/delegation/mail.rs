@@ -184,6 +184,30 @@ async fn a_colleague_link_ended_before_the_worker_sends_it_is_never_mailed(backe
     assert!(mail[0].to.contains("cai@trust.example"));
 }
 
+async fn revoking_the_organisations_link_before_the_worker_sends_mails_no_colleague(
+    backend: Backend,
+) {
+    let mut smtp = SmtpServer::start(Behaviour::Accept).await;
+    let app = app_sending_to(backend, &smtp).await;
+    let lead = trio_lead(&app).await;
+    smtp.stop();
+    hand_over(&app, &lead, "Ann", &["staffing"]).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while colleague_message(&app, "Ann", "queued").await["last_error"].is_null() {
+        assert!(Instant::now() < deadline, "Ann's message was not tried");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let revoked = app
+        .admin_post("/api/v1/rounds/r1/invitations/Q1/revoke", json!({}))
+        .await;
+    assert_eq!(revoked.status(), 200);
+    smtp.restart();
+    let failed = colleague_message(&app, "Ann", "failed").await;
+    assert_eq!(failed["last_error"], "not sent: the link was revoked first");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(smtp.messages().is_empty());
+}
+
 async fn a_welsh_organisations_colleague_is_mailed_in_welsh(backend: Backend) {
     let smtp = SmtpServer::start(Behaviour::Accept).await;
     let app = app_sending_to(backend, &smtp).await;
@@ -222,5 +246,6 @@ async fn a_welsh_organisations_colleague_is_mailed_in_welsh(backend: Backend) {
 crate::on_both_backends!(
     a_colleague_is_mailed_one_link_that_opens_only_their_sections,
     a_colleague_link_ended_before_the_worker_sends_it_is_never_mailed,
+    revoking_the_organisations_link_before_the_worker_sends_mails_no_colleague,
     a_welsh_organisations_colleague_is_mailed_in_welsh,
 );
