@@ -2,6 +2,7 @@
 //! here and the template only draws it. A bar whose figure is withheld by disclosure control has
 //! no bar at all and says so, never a bar of zero.
 
+use crate::domain::peers::{Attribute, Grouping};
 use serde::Serialize;
 
 /// The drawing's width in SVG units; it scales to its container (CSS `width: 100%`).
@@ -12,6 +13,16 @@ const LABEL_WIDTH: f64 = 220.0;
 const VALUE_WIDTH: f64 = 90.0;
 const BAR_HEIGHT: f64 = 22.0;
 const GAP: f64 = 10.0;
+
+/// The groupings every console chart is drawn for, with their headings: all organisations, by
+/// kind and by region (the dashboard's response rates and the results' medians alike).
+pub fn chart_groupings() -> [(&'static str, Grouping); 3] {
+    [
+        ("All organisations", Grouping::all()),
+        ("By kind", Grouping::of(&[Attribute::Kind])),
+        ("By region", Grouping::of(&[Attribute::Region])),
+    ]
+}
 
 /// One group's figure: a share between 0 and 1, or `None` if it is withheld; `text` is how the
 /// figure is written (a percentage of the share unless given).

@@ -4,12 +4,11 @@
 //! once; revoked). The same `service::reports` and `service::shares` calls as the API, and the
 //! same report templates, so the console shows exactly what the API and share links show.
 
-use super::chart::{Bar, bar_chart};
+use super::chart::{Bar, bar_chart, chart_groupings};
 use super::page::{render, service_error};
 use super::session::{field, fields_of, require};
 use crate::domain::benchmark::OVERALL;
 use crate::domain::language::Language;
-use crate::domain::peers::{Attribute, Grouping};
 use crate::domain::response::Progress;
 use crate::domain::role::Role;
 use crate::report::html::{pdf_file_name, report_html, summary_html};
@@ -47,11 +46,7 @@ pub async fn page(
     };
     // The published statistics, withheld where the API withholds them (the round's snapshot).
     let mut charts = Vec::new();
-    for (title, grouping) in [
-        ("All organisations", Grouping::all()),
-        ("By kind", Grouping::of(&[Attribute::Kind])),
-        ("By region", Grouping::of(&[Attribute::Region])),
-    ] {
+    for (title, grouping) in chart_groupings() {
         let stats = match research::statistics(&site, &code, &grouping).await {
             Ok(s) => s,
             Err(err) => return service_error(&site, &user, err),

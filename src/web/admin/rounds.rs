@@ -2,11 +2,10 @@
 //! by kind and region, each organisation's status), and open/close/reopen after a confirmation.
 //! Every figure and every change goes through the service functions the API calls.
 
-use super::chart::{Bar, bar_chart};
+use super::chart::{Bar, bar_chart, chart_groupings};
 use super::page::{form_errors, render, service_error, with};
 use super::round_orgs;
 use super::session::{field, require};
-use crate::domain::peers::{Attribute, Grouping};
 use crate::domain::role::Role;
 use crate::domain::round::RoundAction;
 use crate::domain::validation::FieldIssue;
@@ -188,11 +187,7 @@ pub async fn show(
         Err(err) => return service_error(&site, &user, err),
     };
     let mut charts = Vec::new();
-    for (title, grouping) in [
-        ("All organisations", Grouping::all()),
-        ("By kind", Grouping::of(&[Attribute::Kind])),
-        ("By region", Grouping::of(&[Attribute::Region])),
-    ] {
+    for (title, grouping) in chart_groupings() {
         // The same figures as `GET /rounds/{code}/progress`, withheld where it withholds them.
         let groups = match research::progress(&site, &code, &grouping).await {
             Ok(g) => g,
