@@ -3,6 +3,7 @@
 
 pub mod admin;
 mod assets;
+mod lang;
 mod pages;
 mod respond;
 mod share;

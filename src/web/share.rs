@@ -8,6 +8,7 @@ use crate::report::model::Report;
 use crate::service::reports::report_pdf;
 use crate::service::{ServiceError, shares};
 use crate::web::Site;
+use crate::web::lang::{LangQuery, accept_language};
 use poem::http::{HeaderMap, StatusCode, header};
 use poem::web::{Data, Html, Path, Query};
 use poem::{IntoResponse, Response, handler};
@@ -32,16 +33,8 @@ fn not_found(state: &Site) -> Response {
 }
 
 /// `?lang=cy` for the report in Welsh; otherwise the browser's Accept-Language decides.
-#[derive(serde::Deserialize)]
-pub struct LangQuery {
-    lang: Option<String>,
-}
-
 fn language(query: &LangQuery, headers: &HeaderMap) -> Language {
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    Language::choose(query.lang.as_deref(), None, accept)
+    Language::choose(query.lang.as_deref(), None, accept_language(headers))
 }
 
 /// The report the link opens, or the page that says why it does not.

@@ -15,6 +15,7 @@ use crate::report::html::{pdf_file_name, report_html, summary_html};
 use crate::service::console::ConsoleUser;
 use crate::service::{ServiceError, invitations, reports, research, shares};
 use crate::web::Site;
+use crate::web::lang::LangQuery;
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Form, Html, Path, Query, Redirect};
 use poem::{IntoResponse, Response, handler};
@@ -126,15 +127,8 @@ fn pdf(bytes: Vec<u8>, disposition: String) -> Response {
 
 /// `?lang=cy` shows a report in Welsh. The console itself is in English, so that is the default
 /// whatever the browser prefers.
-#[derive(serde::Deserialize)]
-pub struct LangQuery {
-    lang: Option<String>,
-}
-
-impl LangQuery {
-    fn language(&self) -> Language {
-        Language::choose(self.lang.as_deref(), None, None)
-    }
+fn report_language(query: &LangQuery) -> Language {
+    Language::choose(query.lang.as_deref(), None, None)
 }
 
 /// The query that keeps a PDF link in the page's language; none for English, so English links
@@ -158,7 +152,7 @@ pub async fn summary(
     Path(code): Path<String>,
     Query(lang): Query<LangQuery>,
 ) -> Response {
-    let language = lang.language();
+    let language = report_language(&lang);
     match reports::summary(&site, &code, language).await {
         Ok(s) => match summary_html(
             &site.templates,
@@ -180,7 +174,7 @@ pub async fn summary_pdf(
     Path(code): Path<String>,
     Query(lang): Query<LangQuery>,
 ) -> Response {
-    let made = match reports::summary(&site, &code, lang.language()).await {
+    let made = match reports::summary(&site, &code, report_language(&lang)).await {
         Ok(s) => reports::summary_pdf(s).await,
         Err(err) => Err(err),
     };
@@ -204,7 +198,7 @@ pub async fn report(
     if let Some(refused) = require(&site, &user, Role::Admin) {
         return refused;
     }
-    let language = lang.language();
+    let language = report_language(&lang);
     match reports::report(&site, &code, &org, language).await {
         Ok(r) => match report_html(
             &site.templates,
@@ -232,7 +226,7 @@ pub async fn report_pdf(
     if let Some(refused) = require(&site, &user, Role::Admin) {
         return refused;
     }
-    let made = match reports::report(&site, &code, &org, lang.language()).await {
+    let made = match reports::report(&site, &code, &org, report_language(&lang)).await {
         Ok(r) => {
             let name = pdf_file_name(&r);
             reports::report_pdf(r).await.map(|bytes| (bytes, name))

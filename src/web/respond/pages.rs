@@ -5,25 +5,15 @@ use crate::catalogue::{self, plain};
 use crate::domain::language::Language;
 use crate::service::respond::{self, Access, Context};
 use crate::web::Site;
+// `?lang=cy` on any respondent page shows it in that language and remembers the choice.
+pub(super) use crate::web::lang::{LangQuery, accept_language};
 use poem::Response;
 use poem::http::{HeaderMap, StatusCode, header};
 use serde_json::json;
 
-/// `?lang=cy` on any respondent page: show it in that language, and remember the choice.
-#[derive(serde::Deserialize, Default)]
-pub(super) struct LangQuery {
-    pub lang: Option<String>,
-}
-
 /// The browser's preferred language of ours, for pages shown before a link is known.
 pub(super) fn browser_language(headers: &HeaderMap) -> Language {
     Language::choose(None, None, accept_language(headers))
-}
-
-pub(super) fn accept_language(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
 }
 
 /// The language of a link's pages: `?lang=` first, then the language chosen earlier for the
