@@ -2,7 +2,7 @@
 
 use super::DbError;
 use crate::domain::mail::ContactInput;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::contact;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -64,20 +64,29 @@ pub async fn create(
     organisation_id: i32,
     input: &ContactInput,
 ) -> Result<contact::Model, DbError> {
-    let now = Utc::now();
+    new_row(organisation_id, input, Utc::now())
+        .insert(db)
+        .await
+        .map_err(DbError::classify)
+}
+
+/// The row of a new contact of `organisation_id`, made at `at` (the address kept as given and
+/// as the case-folded key that makes it unique per organisation).
+pub(super) fn new_row(
+    organisation_id: i32,
+    input: &ContactInput,
+    at: DateTime<Utc>,
+) -> contact::ActiveModel {
     contact::ActiveModel {
         organisation_id: Set(organisation_id),
         email: Set(input.email.clone()),
         email_key: Set(input.email_key()),
         name: Set(input.name.clone()),
         role: Set(input.role.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
+        created_at: Set(at),
+        updated_at: Set(at),
         ..Default::default()
     }
-    .insert(db)
-    .await
-    .map_err(DbError::classify)
 }
 
 /// Adds the contacts an organisations import names, skipping addresses the organisation already

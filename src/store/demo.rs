@@ -10,7 +10,7 @@ use crate::domain::mail::ContactInput;
 use crate::domain::response::ResponseStatus;
 use crate::domain::round::RoundStatus;
 use chrono::{DateTime, Utc};
-use entity::{answer, contact, invitation, organisation, response, round, score};
+use entity::{answer, invitation, organisation, response, round, score};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QuerySelect, Set,
@@ -83,16 +83,7 @@ pub async fn insert_contacts(
 ) -> Result<(), DbError> {
     let models = rows
         .iter()
-        .map(|(organisation_id, c)| contact::ActiveModel {
-            organisation_id: Set(*organisation_id),
-            email: Set(c.email.clone()),
-            email_key: Set(c.email_key()),
-            name: Set(c.name.clone()),
-            role: Set(c.role.clone()),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        });
+        .map(|(organisation_id, c)| super::contacts::new_row(*organisation_id, c, at));
     insert_chunked(db, models).await
 }
 

@@ -59,7 +59,7 @@ pub(super) async fn write_demo(
         .ok_or_else(|| ServiceError::internal("an inserted organisation is missing"))?;
     let now = Utc::now();
     let people = fiction.contacts(options).map_err(ServiceError::internal)?;
-    super::mail::add_contacts(&*tx, &ids, people, now).await?;
+    let mailing = super::mail::add_contacts(&*tx, &ids, people, now).await?;
     report(2, "Organisations", n, n);
 
     let version = surveys::find_version_by_id(&*tx, version_id)
@@ -102,7 +102,9 @@ pub(super) async fn write_demo(
             write_batch(&*tx, definition, spec, round_id, chunk).await?;
             report(step, &label, (batch * BATCH + chunk.len()).min(n), n);
         }
-        super::mail::record_invitations(&*tx, round_id, &ids, &parts, spec.opens).await?;
+        mailing
+            .record_invitations(&*tx, round_id, &ids, &parts, spec.opens)
+            .await?;
     }
 
     audit::record(
