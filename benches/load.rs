@@ -37,6 +37,8 @@ use anyhow::Context;
 use setup::Backend;
 use table::Table;
 
+/// Pending organisations whose submissions warm the server up, untimed, before item 1.
+const WARM_UP_SUBMISSIONS: usize = 100;
 /// Requests of the trivial handler and of section pages (item 2).
 const HELLO_REQUESTS: usize = 50_000;
 const SECTION_REQUESTS: usize = 10_000;
