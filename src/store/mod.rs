@@ -12,6 +12,7 @@ mod database;
 pub mod delegates;
 pub mod demo;
 pub mod invitations;
+pub mod link_state;
 pub mod organisations;
 pub mod outbox;
 pub mod progress;

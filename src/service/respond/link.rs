@@ -10,7 +10,7 @@ use crate::domain::round::{RoundStatus, accepting_responses};
 use crate::domain::secret::{hash_secret, keyed_hash};
 use crate::service::{ServiceResult, Services};
 use crate::store::delegates::{self, Delegation};
-use crate::store::{invitations, response_sections, responses, rounds};
+use crate::store::{invitations, link_state, response_sections, responses, rounds};
 use chrono::Utc;
 use entity::{invitation, organisation, response, round};
 use std::collections::BTreeMap;
@@ -180,13 +180,13 @@ pub async fn check_link(state: &Services, secret: &str) -> ServiceResult<Option<
         return Ok(None);
     }
     let hash = hash_secret(secret);
-    let (link, hand) = match invitations::link_state(&state.db, &hash).await? {
+    let (link, hand) = match link_state::link_state(&state.db, &hash).await? {
         Some(link) => (link, 0),
         None => {
             let Some(delegate) = delegates::find_active(&state.db, &hash).await? else {
                 return Ok(None);
             };
-            match invitations::link_state_of(&state.db, delegate.invitation_id).await? {
+            match link_state::link_state_of(&state.db, delegate.invitation_id).await? {
                 Some(link) => (link, delegate.id),
                 None => return Ok(None),
             }
