@@ -5,7 +5,7 @@ use sea_orm::{
     AccessMode, ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     IsolationLevel, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -94,8 +94,9 @@ fn connection_failed(err: &DbErr) -> bool {
 pub struct Database {
     pub(super) conn: DatabaseConnection,
     /// For SQLite, the file behind the pool: an open connection keeps working on a deleted file, so
-    /// readiness also checks that the file is still where it should be.
-    sqlite_file: Option<PathBuf>,
+    /// readiness also checks that the file is still where it should be. Shared, not owned: the
+    /// services are cloned into every request's data, and a path would be copied each time.
+    sqlite_file: Option<Arc<Path>>,
     /// SQLite takes one writer at a time. Writers of this process queue here, in order, rather
     /// than in SQLite's busy handler, which polls with sleeps of up to 100 ms and so gives a
     /// burst of writers latencies of hundreds of milliseconds. `None` for PostgreSQL.
@@ -113,7 +114,7 @@ impl Database {
             .connect_timeout(settings.acquire_timeout)
             .acquire_timeout(settings.acquire_timeout)
             .sqlx_logging(false);
-        let sqlite_file = sqlite_path(url);
+        let sqlite_file = sqlite_path(url).map(Arc::from);
         if sqlite_file.is_some() {
             options.map_sqlx_sqlite_opts(|opts| {
                 opts.create_if_missing(true)
