@@ -50,7 +50,7 @@ enum LinkBy {
 }
 
 /// The link-state query's text for each backend and key, built once: every respondent page
-/// seen again asks it, and building it anew each time was a noticeable part of such a request.
+/// seen again asks it, so only its one parameter (the key) is bound per request.
 fn link_state_sql(backend: DbBackend, by: LinkBy) -> &'static str {
     static SQL: LazyLock<[[String; 2]; 2]> = LazyLock::new(|| {
         [DbBackend::Postgres, DbBackend::Sqlite].map(|backend| {
