@@ -5,8 +5,8 @@ use super::DbError;
 use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 /// One action to record. `details` must never hold a secret.
@@ -18,8 +18,9 @@ pub struct Event<'a> {
     pub details: serde_json::Value,
 }
 
+/// Writes the event; nothing is read back (the details can be large: a submission's answers).
 pub async fn record(db: &impl ConnectionTrait, event: Event<'_>) -> Result<(), DbError> {
-    audit_event::ActiveModel {
+    let row = audit_event::ActiveModel {
         occurred_at: Set(Utc::now()),
         actor: Set(event.actor.to_owned()),
         action: Set(event.action.to_owned()),
@@ -27,10 +28,11 @@ pub async fn record(db: &impl ConnectionTrait, event: Event<'_>) -> Result<(), D
         subject_id: Set(event.subject_id),
         details: Set(event.details.to_string()),
         ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(DbError::classify)?;
+    };
+    audit_event::Entity::insert(row)
+        .exec_without_returning(db)
+        .await
+        .map_err(DbError::classify)?;
     Ok(())
 }
 

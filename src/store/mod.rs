@@ -1,6 +1,7 @@
 //! Database access on sea-orm: the only place that runs queries. One module per aggregate; functions
 //! take a connection (or a transaction) so callers decide where transactions begin and end.
 
+pub mod answers;
 pub mod api_keys;
 pub mod app_secrets;
 pub mod audit;
@@ -22,6 +23,7 @@ pub mod response_sections;
 pub mod responses;
 pub mod rounds;
 pub mod shares;
+pub mod submissions;
 pub mod surveys;
 
 pub use database::{Database, DatabaseSettings, DbError, WriteTransaction};

@@ -1,18 +1,16 @@
-//! Responses, their answers and their scores. Every write checks the revision the writer read
-//! (optimistic concurrency): two saves of one response never silently overwrite each other.
+//! Responses and their scores (their answers: `store::answers`). Every write checks the revision
+//! the writer read (optimistic concurrency): two saves of one response never silently overwrite
+//! each other.
 
 use super::DbError;
-use crate::domain::answers::{AnswerValue, Answers};
+use crate::domain::answers::Answers;
 use crate::domain::definition::Definition;
 use crate::domain::response::ResponseStatus;
 use crate::domain::scoring::ScoreCard;
 use chrono::{DateTime, Utc};
-use entity::{answer, response, score};
+use entity::{response, score};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, Statement, TryInsertResult,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryInsertResult};
 
 /// The key under which the overall score is stored beside the dimension scores.
 pub const OVERALL: &str = "overall";
@@ -34,62 +32,6 @@ pub async fn find(
         db,
     )
     .await
-}
-
-/// The stored answers of a response, by question key.
-pub async fn answers(db: &impl ConnectionTrait, response_id: i32) -> Result<Answers, DbError> {
-    let rows = answer::Entity::find()
-        .filter(answer::Column::ResponseId.eq(response_id))
-        .order_by_asc(answer::Column::QuestionKey)
-        .all(db)
-        .await
-        .map_err(DbError::classify)?;
-    parse_answers(response_id, rows)
-}
-
-/// An organisation's response in a round and its answers. Two lean queries rather than one
-/// join: a join repeats (and the driver decodes) the response's columns on every answer's row.
-pub async fn find_with_answers(
-    db: &impl ConnectionTrait,
-    round_id: i32,
-    organisation_id: i32,
-) -> Result<(Option<response::Model>, Answers), DbError> {
-    let Some(response) = find(db, round_id, organisation_id).await? else {
-        return Ok((None, Answers::new()));
-    };
-    let rows: Vec<(String, String)> = answer::Entity::find()
-        .select_only()
-        .column(answer::Column::QuestionKey)
-        .column(answer::Column::Value)
-        .filter(answer::Column::ResponseId.eq(response.id))
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(DbError::classify)?;
-    let answers = rows
-        .into_iter()
-        .map(|(question_key, value)| parse_answer_value(response.id, question_key, &value))
-        .collect::<Result<Answers, DbError>>()?;
-    Ok((Some(response), answers))
-}
-
-fn parse_answer_value(
-    response_id: i32,
-    question_key: String,
-    value: &str,
-) -> Result<(String, AnswerValue), DbError> {
-    let value: AnswerValue = serde_json::from_str(value).map_err(|e| {
-        DbError::Other(sea_orm::DbErr::Custom(format!(
-            "stored answer {question_key} of response {response_id} is not valid: {e}"
-        )))
-    })?;
-    Ok((question_key, value))
-}
-
-fn parse_answers(response_id: i32, rows: Vec<answer::Model>) -> Result<Answers, DbError> {
-    rows.into_iter()
-        .map(|row| parse_answer_value(response_id, row.question_key, &row.value))
-        .collect()
 }
 
 /// What a write found.
@@ -148,7 +90,7 @@ pub async fn save(
             stale => return Ok(stale),
         }
     };
-    write_answers(db, saved.id, (old, new), now, saved_by).await?;
+    super::answers::write_answers(db, saved.id, (old, new), now, saved_by).await?;
     Ok(Write::Done(saved))
 }
 
@@ -220,26 +162,17 @@ pub async fn replace_scores(
     definition: &Definition,
     card: &ScoreCard,
 ) -> Result<(), DbError> {
-    let mut rows: Vec<score::ActiveModel> = card
-        .dimensions
-        .iter()
-        .map(|d| score::ActiveModel {
+    let rows: Vec<score::ActiveModel> = score_rows(definition, card)
+        .into_iter()
+        .map(|(dimension, value, level)| score::ActiveModel {
             response_id: Set(response.id),
             round_id: Set(response.round_id),
-            dimension: Set(d.dimension.clone()),
-            score: Set(d.score),
-            level: Set(i32::try_from(d.level).unwrap_or(i32::MAX)),
+            dimension: Set(dimension),
+            score: Set(value),
+            level: Set(level),
             ..Default::default()
         })
         .collect();
-    rows.push(score::ActiveModel {
-        response_id: Set(response.id),
-        round_id: Set(response.round_id),
-        dimension: Set(OVERALL.to_owned()),
-        score: Set(card.overall),
-        level: Set(i32::try_from(definition.level_number_for(card.overall)).unwrap_or(i32::MAX)),
-        ..Default::default()
-    });
     score::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::columns([score::Column::ResponseId, score::Column::Dimension])
@@ -250,6 +183,21 @@ pub async fn replace_scores(
         .await
         .map_err(DbError::classify)?;
     Ok(())
+}
+
+/// The rows a score card is stored as: (dimension, score, level) for each dimension, and the
+/// overall score under [`OVERALL`].
+pub fn score_rows(definition: &Definition, card: &ScoreCard) -> Vec<(String, f64, i32)> {
+    let level = |l: u32| i32::try_from(l).unwrap_or(i32::MAX);
+    card.dimensions
+        .iter()
+        .map(|d| (d.dimension.clone(), d.score, level(d.level)))
+        .chain([(
+            OVERALL.to_owned(),
+            card.overall,
+            level(definition.level_number_for(card.overall)),
+        )])
+        .collect()
 }
 
 /// The stored scores of a response, by dimension key (`overall` included).
@@ -313,73 +261,3 @@ async fn stale(
         .map_or(0, |r| r.revision);
     Ok(Write::Stale { current_revision })
 }
-
-/// Writes the difference between two answer sets: removed keys deleted, changed ones upserted
-/// and marked as saved by `saved_by` (`lead`, `delegate:<id>`).
-///
-/// The changed answers travel as one JSON parameter (question key to stored value) that the
-/// database unpacks (`json_each_text` on PostgreSQL, `json_each` on SQLite), so the statement
-/// has the same text and four parameters however many answers change: prepared once per
-/// connection, where a multi-row `VALUES` was a new statement of up to 500 parameters for each
-/// count of answers, built value by value (one load-bench run: one-request submissions on
-/// PostgreSQL 1154/s -> 1215/s, about the run-to-run noise; README, "Performance").
-pub async fn write_answers(
-    db: &impl ConnectionTrait,
-    response_id: i32,
-    (old, new): (&Answers, &Answers),
-    now: DateTime<Utc>,
-    saved_by: &str,
-) -> Result<(), DbError> {
-    let removed: Vec<&String> = old.keys().filter(|k| !new.contains_key(*k)).collect();
-    if !removed.is_empty() {
-        answer::Entity::delete_many()
-            .filter(answer::Column::ResponseId.eq(response_id))
-            .filter(answer::Column::QuestionKey.is_in(removed.into_iter().cloned()))
-            .exec(db)
-            .await
-            .map_err(DbError::classify)?;
-    }
-    let changed: serde_json::Map<String, serde_json::Value> = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
-        .map(|(k, v)| {
-            let stored = serde_json::to_string(v).unwrap_or_default();
-            (k.clone(), serde_json::Value::String(stored))
-        })
-        .collect();
-    if changed.is_empty() {
-        return Ok(());
-    }
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => UPSERT_ANSWERS_POSTGRES,
-        _ => UPSERT_ANSWERS_SQLITE,
-    };
-    let changed = serde_json::Value::Object(changed).to_string();
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [
-            response_id.into(),
-            now.into(),
-            saved_by.into(),
-            changed.into(),
-        ],
-    ))
-    .await
-    .map_err(DbError::classify)?;
-    Ok(())
-}
-
-const UPSERT_ANSWERS_POSTGRES: &str = "INSERT INTO answers \
-    (response_id, question_key, value, updated_at, saved_by) \
-    SELECT $1::int4, j.key, j.value, $2::timestamptz, $3::text FROM json_each_text($4::json) AS j \
-    ON CONFLICT (response_id, question_key) DO UPDATE SET \
-    value = excluded.value, updated_at = excluded.updated_at, saved_by = excluded.saved_by";
-
-/// `WHERE true` tells SQLite's parser that `ON CONFLICT` belongs to the `INSERT`, not the join.
-const UPSERT_ANSWERS_SQLITE: &str = "INSERT INTO answers \
-    (response_id, question_key, value, updated_at, saved_by) \
-    SELECT ?, j.key, j.value, ?, ? FROM json_each(?) AS j WHERE true \
-    ON CONFLICT (response_id, question_key) DO UPDATE SET \
-    value = excluded.value, updated_at = excluded.updated_at, saved_by = excluded.saved_by";

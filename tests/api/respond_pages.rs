@@ -30,7 +30,7 @@ pub(crate) async fn stored_answers(app: &TestApp) -> soundings::domain::answers:
         .await
         .unwrap()
         .expect("a response row");
-    soundings::store::responses::answers(&app.db, response.id)
+    soundings::store::answers::answers(&app.db, response.id)
         .await
         .unwrap()
 }

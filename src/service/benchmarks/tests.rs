@@ -248,7 +248,7 @@ async fn marks_read_for_one_peer_group_follow_an_amendment() {
     let held = data.marks_of(&state, &members).await.unwrap();
     for (s, marks) in data.submitted.iter().zip(held) {
         let (_, stored) =
-            crate::store::responses::find_with_answers(&state.db, round.id, s.organisation_id)
+            crate::store::answers::find_with_answers(&state.db, round.id, s.organisation_id)
                 .await
                 .unwrap();
         assert_eq!(

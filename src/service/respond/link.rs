@@ -10,7 +10,7 @@ use crate::domain::round::{RoundStatus, accepting_responses};
 use crate::domain::secret::{hash_secret, keyed_hash};
 use crate::service::{ServiceResult, Services};
 use crate::store::delegates::{self, Delegation};
-use crate::store::{invitations, link_state, response_sections, responses, rounds};
+use crate::store::{answers, invitations, link_state, response_sections, responses, rounds};
 use chrono::Utc;
 use entity::{invitation, organisation, response, round};
 use std::collections::BTreeMap;
@@ -267,7 +267,7 @@ pub async fn open(state: &Services, secret: &str) -> ServiceResult<Access> {
         .definitions
         .get(&state.db, round.survey_version_id)
         .await?;
-    let (response, answers) = responses::find_with_answers(db, round.id, organisation.id).await?;
+    let (response, answers) = answers::find_with_answers(db, round.id, organisation.id).await?;
     if let Some(r) = &response
         && invitation.delegation_revision > 0
     {

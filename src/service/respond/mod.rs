@@ -11,8 +11,10 @@ use crate::service::{ServiceError, Services};
 
 pub mod delegates;
 mod link;
+use crate::store::answers;
 use crate::store::response_sections::{self, Claim};
 use crate::store::responses::{self, Write};
+use crate::store::submissions::{self, Submitted};
 use crate::store::{DbError, audit, rounds};
 use chrono::Utc;
 use entity::response;
@@ -74,7 +76,7 @@ pub async fn save(
         // same revision: the answers in hand are the stored ones.
         Claim::Fresh(model) if model.revision - 1 == ctx.revision() => (model, ctx.answers.clone()),
         Claim::Fresh(model) | Claim::Moved(model) => {
-            let fresh = responses::answers(&*tx, model.id).await?;
+            let fresh = answers::answers(&*tx, model.id).await?;
             (model, fresh)
         }
         Claim::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
@@ -97,7 +99,7 @@ pub async fn save(
     };
     let label = ctx.hand.label();
     let now = Utc::now();
-    responses::write_answers(&*tx, saved.id, (&base, &merged), now, &label).await?;
+    answers::write_answers(&*tx, saved.id, (&base, &merged), now, &label).await?;
     let written = written_sections(ctx, touched, &base, &merged);
     response_sections::mark(&*tx, saved.id, &written, saved.revision, &label, now).await?;
     if let Some(card) = &card {
@@ -154,17 +156,24 @@ async fn record_response_event(
     action: &str,
     details: serde_json::Value,
 ) -> Result<(), DbError> {
-    audit::record(
-        db,
-        audit::Event {
-            actor: &ctx.actor(),
-            action,
-            subject_type: "response",
-            subject_id: Some(format!("{}/{}", ctx.round.code, ctx.organisation.code)),
-            details,
-        },
-    )
-    .await
+    let actor = ctx.actor();
+    audit::record(db, response_event(ctx, &actor, action, details)).await
+}
+
+/// An audit event about the link's response.
+fn response_event<'a>(
+    ctx: &Context,
+    actor: &'a str,
+    action: &'a str,
+    details: serde_json::Value,
+) -> audit::Event<'a> {
+    audit::Event {
+        actor,
+        action,
+        subject_type: "response",
+        subject_id: Some(format!("{}/{}", ctx.round.code, ctx.organisation.code)),
+        details,
+    }
 }
 
 /// The stored answers with `changes` applied, less answers to questions they hide.
@@ -229,18 +238,20 @@ pub async fn save_and_submit(
         Write::Stale { current_revision } => return Err(Refusal::Stale { current_revision }),
     };
     let written = written_sections(ctx, touched, &ctx.answers, &merged);
-    let label = ctx.hand.label();
-    response_sections::mark(
+    let (label, actor) = (ctx.hand.label(), ctx.actor());
+    submissions::record(
         &*tx,
-        submitted.id,
-        &written,
-        submitted.revision,
-        &label,
-        Utc::now(),
+        Submitted {
+            response: &submitted,
+            sections: &written,
+            saved_by: &label,
+            now: Utc::now(),
+            definition: &ctx.definition,
+            card: &card,
+            event: submission_event(ctx, &actor, &submitted, &card, &merged),
+        },
     )
     .await?;
-    responses::replace_scores(&*tx, &submitted, &ctx.definition, &card).await?;
-    record_submission(&*tx, ctx, &submitted, &card, &merged).await?;
     tx.commit().await?;
     Ok((submitted, merged))
 }
@@ -328,18 +339,25 @@ async fn record_submission(
     card: &scoring::ScoreCard,
     answers: &Answers,
 ) -> Result<(), DbError> {
-    record_response_event(
-        db,
-        ctx,
-        "response.submit",
-        json!({
-            "revision": submitted.revision,
-            "overall": card.overall,
-            "answers": answers,
-            "submitted_at": Utc::now(),
-        }),
-    )
-    .await
+    let actor = ctx.actor();
+    audit::record(db, submission_event(ctx, &actor, submitted, card, answers)).await
+}
+
+/// The audit event of a submission, with the submitted answers.
+fn submission_event<'a>(
+    ctx: &Context,
+    actor: &'a str,
+    submitted: &response::Model,
+    card: &scoring::ScoreCard,
+    answers: &Answers,
+) -> audit::Event<'a> {
+    let details = json!({
+        "revision": submitted.revision,
+        "overall": card.overall,
+        "answers": answers,
+        "submitted_at": Utc::now(),
+    });
+    response_event(ctx, actor, "response.submit", details)
 }
 
 fn only_the_lead() -> Refusal {

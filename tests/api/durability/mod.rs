@@ -15,7 +15,7 @@ use crate::helpers::{TestApp, TestDatabase};
 use crate::respond_api::tiny_round;
 use reqwest::Method;
 use serde_json::json;
-use soundings::store::{Database, organisations, responses, rounds};
+use soundings::store::{Database, answers, organisations, responses, rounds};
 use soundings::testing::postgres::{Durability, PgCluster};
 use std::time::Instant;
 
@@ -191,7 +191,7 @@ async fn check_stored(db: &Database, code: &str, i: usize, told: Told) -> Result
         .await
         .map_err(|e| e.to_string())?
         .ok_or("acknowledged response missing")?;
-    let stored = responses::answers(conn, response.id)
+    let stored = answers::answers(conn, response.id)
         .await
         .map_err(|e| e.to_string())?;
     let stored = serde_json::to_value(&stored).map_err(|e| e.to_string())?;
