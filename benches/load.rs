@@ -39,6 +39,8 @@ use table::Table;
 
 /// Pending organisations whose submissions warm the server up, untimed, before item 1.
 const WARM_UP_SUBMISSIONS: usize = 100;
+/// Item 1's one-request submissions and the baseline run in turns, this many slices each.
+const INTERLEAVED_SLICES: usize = 5;
 /// Requests of the trivial handler and of section pages (item 2).
 const HELLO_REQUESTS: usize = 50_000;
 const SECTION_REQUESTS: usize = 10_000;

@@ -22,6 +22,24 @@ impl Run {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64().max(f64::EPSILON)
     }
 
+    /// Several runs as one: their jobs together, their wall times added up.
+    pub fn merge(runs: Vec<Run>) -> Run {
+        let mut merged = Run {
+            latencies: Vec::new(),
+            errors: 0,
+            first_error: None,
+            elapsed: Duration::ZERO,
+        };
+        for run in runs {
+            merged.latencies.extend(run.latencies);
+            merged.errors += run.errors;
+            merged.first_error = merged.first_error.or(run.first_error);
+            merged.elapsed += run.elapsed;
+        }
+        merged.latencies.sort();
+        merged
+    }
+
     /// The `q` quantile of the latencies (nearest rank), in milliseconds.
     pub fn ms(&self, q: f64) -> f64 {
         quantile_ms(&self.latencies, q)
