@@ -34,40 +34,53 @@ pub async fn find_with_answers(
     organisation_id: i32,
 ) -> Result<(Option<response::Model>, Answers), DbError> {
     let backend = db.get_database_backend();
-    let aggregate = match backend {
+    let select = response::Entity::find()
+        .filter(response::Column::RoundId.eq(round_id))
+        .filter(response::Column::OrganisationId.eq(organisation_id))
+        .expr_as(Expr::cust(aggregate(backend)), STORED_ANSWERS)
+        .build(backend);
+    let Some(row) = db.query_one_raw(select).await.map_err(DbError::classify)? else {
+        return Ok((None, Answers::new()));
+    };
+    let response = response::Model::from_query_result(&row, "").map_err(DbError::classify)?;
+    let answers = stored_answers(&row, response.id)?;
+    Ok((Some(response), answers))
+}
+
+/// The column under which [`aggregate`] hands the answers over.
+pub(super) const STORED_ANSWERS: &str = "stored_answers";
+
+/// A subquery for a select over `responses`: the row's answers as one JSON object of question
+/// key to stored value (NULL or `{}` when there are none).
+pub(super) fn aggregate(backend: DbBackend) -> &'static str {
+    match backend {
         DbBackend::Postgres => {
             r#"(SELECT json_object_agg(a.question_key, a.value)::text FROM answers a WHERE a.response_id = "responses"."id")"#
         }
         _ => {
             r#"(SELECT json_group_object(a.question_key, a.value) FROM answers a WHERE a.response_id = "responses"."id")"#
         }
-    };
-    let select = response::Entity::find()
-        .filter(response::Column::RoundId.eq(round_id))
-        .filter(response::Column::OrganisationId.eq(organisation_id))
-        .expr_as(Expr::cust(aggregate), "stored_answers")
-        .build(backend);
-    let Some(row) = db.query_one_raw(select).await.map_err(DbError::classify)? else {
-        return Ok((None, Answers::new()));
-    };
-    let response = response::Model::from_query_result(&row, "").map_err(DbError::classify)?;
-    let stored: Option<String> = row
-        .try_get("", "stored_answers")
-        .map_err(DbError::classify)?;
+    }
+}
+
+/// The answers [`aggregate`] put in `row`, of response `response_id`.
+pub(super) fn stored_answers(
+    row: &sea_orm::QueryResult,
+    response_id: i32,
+) -> Result<Answers, DbError> {
+    let stored: Option<String> = row.try_get("", STORED_ANSWERS).map_err(DbError::classify)?;
     let stored: BTreeMap<String, String> = match stored {
         Some(text) => serde_json::from_str(&text).map_err(|e| {
             DbError::Other(sea_orm::DbErr::Custom(format!(
-                "the answers of response {} could not be read: {e}",
-                response.id
+                "the answers of response {response_id} could not be read: {e}"
             )))
         })?,
         None => BTreeMap::new(),
     };
-    let answers = stored
+    stored
         .into_iter()
-        .map(|(question_key, value)| parse_answer_value(response.id, question_key, &value))
-        .collect::<Result<Answers, DbError>>()?;
-    Ok((Some(response), answers))
+        .map(|(question_key, value)| parse_answer_value(response_id, question_key, &value))
+        .collect()
 }
 
 fn parse_answer_value(

@@ -1,15 +1,19 @@
 //! Invitations: an organisation's secret link to one round. Only the secret's hash is stored.
 
 use super::DbError;
+use crate::domain::answers::Answers;
 use crate::domain::links::InvitationState;
 use crate::domain::response::{Progress, ResponseStatus};
 use crate::domain::secret::Secret;
 use chrono::{DateTime, Utc};
 use entity::{invitation, organisation, response, round};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, QueryFilter, QueryOrder, Set, Statement,
 };
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// Creates an invitation and returns it with its secret (shown once).
 pub async fn create(
@@ -91,27 +95,100 @@ pub async fn find_active_by_hash(
         .map_err(DbError::classify)
 }
 
-/// The active invitation with `hash`, with its round and organisation, in one query: every
-/// respondent request starts here.
+/// What a lead's link leads to: the active invitation, its round and organisation, and the
+/// organisation's response in the round with its answers (none before the first save).
+pub struct LinkContext {
+    pub invitation: invitation::Model,
+    pub round: round::Model,
+    pub organisation: organisation::Model,
+    pub response: Option<response::Model>,
+    pub answers: Answers,
+}
+
+/// The [`LinkContext`] of the active invitation with `hash`, in one query: every respondent
+/// request starts here, so the response and its answers come with the link rather than in a
+/// second round trip.
 pub async fn find_active_with_context(
     db: &impl ConnectionTrait,
     hash: &str,
-) -> Result<Option<(invitation::Model, round::Model, organisation::Model)>, DbError> {
-    let found = invitation::Entity::find()
-        .filter(invitation::Column::SecretHash.eq(hash))
-        .filter(invitation::Column::RevokedAt.is_null())
-        .find_also_related(round::Entity)
-        .find_also_related(organisation::Entity)
-        .all(db)
-        .await
-        .map_err(DbError::classify)?;
-    // `all`, not `one`: see [`super::unique`]; the hash is unique.
-    Ok(match found.into_iter().next() {
-        Some((invitation, Some(round), Some(organisation))) => {
-            Some((invitation, round, organisation))
+) -> Result<Option<LinkContext>, DbError> {
+    let backend = db.get_database_backend();
+    let select = Statement::from_sql_and_values(backend, link_context_sql(backend), [hash.into()]);
+    let Some(row) = db.query_one_raw(select).await.map_err(DbError::classify)? else {
+        return Ok(None);
+    };
+    let response =
+        response::Model::from_query_result_optional(&row, "D_").map_err(DbError::classify)?;
+    let answers = match &response {
+        Some(r) => super::answers::stored_answers(&row, r.id)?,
+        None => Answers::new(),
+    };
+    Ok(Some(LinkContext {
+        invitation: invitation::Model::from_query_result(&row, "A_").map_err(DbError::classify)?,
+        round: round::Model::from_query_result(&row, "B_").map_err(DbError::classify)?,
+        organisation: organisation::Model::from_query_result(&row, "C_")
+            .map_err(DbError::classify)?,
+        response,
+        answers,
+    }))
+}
+
+/// [`find_active_with_context`]'s query for each backend, built once: each entity's columns
+/// under its own prefix, the response joined on its round and organisation.
+fn link_context_sql(backend: DbBackend) -> &'static str {
+    static SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
+        [DbBackend::Postgres, DbBackend::Sqlite].map(|b| b.build(&link_context_select(b)).sql)
+    });
+    &SQL[usize::from(backend != DbBackend::Postgres)]
+}
+
+fn link_context_select(backend: DbBackend) -> SelectStatement {
+    fn columns<E: EntityTrait>(select: &mut SelectStatement, entity: E, prefix: &str) {
+        for column in E::Column::iter() {
+            select.expr_as(
+                Expr::col((entity, column)),
+                format!("{prefix}{}", column.as_str()),
+            );
         }
-        _ => None,
-    })
+    }
+    let (i, r, o, p) = (
+        invitation::Entity,
+        round::Entity,
+        organisation::Entity,
+        response::Entity,
+    );
+    let mut select = Query::select();
+    columns(&mut select, i, "A_");
+    columns(&mut select, r, "B_");
+    columns(&mut select, o, "C_");
+    columns(&mut select, p, "D_");
+    select
+        .expr_as(
+            Expr::cust(super::answers::aggregate(backend)),
+            super::answers::STORED_ANSWERS,
+        )
+        .from(i)
+        .inner_join(
+            r,
+            Expr::col((r, round::Column::Id)).equals((i, invitation::Column::RoundId)),
+        )
+        .inner_join(
+            o,
+            Expr::col((o, organisation::Column::Id))
+                .equals((i, invitation::Column::OrganisationId)),
+        )
+        .left_join(
+            p,
+            Expr::col((p, response::Column::RoundId))
+                .equals((i, invitation::Column::RoundId))
+                .and(
+                    Expr::col((p, response::Column::OrganisationId))
+                        .equals((i, invitation::Column::OrganisationId)),
+                ),
+        )
+        .and_where(Expr::col((i, invitation::Column::SecretHash)).eq(""))
+        .and_where(Expr::col((i, invitation::Column::RevokedAt)).is_null())
+        .to_owned()
 }
 
 /// One organisation's standing in a round, for the operator's list.

@@ -224,12 +224,13 @@ pub async fn open(state: &Services, secret: &str) -> ServiceResult<Access> {
     }
     let db = &state.db;
     let hash = hash_secret(secret);
-    let (invitation, round, organisation, hand, mut hands) =
+    // A lead's link comes with the response and its answers; a delegate's reads them after.
+    let (invitation, round, organisation, hand, mut hands, read) =
         match invitations::find_active_with_context(db, &hash).await? {
-            Some((invitation, round, organisation)) => {
+            Some(link) => {
                 let hands = Hands {
-                    delegates: if invitation.delegation_revision > 0 {
-                        delegates::of_invitation(db, invitation.id)
+                    delegates: if link.invitation.delegation_revision > 0 {
+                        delegates::of_invitation(db, link.invitation.id)
                             .await?
                             .into_iter()
                             .map(DelegateView::from)
@@ -239,7 +240,15 @@ pub async fn open(state: &Services, secret: &str) -> ServiceResult<Access> {
                     },
                     ..Hands::default()
                 };
-                (invitation, round, organisation, Hand::Lead, hands)
+                let read = Some((link.response, link.answers));
+                (
+                    link.invitation,
+                    link.round,
+                    link.organisation,
+                    Hand::Lead,
+                    hands,
+                    read,
+                )
             }
             None => match delegates::find_active_with_context(db, &hash).await? {
                 Some(link) => {
@@ -258,7 +267,14 @@ pub async fn open(state: &Services, secret: &str) -> ServiceResult<Access> {
                         })],
                         ..Hands::default()
                     };
-                    (link.invitation, link.round, link.organisation, hand, hands)
+                    (
+                        link.invitation,
+                        link.round,
+                        link.organisation,
+                        hand,
+                        hands,
+                        None,
+                    )
                 }
                 None => return Ok(Access::NotFound),
             },
@@ -267,7 +283,10 @@ pub async fn open(state: &Services, secret: &str) -> ServiceResult<Access> {
         .definitions
         .get(&state.db, round.survey_version_id)
         .await?;
-    let (response, answers) = answers::find_with_answers(db, round.id, organisation.id).await?;
+    let (response, answers) = match read {
+        Some(read) => read,
+        None => answers::find_with_answers(db, round.id, organisation.id).await?,
+    };
     if let Some(r) = &response
         && invitation.delegation_revision > 0
     {
