@@ -177,15 +177,7 @@ fn link_context_select(backend: DbBackend) -> SelectStatement {
             Expr::col((o, organisation::Column::Id))
                 .equals((i, invitation::Column::OrganisationId)),
         )
-        .left_join(
-            p,
-            Expr::col((p, response::Column::RoundId))
-                .equals((i, invitation::Column::RoundId))
-                .and(
-                    Expr::col((p, response::Column::OrganisationId))
-                        .equals((i, invitation::Column::OrganisationId)),
-                ),
-        )
+        .left_join(p, super::link_state::response_of_link())
         .and_where(Expr::col((i, invitation::Column::SecretHash)).eq(""))
         .and_where(Expr::col((i, invitation::Column::RevokedAt)).is_null())
         .to_owned()

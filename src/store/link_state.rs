@@ -98,15 +98,7 @@ fn link_state_select(by: LinkBy) -> sea_orm::sea_query::SelectStatement {
             Expr::col((o, organisation::Column::Id))
                 .equals((i, invitation::Column::OrganisationId)),
         )
-        .left_join(
-            p,
-            Expr::col((p, response::Column::RoundId))
-                .equals((i, invitation::Column::RoundId))
-                .and(
-                    Expr::col((p, response::Column::OrganisationId))
-                        .equals((i, invitation::Column::OrganisationId)),
-                ),
-        )
+        .left_join(p, response_of_link())
         .and_where(which)
         .and_where(Expr::col((i, invitation::Column::RevokedAt)).is_null())
         .to_owned()
@@ -138,4 +130,17 @@ async fn link_state_where(
         delegation_revision: row.try_get_by_index(8).map_err(get)?,
         language: row.try_get_by_index(9).map_err(get)?,
     }))
+}
+
+/// The join condition of a link's response: the response of the invitation's organisation in
+/// the invitation's round (there is none before the first save).
+pub(super) fn response_of_link() -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let (i, p) = (invitation::Entity, response::Entity);
+    Expr::col((p, response::Column::RoundId))
+        .equals((i, invitation::Column::RoundId))
+        .and(
+            Expr::col((p, response::Column::OrganisationId))
+                .equals((i, invitation::Column::OrganisationId)),
+        )
 }
