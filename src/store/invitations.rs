@@ -117,8 +117,13 @@ pub async fn find_active_with_context(
     let Some(row) = db.query_one_raw(select).await.map_err(DbError::classify)? else {
         return Ok(None);
     };
-    let response =
-        response::Model::from_query_result_optional(&row, "D_").map_err(DbError::classify)?;
+    // No response before the first save: the left join's columns are NULL. Decided on the id,
+    // so that a response that cannot be decoded is an error rather than "none".
+    let response_id: Option<i32> = row.try_get("", "D_id").map_err(DbError::classify)?;
+    let response = match response_id {
+        Some(_) => Some(response::Model::from_query_result(&row, "D_").map_err(DbError::classify)?),
+        None => None,
+    };
     let answers = match &response {
         Some(r) => super::answers::stored_answers(&row, r.id)?,
         None => Answers::new(),
