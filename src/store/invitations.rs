@@ -172,20 +172,9 @@ fn link_context_select(backend: DbBackend) -> SelectStatement {
             Expr::cust(super::answers::aggregate(backend)),
             super::answers::STORED_ANSWERS,
         )
-        .from(i)
-        .inner_join(
-            r,
-            Expr::col((r, round::Column::Id)).equals((i, invitation::Column::RoundId)),
-        )
-        .inner_join(
-            o,
-            Expr::col((o, organisation::Column::Id))
-                .equals((i, invitation::Column::OrganisationId)),
-        )
-        .left_join(p, super::link_state::response_of_link())
-        .and_where(Expr::col((i, invitation::Column::SecretHash)).eq(""))
-        .and_where(Expr::col((i, invitation::Column::RevokedAt)).is_null())
-        .to_owned()
+        .and_where(Expr::col((i, invitation::Column::SecretHash)).eq(""));
+    super::link_state::from_active_link(&mut select);
+    select
 }
 
 /// One organisation's standing in a round, for the operator's list.

@@ -77,7 +77,8 @@ fn link_state_select(by: LinkBy) -> sea_orm::sea_query::SelectStatement {
         LinkBy::Hash => Expr::col((i, invitation::Column::SecretHash)).eq(""),
         LinkBy::Id => Expr::col((i, invitation::Column::Id)).eq(0),
     };
-    Query::select()
+    let mut select = Query::select();
+    select
         .column((i, invitation::Column::Id))
         .column((r, round::Column::Status))
         .column((r, round::Column::OpensAt))
@@ -88,20 +89,9 @@ fn link_state_select(by: LinkBy) -> sea_orm::sea_query::SelectStatement {
         .column((p, response::Column::Revision))
         .column((i, invitation::Column::DelegationRevision))
         .column((i, invitation::Column::Language))
-        .from(i)
-        .inner_join(
-            r,
-            Expr::col((r, round::Column::Id)).equals((i, invitation::Column::RoundId)),
-        )
-        .inner_join(
-            o,
-            Expr::col((o, organisation::Column::Id))
-                .equals((i, invitation::Column::OrganisationId)),
-        )
-        .left_join(p, response_of_link())
-        .and_where(which)
-        .and_where(Expr::col((i, invitation::Column::RevokedAt)).is_null())
-        .to_owned()
+        .and_where(which);
+    from_active_link(&mut select);
+    select
 }
 
 async fn link_state_where(
@@ -132,15 +122,35 @@ async fn link_state_where(
     }))
 }
 
-/// The join condition of a link's response: the response of the invitation's organisation in
-/// the invitation's round (there is none before the first save).
-pub(super) fn response_of_link() -> sea_orm::sea_query::SimpleExpr {
+/// Adds what a link's queries read: the invitation (not revoked), its round and organisation,
+/// and the organisation's response in that round (a left join: none before the first save).
+pub(super) fn from_active_link(select: &mut sea_orm::sea_query::SelectStatement) {
     use sea_orm::sea_query::{Expr, ExprTrait};
-    let (i, p) = (invitation::Entity, response::Entity);
-    Expr::col((p, response::Column::RoundId))
-        .equals((i, invitation::Column::RoundId))
-        .and(
-            Expr::col((p, response::Column::OrganisationId))
+    let (i, r, o, p) = (
+        invitation::Entity,
+        round::Entity,
+        organisation::Entity,
+        response::Entity,
+    );
+    select
+        .from(i)
+        .inner_join(
+            r,
+            Expr::col((r, round::Column::Id)).equals((i, invitation::Column::RoundId)),
+        )
+        .inner_join(
+            o,
+            Expr::col((o, organisation::Column::Id))
                 .equals((i, invitation::Column::OrganisationId)),
         )
+        .left_join(
+            p,
+            Expr::col((p, response::Column::RoundId))
+                .equals((i, invitation::Column::RoundId))
+                .and(
+                    Expr::col((p, response::Column::OrganisationId))
+                        .equals((i, invitation::Column::OrganisationId)),
+                ),
+        )
+        .and_where(Expr::col((i, invitation::Column::RevokedAt)).is_null());
 }
