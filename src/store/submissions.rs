@@ -1,7 +1,8 @@
-//! What a submission records beside the response and its answers: which sections were saved at
-//! which revision, the scores, and the audit event. On PostgreSQL the three are one statement (a
-//! data-modifying `WITH`), so a submission makes two round trips fewer; SQLite has no such
-//! statement, and writes them one after another, as the separate store functions do.
+//! What a submission (or an amendment of a submitted response) records beside the response and
+//! its answers: which sections were saved at which revision, the scores, and the audit event.
+//! On PostgreSQL the three are one statement (a data-modifying `WITH`), so a submission makes
+//! two round trips fewer; SQLite has no such statement, and writes them one after another, as
+//! the separate store functions do.
 
 use super::{DbError, audit, response_sections, responses};
 use crate::domain::definition::Definition;

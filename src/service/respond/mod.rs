@@ -101,21 +101,31 @@ pub async fn save(
     let now = Utc::now();
     answers::write_answers(&*tx, saved.id, (&base, &merged), now, &label).await?;
     let written = written_sections(ctx, touched, &base, &merged);
-    response_sections::mark(&*tx, saved.id, &written, saved.revision, &label, now).await?;
-    if let Some(card) = &card {
-        responses::replace_scores(&*tx, &saved, &ctx.definition, card).await?;
-        let earlier: serde_json::Map<String, serde_json::Value> = base
-            .iter()
-            .filter(|(k, v)| merged.get(*k) != Some(*v))
-            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
-            .collect();
-        record_response_event(
-            &*tx,
-            ctx,
-            "response.amend",
-            json!({ "revision": saved.revision, "earlier_values": earlier }),
-        )
-        .await?;
+    match &card {
+        // An amendment of a submitted response is recorded as a submission is: its sections,
+        // its scores and the audit event (with the values it replaced), together.
+        Some(card) => {
+            let earlier: serde_json::Map<String, serde_json::Value> = base
+                .iter()
+                .filter(|(k, v)| merged.get(*k) != Some(*v))
+                .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+                .collect();
+            let details = json!({ "revision": saved.revision, "earlier_values": earlier });
+            let actor = ctx.actor();
+            let submitted = Submitted {
+                response: &saved,
+                sections: &written,
+                saved_by: &label,
+                now,
+                definition: &ctx.definition,
+                card,
+                event: response_event(ctx, &actor, "response.amend", details),
+            };
+            submissions::record(&*tx, submitted).await?;
+        }
+        None => {
+            response_sections::mark(&*tx, saved.id, &written, saved.revision, &label, now).await?
+        }
     }
     if let crate::domain::delegation::Hand::Delegate { id, .. } = &ctx.hand {
         // A section saved again is not ready any more until its colleague says so again. The
