@@ -10,7 +10,8 @@ use chrono::Utc;
 use entity::{delegate, delegated_section, invitation, organisation, round};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 /// A delegate and the sections they hold now.
@@ -180,9 +181,22 @@ pub async fn sections_of(
         .map_err(DbError::classify)
 }
 
-/// How many delegates the invitation has ever had, revoked ones included.
-pub async fn count_ever(db: &impl ConnectionTrait, invitation_id: i32) -> Result<u64, DbError> {
+/// How many delegates the invitation has ever had, revoked ones included, counted under a lock.
+///
+/// The invitation's row is locked first (`SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the
+/// write transaction holds the database's only write lock already), so that two requests, on any
+/// instances, cannot both count 99 and both insert: the second waits for the first to commit and
+/// then counts its link too. Call it in the write transaction that inserts.
+pub async fn count_ever_locked(
+    db: &impl ConnectionTrait,
+    invitation_id: i32,
+) -> Result<u64, DbError> {
     use sea_orm::PaginatorTrait;
+    invitation::Entity::find_by_id(invitation_id)
+        .lock_exclusive()
+        .one(db)
+        .await
+        .map_err(DbError::classify)?;
     delegate::Entity::find()
         .filter(delegate::Column::InvitationId.eq(invitation_id))
         .count(db)

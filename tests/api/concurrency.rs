@@ -6,7 +6,7 @@ use crate::helpers::{Backend, SHIPPED, SURVEY, TestApp, problem, spawn_app};
 use crate::respond_api::tiny_round;
 use chrono::{Duration, Utc};
 use futures_util::future::join_all;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use soundings::store::{organisations, rounds, shares};
 
@@ -220,18 +220,6 @@ async fn a_request_that_loses_the_race_answers_409_and_changes_nothing(backend: 
     assert!(transitions(&app).await.is_empty(), "nothing was recorded");
 }
 
-/// How many rows `from` (a table and an optional `WHERE`) holds.
-async fn count(app: &TestApp, from: &str) -> i64 {
-    let sql = format!("SELECT COUNT(*) AS n FROM {from}");
-    let row = app
-        .db
-        .query_one_raw(Statement::from_string(app.db.backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
-}
-
 /// How many audit events of `action` there are.
 async fn events(app: &TestApp, action: &str) -> u64 {
     app.admin_get_json(&format!("/api/v1/audit-events?action={action}"))
@@ -357,7 +345,7 @@ async fn concurrent_reissues_leave_one_working_link(backend: Backend) {
         assert_eq!(*status, 201, "{body}");
     }
     // Each reissue revoked the link before it, so only the last one made still works.
-    let active = count(&app, "invitations WHERE revoked_at IS NULL").await;
+    let active = app.count("invitations WHERE revoked_at IS NULL").await;
     assert_eq!(active, 1);
 }
 
@@ -379,7 +367,7 @@ async fn a_save_overtaken_by_a_close_is_refused(backend: Backend) {
     )
     .await;
     assert_eq!(resp.status(), 410);
-    let saved = count(&app, "responses").await;
+    let saved = app.count("responses").await;
     assert_eq!(saved, 0, "nothing was saved");
 }
 

@@ -35,7 +35,7 @@ pub async fn invite(
     let input = DelegateInput::parse(&ctx.definition, name, email, sections)
         .map_err(|issues| ServiceError::invalid("colleague", issues))?;
     let tx = state.db.begin_write().await?;
-    if delegates::count_ever(&*tx, ctx.invitation.id).await? >= MAX_DELEGATES {
+    if delegates::count_ever_locked(&*tx, ctx.invitation.id).await? >= MAX_DELEGATES {
         return Err(ServiceError::conflict(format!(
             "This link has made {MAX_DELEGATES} colleague links already; ask the survey team for a new link if you need more."
         )));

@@ -242,7 +242,50 @@ async fn a_link_makes_a_bounded_number_of_colleague_links(backend: Backend) {
     assert_eq!(one_more.status(), 409);
 }
 
+/// Issue 29: the cap holds when the last free places are raced for from two instances at once.
+/// Before the count was taken under a lock on the invitation, PostgreSQL let several of the
+/// simultaneous creates each count 99 and insert, ending with 101-107 links.
+async fn the_colleague_link_cap_holds_under_concurrent_creates_on_two_instances(backend: Backend) {
+    use soundings::service::respond::delegates::MAX_DELEGATES;
+    let app = spawn_app(backend).await;
+    let other = app.another_instance(|_| {}).await;
+    let lead = trio_lead(&app).await;
+    for _ in 0..MAX_DELEGATES - 1 {
+        let (id, _) = delegate(&app, &lead, "Ann", &["staffing"]).await;
+        let path = format!("/api/v1{lead}/delegates/{id}");
+        assert_eq!(
+            app.send(Method::DELETE, None, &path, None).await.status(),
+            204
+        );
+    }
+    let path = format!("/api/v1{lead}/delegates");
+    // Each of the three sections is asked for by four creates: a section can go to one colleague
+    // only, so without the lock up to three would fit, one per section.
+    let creates = (0..12).map(|i| {
+        let (instance, path) = (if i % 2 == 0 { &app } else { &other }, path.clone());
+        async move {
+            let section = ["strategy", "staffing", "goals"][i % 3];
+            let body = json!({ "name": format!("C{i}"), "email": format!("c{i}@trust.example"),
+                               "sections": [section] });
+            instance
+                .send(Method::POST, None, &path, Some(body))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(creates).await;
+    let made = statuses.iter().filter(|s| **s == 201).count();
+    assert_eq!(made, 1, "exactly one link fits under the cap: {statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "the others are refused as over the cap or as a taken section: {statuses:?}"
+    );
+    assert_eq!(app.count("delegates").await, MAX_DELEGATES as i64);
+}
+
 crate::on_both_backends!(
+    the_colleague_link_cap_holds_under_concurrent_creates_on_two_instances,
     a_link_makes_a_bounded_number_of_colleague_links,
     three_people_complete_one_response_each_touching_only_their_part,
     a_section_taken_back_or_a_revoked_colleague_no_longer_opens,

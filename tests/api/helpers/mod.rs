@@ -155,6 +155,27 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// A second `soundings serve` instance over this app's database, as another server behind a
+    /// load balancer would be: its own process state (caches, pools), the same data. It has keys
+    /// of its own; either instance's keys work on both.
+    pub async fn another_instance(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        spawn_app_on(TestDatabase::with_url(self.database.url.clone()), configure).await
+    }
+
+    /// How many rows `from` (a table and an optional `WHERE`) holds, read straight from the
+    /// database.
+    pub async fn count(&self, from: &str) -> i64 {
+        use sea_orm::{ConnectionTrait, Statement};
+        let sql = format!("SELECT COUNT(*) AS n FROM {from}");
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.backend(), sql))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("a count")
+    }
+
     /// Sends `method path` with an optional key and JSON body.
     pub async fn send(
         &self,
