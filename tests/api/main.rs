@@ -21,6 +21,7 @@ mod durability;
 mod errors;
 mod health;
 mod input_limits;
+mod instances;
 mod invitations;
 mod languages;
 mod layout;

@@ -1,8 +1,8 @@
 //! The per-process cache of rounds' data: each round's [`RoundData`] with the [`Fingerprint`] of
-//! the database snapshot it was read from. Every use compares the fingerprint with the
-//! database's; when it has moved, only the responses whose revision changed are read again (in
-//! one snapshot), and everything else, answers' marks included, is carried over from the
-//! previous entry.
+//! the database snapshot it was read from. Every use compares the fingerprint, and the round's
+//! row as the caller read it just now, with what the entry was made from; when either has moved,
+//! only the responses whose revision changed are read again (in one snapshot), and everything
+//! else, answers' marks included, is carried over from the previous entry.
 
 use super::{Marks, RoundData};
 use crate::domain::definition::Definition;
@@ -52,9 +52,9 @@ pub async fn round_data(state: &Services, round: &round::Model) -> Result<Arc<Ro
         state
             .rounds
             .get(round.id)
-            .filter(|(seen, data)| {
-                seen == fingerprint && data.round.survey_version_id == round.survey_version_id
-            })
+            // The round's own row too (its window decides which rounds are earlier, its status
+            // what is published): a round edited through another instance is read again here.
+            .filter(|(seen, data)| seen == fingerprint && data.round == *round)
             .map(|(_, data)| data)
     };
     let fingerprint = benchmarks::fingerprint(&state.db, round.id).await?;

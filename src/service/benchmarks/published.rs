@@ -10,8 +10,8 @@
 use super::RoundData;
 use crate::domain::benchmark::{GroupDimension, QuestionComparison, count_marked};
 use crate::domain::choice_bits::ChoiceMarks;
-use crate::domain::disclosure::{Respondent, Snapshot};
-use crate::domain::peers::{Choice, GroupKey, Grouping, fallback_chain};
+use crate::domain::disclosure::{Respondent, Rules, Snapshot};
+use crate::domain::peers::{Choice, GroupKey, Grouping, Threshold, fallback_chain};
 use crate::service::Services;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Fingerprint};
@@ -22,20 +22,24 @@ use std::sync::{Arc, Mutex};
 /// What may be published about a round as it stands, and the tables worked out under it.
 pub struct Published {
     pub snapshot: Snapshot,
-    /// The earlier rounds' states the snapshot was made with.
-    earlier: Vec<(i32, Earlier)>,
+    /// The earlier rounds' states the snapshot was made with, oldest first.
+    earlier: Vec<Earlier>,
+    /// The threshold and rules it was made under.
+    made_under: (Threshold, Rules),
     statistics: Mutex<HashMap<Grouping, Arc<Vec<GroupDimension>>>>,
     options: Mutex<HashMap<GroupKey, Arc<Vec<QuestionComparison>>>>,
     distributions: Mutex<HashMap<Grouping, Distributions>>,
 }
 
-/// What an earlier round's respondents depend on. A closed round takes no submissions, so while
-/// it stays closed its status and time of closing say enough, and reading them costs nothing
-/// more than the list of rounds; an open one is fingerprinted like any round.
+/// What an earlier round's respondents depend on: the round's row as read (its window places it
+/// among the rounds, its status says whether it still takes submissions) and, unless it is
+/// closed, its fingerprint. A closed round takes no submissions, so while its row stays the
+/// same it needs nothing more than the list of rounds; organisations' edits change the current
+/// round's own fingerprint, which makes a new snapshot anyway.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Earlier {
-    Closed(chrono::DateTime<chrono::Utc>),
-    Open(Fingerprint),
+struct Earlier {
+    round: entity::round::Model,
+    open: Option<Fingerprint>,
 }
 
 /// Every group of a grouping with its option counts (empty counts where withheld).
@@ -60,19 +64,23 @@ pub(super) async fn published_after(
     for round in rounds {
         let closed =
             crate::store::rounds::status(round)? == crate::domain::round::RoundStatus::Closed;
-        let state = if closed {
-            Earlier::Closed(round.updated_at)
+        let open = if closed {
+            None
         } else {
-            Earlier::Open(benchmarks::fingerprint(conn, round.id).await?)
+            Some(benchmarks::fingerprint(conn, round.id).await?)
         };
-        earlier.push((round.id, state));
+        earlier.push(Earlier {
+            round: round.clone(),
+            open,
+        });
     }
+    let made_under = (state.threshold(), state.disclosure.rules);
     let kept = data
         .published
         .lock()
         .ok()
         .and_then(|p| p.clone())
-        .filter(|p| p.earlier == earlier);
+        .filter(|p| p.earlier == earlier && p.made_under == made_under);
     if let Some(kept) = kept {
         return Ok(kept);
     }
@@ -88,7 +96,7 @@ pub(super) async fn published_after(
             attributes: s.attributes.clone(),
         })
         .collect();
-    let (k, rules) = (state.threshold(), state.disclosure.rules);
+    let (k, rules) = made_under;
     let started = std::time::Instant::now();
     let snapshot = tokio::task::spawn_blocking(move || Snapshot::build(&now, &before, k, rules))
         .await
@@ -103,6 +111,7 @@ pub(super) async fn published_after(
     let made = Arc::new(Published {
         snapshot,
         earlier,
+        made_under,
         statistics: Mutex::default(),
         options: Mutex::default(),
         distributions: Mutex::default(),
