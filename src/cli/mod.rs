@@ -157,6 +157,12 @@ pub struct MailArgs {
     /// Folder for messages (one .eml file each) when no SMTP_URL is set
     #[arg(long, env = "MAIL_OUTBOX", default_value = crate::app::config::DEFAULT_MAIL_OUTBOX_DIR)]
     pub mail_outbox: PathBuf,
+
+    /// Seconds a worker holds a message it is sending; a message still held after that (its
+    /// worker died) is sent again by another
+    #[arg(long, env = "MAIL_LEASE", default_value_t = crate::mail::DEFAULT_MAIL_LEASE.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub mail_lease: u64,
 }
 
 impl MailArgs {
@@ -165,6 +171,7 @@ impl MailArgs {
             smtp_url: self.smtp_url.clone(),
             from: self.smtp_from.clone(),
             outbox_dir: self.mail_outbox.clone(),
+            lease: std::time::Duration::from_secs(self.mail_lease),
             ..Default::default()
         }
     }

@@ -11,4 +11,4 @@ pub mod seal;
 mod settings;
 pub mod transport;
 
-pub use settings::{DEFAULT_MAIL_OUTBOX_DIR, DEFAULT_SMTP_FROM, MailSettings};
+pub use settings::{DEFAULT_MAIL_LEASE, DEFAULT_MAIL_OUTBOX_DIR, DEFAULT_SMTP_FROM, MailSettings};

@@ -6,6 +6,8 @@ use std::time::Duration;
 /// Where the outbox writes messages when no `SMTP_URL` is set.
 pub const DEFAULT_MAIL_OUTBOX_DIR: &str = "mail-outbox";
 pub const DEFAULT_SMTP_FROM: &str = "Soundings <soundings@localhost>";
+/// How long a worker holds a message it is sending (`MAIL_LEASE`).
+pub const DEFAULT_MAIL_LEASE: Duration = Duration::from_secs(300);
 
 /// How the outbox sends (README, "Mail"). Messages are rows in the database; these settings say
 /// where they go and how hard the worker tries.
@@ -46,7 +48,7 @@ impl Default for MailSettings {
             retry_base: Duration::from_secs(30),
             retry_max: Duration::from_secs(3600),
             max_attempts: 30,
-            lease: Duration::from_secs(300),
+            lease: DEFAULT_MAIL_LEASE,
             poll_interval: Duration::from_secs(2),
             batch: 50,
             concurrency: 8,

@@ -81,10 +81,14 @@ fn connection_failed(err: &DbErr) -> bool {
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => true,
         // SQLSTATE classes 08 (connection exception) and 57 (operator intervention: shutdown,
-        // cancelled by the administrator).
-        sqlx::Error::Database(db) => db
-            .code()
-            .is_some_and(|code| code.starts_with("08") || code.starts_with("57")),
+        // cancelled by the administrator); SQLite's SQLITE_BUSY and SQLITE_LOCKED (5 and 6, and
+        // their extended codes), which it answers when another connection kept the file past the
+        // busy timeout. SQLite's codes are decimal numbers, PostgreSQL's five characters.
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08")
+                || code.starts_with("57")
+                || (code.len() < 5 && code.parse::<u32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)))
+        }),
         _ => false,
     }
 }
@@ -278,6 +282,12 @@ pub struct WriteTransaction {
 impl WriteTransaction {
     pub async fn commit(self) -> Result<(), DbError> {
         self.tx.commit().await.map_err(DbError::classify)
+    }
+
+    /// Ends the transaction at once, writing nothing (dropping it rolls back too, but only when
+    /// its connection is next used).
+    pub async fn rollback(self) -> Result<(), DbError> {
+        self.tx.rollback().await.map_err(DbError::classify)
     }
 }
 

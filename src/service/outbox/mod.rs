@@ -4,9 +4,11 @@
 //! queued it answers, and stays until it is sent or fails for good; nothing is lost while the SMTP
 //! server is down. Sending and recording are two steps, so a worker that dies after the server
 //! accepted a message and before it recorded that leaves the message claimed; when the claim's
-//! lease runs out another worker sends it again. Delivery is therefore at least once: a duplicate
-//! needs a crash inside that window, and every message carries a `Message-ID` derived from its
-//! row, so a receiving system can recognise the second copy.
+//! lease runs out another worker sends it again. A database that is unavailable at that moment
+//! (a restart) is waited for: the worker records the delivery once it is back. Delivery is
+//! therefore at least once: a duplicate needs the worker's process to end inside that window,
+//! and every message carries a `Message-ID` derived from its row, so a receiving system can
+//! recognise the second copy.
 
 mod scheduler;
 
@@ -84,10 +86,7 @@ pub async fn work_once(outbox: &Outbox) -> Result<usize, DbError> {
             let context = &context;
             async move {
                 let outcome = deliver(outbox, context, &message).await;
-                if let Err(err) = record(outbox, &message, outcome).await {
-                    // The claim stays; after its lease another attempt sends the message.
-                    tracing::warn!(message.id = message.id, error.cause = %err, "could not record a delivery");
-                }
+                record_until_done(outbox, &message, &outcome).await;
             }
         })
         .await;
@@ -237,15 +236,45 @@ async fn colleague_link(
     Ok((format!("{}/respond/{secret}", outbox.public_url), titles))
 }
 
+/// Records what happened to a message, trying again for as long as the database is unavailable
+/// (a restart, a fail-over, a SQLite file another writer holds): the SMTP server has answered,
+/// and a claim left to run out would send the message again. A restart of PostgreSQL therefore
+/// duplicates nothing. The worker holds its batch meanwhile; it could claim nothing anyway. It
+/// gives up only on an error that is not about availability (the claim then runs out and the
+/// message is sent again), or when the server stops and the worker is ended mid-wait (the same
+/// as a crash; README, "Mail").
+async fn record_until_done(outbox: &Outbox, message: &outbox_message::Model, outcome: &Outcome) {
+    let mut wait = RECORD_RETRY_FIRST;
+    loop {
+        match record(outbox, message, outcome).await {
+            Ok(()) => return,
+            Err(DbError::Unavailable(cause)) => {
+                tracing::warn!(message.id = message.id, error.cause = %cause, retry_in_ms = wait.as_millis() as u64, "could not record a delivery yet; trying again");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(RECORD_RETRY_MAX);
+            }
+            Err(err) => {
+                // The claim stays; after its lease another attempt sends the message.
+                tracing::error!(message.id = message.id, error.cause = %err, "could not record a delivery");
+                return;
+            }
+        }
+    }
+}
+
+/// The first wait before recording a delivery again, doubled each time up to the second.
+const RECORD_RETRY_FIRST: std::time::Duration = std::time::Duration::from_millis(100);
+const RECORD_RETRY_MAX: std::time::Duration = std::time::Duration::from_secs(5);
+
 async fn record(
     outbox: &Outbox,
     message: &outbox_message::Model,
-    outcome: Outcome,
+    outcome: &Outcome,
 ) -> Result<(), DbError> {
     let tx = outbox.db.begin_write().await?;
     match outcome {
         Outcome::Sent(reply) => {
-            outbox::mark_sent(&*tx, message, &reply).await?;
+            outbox::mark_sent(&*tx, message, reply).await?;
             tracing::info!(message.id = message.id, message.kind = %message.kind, "mail sent");
         }
         Outcome::Failed(err) => {
@@ -263,7 +292,7 @@ async fn record(
                 let reason = if err.temporary {
                     format!("gave up after {attempts} attempts: {}", err.reason)
                 } else {
-                    err.reason
+                    err.reason.clone()
                 };
                 outbox::mark_failed(&*tx, message, &reason, err.reply.as_deref()).await?;
                 tracing::warn!(message.id = message.id, error.cause = %reason, "mail failed");

@@ -24,6 +24,8 @@ pub enum Behaviour {
     Accept,
     /// Answers `code` to the first `count` messages, then accepts.
     Refuse { code: u16, count: u32 },
+    /// Stores every message but holds back its "250 OK" until [`SmtpServer::release`].
+    Hold,
 }
 
 pub struct SmtpServer {
@@ -79,6 +81,11 @@ impl SmtpServer {
             Behaviour::Accept => {
                 command
                     .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                    .arg(&maildir);
+            }
+            Behaviour::Hold => {
+                command
+                    .args(["-c", "scripted_handler.Holding"])
                     .arg(&maildir);
             }
             Behaviour::Refuse { code, count } => {
@@ -150,6 +157,30 @@ impl SmtpServer {
             );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
+    }
+
+    /// How many messages a holding server has stored and is holding the reply to (or held).
+    pub fn held(&self) -> usize {
+        std::fs::read_to_string(self.maildir().join("held"))
+            .map(|log| log.lines().count())
+            .unwrap_or(0)
+    }
+
+    /// Waits until a holding server holds `count` messages.
+    pub async fn wait_until_held(&self, count: usize, within: Duration) {
+        let deadline = Instant::now() + within;
+        while self.held() < count {
+            assert!(
+                Instant::now() < deadline,
+                "{count} messages not held in {within:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Lets a holding server answer the messages it holds, and every later one at once.
+    pub fn release(&self) {
+        std::fs::write(self.maildir().join("release"), b"").expect("release file");
     }
 
     /// When the scripted handler refused each message, in order (seconds since the epoch).

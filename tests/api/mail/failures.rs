@@ -7,14 +7,7 @@ use std::time::{Duration, Instant};
 async fn invite_all(app: &crate::helpers::TestApp, codes: &[&str], round: &str) {
     app.publish_shipped_survey().await;
     app.create_organisations(codes).await;
-    for code in codes {
-        app.add_contact(
-            code,
-            &format!("comms@{}.example", code.to_lowercase()),
-            None,
-        )
-        .await;
-    }
+    app.add_contacts(codes).await;
     app.open_round(round).await;
 }
 

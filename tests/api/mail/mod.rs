@@ -7,6 +7,7 @@ mod demo;
 mod failures;
 mod languages;
 mod logs;
+mod outages;
 mod reminders;
 
 use crate::helpers::smtp::SmtpServer;
@@ -39,6 +40,13 @@ impl TestApp {
         resp.json::<serde_json::Value>().await.unwrap()["id"]
             .as_i64()
             .unwrap()
+    }
+
+    /// Gives each organisation of `codes` one contact, [`contact_of`] its code.
+    pub async fn add_contacts(&self, codes: &[&str]) {
+        for code in codes {
+            self.add_contact(code, &contact_of(code), None).await;
+        }
     }
 
     /// Every message of a round in the delivery log, oldest first.
@@ -74,6 +82,11 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
+}
+
+/// The address [`TestApp::add_contacts`] gives an organisation's contact.
+pub fn contact_of(code: &str) -> String {
+    format!("comms@{}.example", code.to_lowercase())
 }
 
 /// The path (`/respond/...`) of a link in a message.

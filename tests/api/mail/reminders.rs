@@ -161,23 +161,8 @@ async fn a_reminder_policy_reminds_those_due_once_per_turn(backend: Backend) {
 
     // The round closes in a day: a policy with no quiet days, every day; the invitation is
     // made to look two days old.
-    use entity::outbox_message::{Column, Entity};
-    use sea_orm::{EntityTrait, sea_query::Expr};
-    let two_days_ago = chrono::Utc::now() - chrono::Duration::days(2);
-    Entity::update_many()
-        .col_expr(Column::QueuedAt, Expr::value(two_days_ago))
-        .exec(&app.db)
-        .await
-        .unwrap();
-    let put = app
-        .send(
-            Method::PUT,
-            Some(&app.admin_key),
-            "/api/v1/rounds/t1/reminder-policy",
-            Some(json!({ "every_days": 1, "max_reminders": 3, "quiet_days_before_close": 0 })),
-        )
-        .await;
-    assert_eq!(put.status(), 200);
+    invitations_look_two_days_old(&app).await;
+    daily_policy(&app).await;
 
     let mail = smtp.wait_for(2, Duration::from_secs(30)).await;
     assert!(mail.iter().any(|m| m.subject.starts_with("Reminder")));
@@ -190,7 +175,75 @@ async fn a_reminder_policy_reminds_those_due_once_per_turn(backend: Backend) {
     assert_eq!(policy["every_days"], 1);
 }
 
+/// Makes every queued message look two days old, so a daily policy finds its organisation due.
+async fn invitations_look_two_days_old(app: &crate::helpers::TestApp) {
+    use entity::outbox_message::{Column, Entity};
+    use sea_orm::{EntityTrait, sea_query::Expr};
+    let two_days_ago = chrono::Utc::now() - chrono::Duration::days(2);
+    Entity::update_many()
+        .col_expr(Column::QueuedAt, Expr::value(two_days_ago))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+/// Sets round t1's reminder policy to every day, at most three, no quiet days.
+async fn daily_policy(app: &crate::helpers::TestApp) {
+    let put = app
+        .send(
+            Method::PUT,
+            Some(&app.admin_key),
+            "/api/v1/rounds/t1/reminder-policy",
+            Some(json!({ "every_days": 1, "max_reminders": 3, "quiet_days_before_close": 0 })),
+        )
+        .await;
+    assert_eq!(put.status(), 200);
+}
+
+/// Issue 29: two servers run the scheduler over one database, each every 100 ms; a turn of the
+/// policy still reminds each organisation once, not once per server.
+async fn two_instances_running_the_scheduler_remind_each_organisation_once_per_turn(
+    backend: Backend,
+) {
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let url = smtp.url();
+    let configure = move |s: &mut soundings::app::config::Settings| {
+        s.mail.smtp_url = Some(url);
+        s.mail.poll_interval = Duration::from_millis(50);
+        s.mail.scheduler_interval = Duration::from_millis(100);
+    };
+    let app = crate::helpers::spawn_app_with(backend, configure.clone()).await;
+    let other = app.another_instance(configure).await;
+    tiny_round(&app).await;
+    let codes = ["AA1", "AA2", "AA3", "AA4"];
+    app.create_organisations(&codes).await;
+    app.add_contacts(&codes).await;
+    app.admin_post("/api/v1/rounds/t1/invitations/send", json!({}))
+        .await;
+    smtp.wait_for(codes.len(), Duration::from_secs(30)).await;
+
+    invitations_look_two_days_old(&app).await;
+    // Set through the second instance, run by both.
+    daily_policy(&other).await;
+
+    smtp.wait_for(2 * codes.len(), Duration::from_secs(30))
+        .await;
+    // Many more turns of both schedulers: the policy's next turn is a day away.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mail = smtp.messages();
+    for code in codes {
+        let to = super::contact_of(code);
+        let reminders = mail
+            .iter()
+            .filter(|m| m.to.contains(&to) && m.subject.starts_with("Reminder"))
+            .count();
+        assert_eq!(reminders, 1, "{code} reminded once");
+    }
+    assert_eq!(mail.len(), 2 * codes.len());
+}
+
 crate::on_both_backends!(
+    two_instances_running_the_scheduler_remind_each_organisation_once_per_turn,
     reminders_go_only_to_organisations_that_have_not_submitted,
     a_reminder_policy_reminds_those_due_once_per_turn,
 );
