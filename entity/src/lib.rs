@@ -11,6 +11,8 @@ pub mod delegated_section;
 pub mod invitation;
 pub mod organisation;
 pub mod outbox_message;
+pub mod release;
+pub mod release_response;
 pub mod reminder_policy;
 pub mod report_share;
 pub mod response;

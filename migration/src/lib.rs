@@ -18,6 +18,7 @@ mod m20261206_000009_console_sessions;
 mod m20261206_000010_languages;
 mod m20261206_000011_delegates;
 mod m20261206_000012_colleague_mail;
+mod m20261207_000013_releases;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_languages::Migration),
             Box::new(m20261206_000011_delegates::Migration),
             Box::new(m20261206_000012_colleague_mail::Migration),
+            Box::new(m20261207_000013_releases::Migration),
         ]
     }
 }

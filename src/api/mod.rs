@@ -16,6 +16,7 @@ pub mod media_types;
 mod organisations;
 pub mod pagination;
 pub mod problem;
+mod releases;
 pub mod reports;
 mod research;
 mod respond;
@@ -62,7 +63,7 @@ pub type Apis = (
     me::MeApi,
     organisations::OrganisationsApi,
     surveys::SurveysApi,
-    rounds::RoundsApi,
+    (rounds::RoundsApi, releases::ReleasesApi),
     (
         invitations::InvitationsApi,
         round_delegations::RoundDelegationsApi,

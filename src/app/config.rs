@@ -7,7 +7,7 @@ use std::time::Duration;
 /// Where the embedded default database lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://soundings.sqlite?mode=rwc";
 /// Groups smaller than this are never shown (DESIGN.md, "Disclosure control").
-pub const DEFAULT_DISCLOSURE_THRESHOLD: usize = 5;
+pub const DEFAULT_DISCLOSURE_THRESHOLD: usize = crate::domain::peers::Threshold::DEFAULT.0;
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Large enough for a CSV of 10,000 organisations or a long definition document, small enough that
 /// a hostile client cannot make the server buffer much.

@@ -266,6 +266,11 @@ impl Suppression {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Threshold(pub usize);
 
+impl Threshold {
+    /// k unless the server is told otherwise (`DISCLOSURE_THRESHOLD`).
+    pub const DEFAULT: Threshold = Threshold(5);
+}
+
 impl Default for Threshold {
     fn default() -> Self {
         Threshold(5)

@@ -12,7 +12,6 @@ use crate::domain::benchmark::{OrgBenchmark, QuestionComparison, assemble, mark_
 use crate::domain::peers::{Grouping, Threshold};
 use crate::service::{ServiceError, ServiceResult, Services};
 use crate::store::DbError;
-use crate::store::benchmarks;
 use entity::round;
 use published::published_after;
 pub use published::{Distributions, Published, published};
@@ -24,7 +23,7 @@ mod round_responses;
 #[cfg(test)]
 mod tests;
 
-pub use cache::{RoundCache, round_data};
+pub use cache::{RoundCache, live_round_data, round_data};
 use round_responses::read_all_marks_soon;
 pub use round_responses::{Marks, RoundData};
 
@@ -158,8 +157,11 @@ pub async fn benchmark_in(
         (Some(prev), _) => prev
             .index_of(organisation.id)
             .map(|i| prev.submitted[i].scores.clone()),
+        // The previous round as it is published: its release, once it has one.
         (None, Some(prev)) => {
-            benchmarks::submitted_scores(&state.db, prev.id, organisation.id).await?
+            let prev = round_data(state, prev).await?;
+            prev.index_of(organisation.id)
+                .map(|i| prev.submitted[i].scores.clone())
         }
         (None, None) => None,
     };

@@ -17,6 +17,7 @@ pub mod mail;
 pub mod organisations;
 pub mod outbox;
 pub mod records;
+pub mod releases;
 pub mod reports;
 pub mod research;
 pub mod respond;

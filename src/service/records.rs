@@ -10,3 +10,4 @@ pub type Response = entity::response::Model;
 pub type Round = entity::round::Model;
 pub type Survey = entity::survey::Model;
 pub type SurveyVersion = entity::survey_version::Model;
+pub type Release = entity::release::Model;

@@ -143,25 +143,6 @@ pub async fn submitted_among(
     Ok(out)
 }
 
-/// An organisation's scores in a round, by dimension (`overall` included), if its response there
-/// was submitted.
-pub async fn submitted_scores(
-    db: &impl ConnectionTrait,
-    round_id: i32,
-    organisation_id: i32,
-) -> Result<Option<BTreeMap<String, f64>>, DbError> {
-    let Some(response) = super::responses::find(db, round_id, organisation_id).await? else {
-        return Ok(None);
-    };
-    if super::responses::status(&response)? != ResponseStatus::Submitted {
-        return Ok(None);
-    }
-    let rows = super::responses::scores(db, response.id).await?;
-    Ok(Some(
-        rows.into_iter().map(|s| (s.dimension, s.score)).collect(),
-    ))
-}
-
 /// Bound parameters per `IN (...)`: well within every backend's limit.
 const CHUNK: usize = 500;
 
@@ -170,7 +151,7 @@ pub(super) const SUBMITTED: &str = ResponseStatus::Submitted.as_str();
 
 /// A submitted response's row: response id, revision, and its organisation's id, code, name,
 /// kind, region, country and size band.
-type SubmittedRow = (
+pub(super) type SubmittedRow = (
     i32,
     i32,
     i32,
@@ -252,35 +233,34 @@ fn assemble(
     }
     Ok(rows
         .into_iter()
-        .map(
-            |(
-                response_id,
-                revision,
-                organisation_id,
-                code,
-                name,
+        .map(|row| {
+            let scores = scores.remove(&row.0).unwrap_or_default();
+            Submitted::from_row(row, scores)
+        })
+        .collect())
+}
+
+impl Submitted {
+    /// A response's row as [`submitted_rows`] selects it (here or from a release), with its
+    /// scores.
+    pub(super) fn from_row(row: SubmittedRow, scores: BTreeMap<String, f64>) -> Self {
+        let (response_id, revision, organisation_id, code, name, kind, region, country, size_band) =
+            row;
+        Submitted {
+            response_id,
+            revision,
+            organisation_id,
+            attributes: OrgAttributes {
                 kind,
                 region,
                 country,
                 size_band,
-            )| {
-                Submitted {
-                    response_id,
-                    revision,
-                    organisation_id,
-                    attributes: OrgAttributes {
-                        kind,
-                        region,
-                        country,
-                        size_band,
-                    },
-                    code,
-                    name,
-                    scores: scores.remove(&response_id).unwrap_or_default(),
-                }
             },
-        )
-        .collect())
+            code,
+            name,
+            scores,
+        }
+    }
 }
 
 /// The answers of the round's submitted responses, by response id (every submitted response has

@@ -17,6 +17,7 @@ pub mod link_state;
 pub mod organisations;
 pub mod outbox;
 pub mod progress;
+pub mod releases;
 pub mod reminder_policies;
 pub mod respondents;
 pub mod response_sections;

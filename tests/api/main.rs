@@ -32,6 +32,7 @@ mod openapi;
 mod organisations;
 mod python_client;
 mod rate_limits;
+mod releases;
 mod reports;
 mod research;
 mod research_rounds;

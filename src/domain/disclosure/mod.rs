@@ -31,6 +31,7 @@
 
 mod blocks;
 mod groups;
+pub mod releases;
 #[cfg(test)]
 mod tests;
 

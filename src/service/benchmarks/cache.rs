@@ -9,6 +9,7 @@ use crate::domain::definition::Definition;
 use crate::service::Services;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Fingerprint, Submitted};
+use crate::store::releases;
 use entity::round;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,10 +22,27 @@ type Entry = (Fingerprint, Arc<RoundData>);
 #[derive(Clone, Default)]
 pub struct RoundCache {
     entries: Arc<Mutex<HashMap<i32, Entry>>>,
+    /// Released rounds' data by round id, read from the round's latest release. A release never
+    /// changes, so an entry is current for as long as its release is the round's latest.
+    released: Arc<Mutex<HashMap<i32, Arc<RoundData>>>>,
     loading: Arc<Mutex<HashMap<i32, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl RoundCache {
+    fn get_released(&self, round_id: i32, release_id: i32) -> Option<Arc<RoundData>> {
+        self.released
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&round_id).cloned())
+            .filter(|data| data.release.as_ref().is_some_and(|r| r.id == release_id))
+    }
+
+    fn put_released(&self, round_id: i32, data: Arc<RoundData>) {
+        if let Ok(mut m) = self.released.lock() {
+            m.insert(round_id, data);
+        }
+    }
+
     fn get(&self, round_id: i32) -> Option<Entry> {
         self.entries
             .lock()
@@ -46,8 +64,58 @@ impl RoundCache {
     }
 }
 
-/// The round's submitted data, from the cache when nothing has changed since it was loaded.
+/// What is published about the round: its latest release, once it has one (issue 28); until
+/// then its submitted data as it is now.
 pub async fn round_data(state: &Services, round: &round::Model) -> Result<Arc<RoundData>, DbError> {
+    match releases::latest(&state.db, round.id).await? {
+        Some(release) => released_data(state, round, release).await,
+        None => live_round_data(state, round).await,
+    }
+}
+
+/// The round's data as its release `release` froze it, read once per instance.
+async fn released_data(
+    state: &Services,
+    round: &round::Model,
+    release: entity::release::Model,
+) -> Result<Arc<RoundData>, DbError> {
+    if let Some(data) = state.rounds.get_released(round.id, release.id) {
+        return Ok(data);
+    }
+    let lock = state.rounds.loading_lock(round.id);
+    let _loading = lock.lock().await;
+    if let Some(data) = state.rounds.get_released(round.id, release.id) {
+        return Ok(data);
+    }
+    let started = std::time::Instant::now();
+    let definition = state
+        .definitions
+        .get(&state.db, round.survey_version_id)
+        .await?;
+    let submitted = releases::submitted(&state.db, release.id).await?;
+    let data = RoundData::new(round.clone(), definition, submitted, None, HashMap::new())
+        .with_release(release);
+    let data = Arc::new(data);
+    // Marks are read now: a release is read once, and its readers all want them soon.
+    data.marks(state).await?;
+    tracing::info!(
+        round = %round.code,
+        release = data.release.as_ref().map_or(0, |r| r.number),
+        submitted = data.submitted.len(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "released round data read"
+    );
+    state.rounds.put_released(round.id, data.clone());
+    Ok(data)
+}
+
+/// The round's submitted data as it is now (for a round not released yet, and for what is
+/// published while a round collects), from the cache when nothing has changed since it was
+/// loaded.
+pub async fn live_round_data(
+    state: &Services,
+    round: &round::Model,
+) -> Result<Arc<RoundData>, DbError> {
     let current = |fingerprint: &Fingerprint| {
         state
             .rounds

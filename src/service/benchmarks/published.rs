@@ -15,7 +15,7 @@ use crate::domain::peers::{Choice, GroupKey, Grouping, Threshold, fallback_chain
 use crate::service::Services;
 use crate::store::DbError;
 use crate::store::benchmarks::{self, Fingerprint};
-use crate::store::respondents;
+use crate::store::{releases, respondents};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -48,8 +48,44 @@ pub type Distributions = Arc<Vec<(GroupKey, Vec<QuestionComparison>)>>;
 /// The round's snapshot: the one kept with `data` if the earlier rounds have not changed since it
 /// was made, otherwise made now (and kept).
 pub async fn published(state: &Services, data: &Arc<RoundData>) -> Result<Arc<Published>, DbError> {
+    if data.release.is_some() {
+        return released(state, data).await;
+    }
     let rounds = respondents::earlier_rounds(&state.db, &data.round).await?;
     published_after(state, data, &rounds).await
+}
+
+/// The snapshot of a release: made once, from the release's rows, against the releases of
+/// earlier rounds it names, under the threshold it was made with. Nothing that happens later
+/// can change it.
+async fn released(state: &Services, data: &Arc<RoundData>) -> Result<Arc<Published>, DbError> {
+    if let Some(kept) = data.published.lock().ok().and_then(|p| p.clone()) {
+        return Ok(kept);
+    }
+    let Some(release) = &data.release else {
+        return Err(DbError::Other(sea_orm::DbErr::Custom(
+            "a released snapshot of data not released".to_owned(),
+        )));
+    };
+    let mut before = Vec::new();
+    for id in releases::earlier_ids(release)? {
+        let covered = releases::covered(&state.db, id).await?;
+        before.push(
+            covered
+                .into_iter()
+                .map(|c| Respondent {
+                    organisation_id: c.organisation_id,
+                    attributes: c.attributes,
+                })
+                .collect(),
+        );
+    }
+    let k = Threshold(usize::try_from(release.threshold).unwrap_or(usize::MAX));
+    let made = Arc::new(make(data, before, Vec::new(), (k, state.disclosure.rules)).await?);
+    if let Ok(mut slot) = data.published.lock() {
+        *slot = Some(made.clone());
+    }
+    Ok(made)
 }
 
 /// As [`published`], for a caller that has read the round's earlier rounds already (`rounds`,
@@ -59,6 +95,9 @@ pub(super) async fn published_after(
     data: &Arc<RoundData>,
     rounds: &[entity::round::Model],
 ) -> Result<Arc<Published>, DbError> {
+    if data.release.is_some() {
+        return released(state, data).await;
+    }
     let conn = &state.db;
     let mut earlier = Vec::with_capacity(rounds.len());
     for round in rounds {
@@ -88,6 +127,21 @@ pub(super) async fn published_after(
     for round in rounds {
         before.push(respondents::submitted_in(conn, round.id).await?);
     }
+    let made = Arc::new(make(data, before, earlier, made_under).await?);
+    if let Ok(mut slot) = data.published.lock() {
+        *slot = Some(made.clone());
+    }
+    Ok(made)
+}
+
+/// Makes the snapshot of `data` against the earlier rounds' respondents `before`.
+async fn make(
+    data: &RoundData,
+    before: Vec<Vec<Respondent>>,
+    earlier: Vec<Earlier>,
+    made_under: (Threshold, Rules),
+) -> Result<Published, DbError> {
+    let rounds = before.len();
     let now: Vec<Respondent> = data
         .submitted
         .iter()
@@ -104,22 +158,19 @@ pub(super) async fn published_after(
     tracing::info!(
         round = %data.round.code,
         respondents = data.submitted.len(),
-        earlier_rounds = rounds.len(),
+        earlier_rounds = rounds,
+        release = data.release.as_ref().map_or(0, |r| r.number),
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "disclosure snapshot made"
     );
-    let made = Arc::new(Published {
+    Ok(Published {
         snapshot,
         earlier,
         made_under,
         statistics: Mutex::default(),
         options: Mutex::default(),
         distributions: Mutex::default(),
-    });
-    if let Ok(mut slot) = data.published.lock() {
-        *slot = Some(made.clone());
-    }
-    Ok(made)
+    })
 }
 
 impl Published {

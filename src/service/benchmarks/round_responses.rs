@@ -39,6 +39,8 @@ pub struct RoundData {
     figures: Mutex<HashMap<GroupKey, Arc<GroupFigures>>>,
     /// The disclosure snapshot of this data (see [`super::published`]).
     pub(super) published: Mutex<Option<Arc<Published>>>,
+    /// The release this data was read from; `None` for a round not released, read live.
+    pub release: Option<entity::release::Model>,
 }
 
 impl RoundData {
@@ -72,6 +74,41 @@ impl RoundData {
             reading_all: AtomicBool::new(false),
             figures: Mutex::default(),
             published: Mutex::default(),
+            release: None,
+        }
+    }
+
+    /// The same data, as read from `release`.
+    pub(super) fn with_release(mut self, release: entity::release::Model) -> Self {
+        self.release = Some(release);
+        self
+    }
+
+    /// The answers of the responses `ids` (each has an entry): from the release the data was
+    /// read from, or as they are stored now for a round not released.
+    pub async fn answers_of(
+        &self,
+        state: &Services,
+        ids: &[i32],
+    ) -> Result<HashMap<i32, crate::domain::answers::Answers>, DbError> {
+        self.answers_as(state, Some(ids), |answers| answers).await
+    }
+
+    /// The answers of `ids` (all submitted responses when `None`), each turned by `convert`.
+    async fn answers_as<T: Default>(
+        &self,
+        state: &Services,
+        ids: Option<&[i32]>,
+        convert: impl Fn(crate::domain::answers::Answers) -> T,
+    ) -> Result<HashMap<i32, T>, DbError> {
+        match (&self.release, ids) {
+            (Some(release), ids) => {
+                crate::store::releases::answers_of_as(&state.db, release.id, ids, convert).await
+            }
+            (None, Some(ids)) => benchmarks::answers_of_as(&state.db, ids, convert).await,
+            (None, None) => {
+                benchmarks::submitted_answers_as(&state.db, self.round.id, convert).await
+            }
         }
     }
 
@@ -100,7 +137,7 @@ impl RoundData {
     pub async fn marks(&self, state: &Services) -> Result<&Marks, DbError> {
         self.marks
             .get_or_try_init(|| async {
-                benchmarks::submitted_answers_as(&state.db, self.round.id, |answers| {
+                self.answers_as(state, None, |answers| {
                     self.layout.marks(&self.definition, &answers)
                 })
                 .await
@@ -136,7 +173,7 @@ impl RoundData {
         let loaded = if missing.is_empty() {
             HashMap::new()
         } else {
-            benchmarks::answers_of_as(&state.db, &missing, |answers| {
+            self.answers_as(state, Some(&missing), |answers| {
                 self.layout.marks(&self.definition, &answers)
             })
             .await?

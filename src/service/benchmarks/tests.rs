@@ -9,7 +9,7 @@ use crate::domain::choice_bits::{ChoiceLayout, ChoiceMarks};
 use crate::domain::organisation::OrganisationInput;
 use crate::domain::peers::OrgAttributes;
 use crate::service::respond::{self, Access};
-use crate::store::{organisations, rounds};
+use crate::store::{benchmarks, organisations, rounds};
 use std::collections::{BTreeMap, HashMap};
 
 const SEED: u64 = 1;

@@ -223,6 +223,7 @@ pub async fn seed(
             (options.clone(), true)
         }
     };
+    release_closed_rounds(db, &rounds).await?;
     report(5, "Keys and links", 0, 1);
     let links = access::ensure_access(db, &fiction.access(&used), &mut notes).await?;
     report(5, "Keys and links", 1, 1);
@@ -239,6 +240,26 @@ pub async fn seed(
         links,
         notes,
     })
+}
+
+/// Releases each closed round of the demo that has no release yet (issue 28: a closed round's
+/// results are read from its release), as an operator would after closing it. A demo made
+/// before releases existed gets its release on the next run. Made under the default threshold;
+/// a server started with another reads the release as it was made.
+async fn release_closed_rounds(db: &Database, rounds: &[RoundSpec]) -> ServiceResult<()> {
+    let k = crate::domain::peers::Threshold::DEFAULT;
+    for spec in rounds.iter().filter(|r| r.status == RoundStatus::Closed) {
+        let round = rounds::find(db, spec.code)
+            .await?
+            .ok_or_else(|| ServiceError::internal(format!("round {} is missing", spec.code)))?;
+        if crate::store::releases::latest(db, round.id)
+            .await?
+            .is_none()
+        {
+            super::releases::release_round(db, k, "demo", &round).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn published_version(db: &Database, definition: &Definition) -> ServiceResult<i32> {

@@ -8,7 +8,6 @@ use crate::domain::definition::QuestionKind;
 use crate::domain::disclosure::Generalised;
 use crate::domain::peers::OrgAttributes;
 use crate::domain::secret::keyed_hash;
-use crate::store::benchmarks as store;
 
 /// One score of one submitted response.
 pub struct ScoreRecord {
@@ -97,7 +96,7 @@ pub async fn answers(
         .iter()
         .map(|s| s.response_id)
         .collect();
-    let mut answers = store::answers_of(&services.db, &page_ids).await?;
+    let mut answers = data.answers_of(services, &page_ids).await?;
     let mut rows = Vec::new();
     for (i, s) in data.submitted.iter().enumerate().take(end).skip(start) {
         let pseudonym = pseudonym(services, &round.code, s.organisation_id);

@@ -8,7 +8,7 @@ mod exports;
 
 pub use exports::{AnswerExport, AnswerOptions, AnswerRecord, ScoreRecord, answers, scores};
 
-use super::benchmarks::{Distributions, published, round_data};
+use super::benchmarks::{Distributions, live_round_data, published, round_data};
 use super::records::Round;
 use super::{ServiceError, ServiceResult, Services};
 use crate::domain::benchmark::GroupDimension;
@@ -53,8 +53,9 @@ pub async fn progress(
         .filter_map(|id| attributes.get(id).cloned())
         .collect();
     let k = services.threshold();
-    // Who responded is published only where the round's snapshot publishes the group.
-    let data = round_data(services, &round).await?;
+    // Who responded is published only where the snapshot of the round as it is now publishes
+    // the group: participation is live, whether or not the round has been released.
+    let data = live_round_data(services, &round).await?;
     let published = published(services, &data).await?;
     let groups = grouping
         .partition(&population)

@@ -152,6 +152,9 @@ fn routes(spare_share: i64) -> Vec<Row> {
         row(post.clone(), "/api/v1/rounds/{code}/invitations/{organisation}/reissue", "/api/v1/rounds/t2/invitations/C1/reissue", Body::None, Admin(201)),
         row(post.clone(), "/api/v1/rounds/{code}/open", "/api/v1/rounds/t2/open", Body::None, Admin(200)),
         row(post.clone(), "/api/v1/rounds/{code}/close", "/api/v1/rounds/t2/close", Body::None, Admin(200)),
+        // Releases (issue 28), of the closed round t2.
+        row(post.clone(), "/api/v1/rounds/{code}/releases", "/api/v1/rounds/t2/releases", Body::None, Admin(201)),
+        row(get.clone(), "/api/v1/rounds/{code}/releases", "/api/v1/rounds/t2/releases", Body::None, Reader(200)),
         row(post.clone(), "/api/v1/rounds/{code}/reopen", "/api/v1/rounds/t2/reopen", Body::None, Admin(200)),
         // Contacts and mail (issue 18), on the reopened round t2.
         row(get.clone(), "/api/v1/organisations/{code}/contacts", "/api/v1/organisations/A1/contacts", Body::None, Admin(200)),
