@@ -84,6 +84,11 @@ pub fn allowed_methods(path: &str) -> Option<String> {
     route_of(path).map(|(_, methods)| methods.join(", "))
 }
 
+/// Whether `method` on `path` reaches a handler (what the router would not answer with 404 or 405).
+pub fn accepts(path: &str, method: &str) -> bool {
+    route_of(path).is_some_and(|(_, methods)| methods.iter().any(|m| m == method))
+}
+
 /// The name of the path parameter that segment `index` of `path` (split on `/`) holds, if
 /// `path` is a known address and that segment is a parameter.
 pub fn parameter_at(path: &str, index: usize) -> Option<&'static str> {
@@ -118,6 +123,9 @@ mod tests {
             Some("POST")
         );
         assert_eq!(allowed_methods("/nowhere"), None);
+        assert!(super::accepts("/api/v1/organisations/import", "POST"));
+        assert!(!super::accepts("/api/v1/organisations/import", "TRACE"));
+        assert!(!super::accepts("/nowhere", "GET"));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 use crate::api::problem::{FieldError, Problem, kind};
 use crate::app::middleware::refuse;
+use crate::service::{Services, keys};
 use crate::templates::Templates;
 use memchr::memmem;
 use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result};
@@ -44,7 +45,7 @@ impl<E: Endpoint> Endpoint for RefuseNulEndpoint<E> {
             req.set_body(Body::from_bytes(body));
         }
         match found {
-            Some(found) => {
+            Some(found) if refused_here(&req).await => {
                 tracing::info!(nul.place = found.place, "a NUL character was refused");
                 Ok(refuse(
                     req.uri().path(),
@@ -52,8 +53,39 @@ impl<E: Endpoint> Endpoint for RefuseNulEndpoint<E> {
                     &found.problem(),
                 ))
             }
-            None => self.0.call(req).await.map(IntoResponse::into_response),
+            _ => self.0.call(req).await.map(IntoResponse::into_response),
         }
+    }
+}
+
+/// Whether a request holding a NUL is refused here, or left to what answers it first without
+/// reading it: the router, for an address or method no handler takes (404, 405), and an API
+/// operation that takes a key, for a missing, wrong or revoked key (401). A caller must learn
+/// those first, whatever the request holds.
+async fn refused_here(req: &Request) -> bool {
+    let path = req.uri().path();
+    if !crate::app::allow_header::accepts(path, req.method().as_str()) {
+        return false;
+    }
+    let api = path
+        .strip_prefix(crate::api::API_PREFIX)
+        .is_some_and(|rest| rest.starts_with('/'));
+    if !api || path.starts_with(&format!("{}/respond/", crate::api::API_PREFIX)) {
+        return true;
+    }
+    let token = req
+        .headers()
+        .get(poem::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match (token, req.data::<Services>()) {
+        (Some(token), Some(services)) => {
+            matches!(
+                keys::authenticate(services, token.trim()).await,
+                Ok(Some(_))
+            )
+        }
+        _ => false,
     }
 }
 

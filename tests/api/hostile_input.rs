@@ -75,6 +75,22 @@ async fn a_nul_in_a_path_or_query_parameter_is_refused_naming_it(backend: Backen
         let resp = app.send(Method::GET, admin, path, None).await;
         refused_naming(resp, parameter, path).await;
     }
+    // A caller without a valid key learns that first, as from any operation that takes one.
+    for key in [None, Some("not-a-key")] {
+        let resp = app
+            .send(Method::GET, key, "/api/v1/rounds/t%001?kind=%00", None)
+            .await;
+        assert_eq!(resp.status(), 401, "{key:?}");
+    }
+    // An address or a method no handler takes is that, whatever the request holds.
+    let resp = app
+        .send(Method::GET, admin, "/api/v1/nowhere/%00", None)
+        .await;
+    assert_eq!(resp.status(), 404);
+    let resp = app
+        .send(Method::PUT, admin, "/api/v1/rounds/t%001", None)
+        .await;
+    assert_eq!(resp.status(), 405);
     // Nothing but a respondent's link is needed for this one.
     let path = format!("/api/v1{link}/delegates/1/sections/cul%00ture");
     let resp = app.send(Method::DELETE, None, &path, None).await;
