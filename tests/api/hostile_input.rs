@@ -186,6 +186,20 @@ async fn control_characters_in_names_and_codes_are_refused_naming_the_field(back
         assert_eq!(resp.status(), 422, "{what}");
         assert_eq!(error_paths(&problem(resp).await), fields, "{what}");
     }
+    // A definition's texts are free, but a YAML "\0" reads as NUL.
+    let yaml = crate::respond_api::TINY
+        .replace("version: 1", "version: 2")
+        .replace("title: Tiny", "title: \"Ti\\0ny\"");
+    let resp = app
+        .admin_text(
+            Method::PUT,
+            "/api/v1/surveys/tiny/versions/2",
+            "application/yaml",
+            &yaml,
+        )
+        .await;
+    assert_eq!(resp.status(), 422);
+    assert_eq!(error_paths(&problem(resp).await), ["title"]);
     assert_eq!(organisation_count(&app).await, 0);
 }
 
