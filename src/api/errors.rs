@@ -38,12 +38,17 @@ pub mod status {
     pub const BODY: u32 = BAD_REQUEST | UNSUPPORTED_MEDIA_TYPE | UNPROCESSABLE;
 
     /// What the middleware may answer before any operation runs, so every operation lists it:
-    /// a body too slow (408) or too large (413) (bodies are read whatever the method), too many
+    /// a NUL character in the path, the query string or the body (400, `app::nul`), a body too
+    /// slow (408) or too large (413) (bodies are read whatever the method), too many
     /// failed keys or links from this address (429: every operation takes a key or a link), an
     /// unexpected failure (500), and a database that does not answer or a request that ran out
     /// of time (503).
-    pub const EVERY_OPERATION: u32 =
-        REQUEST_TIMEOUT | PAYLOAD_TOO_LARGE | TOO_MANY_REQUESTS | INTERNAL | UNAVAILABLE;
+    pub const EVERY_OPERATION: u32 = BAD_REQUEST
+        | REQUEST_TIMEOUT
+        | PAYLOAD_TOO_LARGE
+        | TOO_MANY_REQUESTS
+        | INTERNAL
+        | UNAVAILABLE;
 }
 
 pub use status::EVERY_OPERATION;
@@ -53,7 +58,8 @@ const STATUSES: [(u32, u16, &str); 13] = [
     (
         status::BAD_REQUEST,
         400,
-        "The request could not be read: malformed JSON, a missing or mistyped parameter.",
+        "The request could not be read: malformed JSON, a missing or mistyped parameter, or a NUL \
+         character (U+0000) in a parameter, a field or the body (`/problems/nul-character`).",
     ),
     (
         status::UNAUTHORIZED,
@@ -202,10 +208,10 @@ mod tests {
     #[test]
     fn a_set_lists_its_statuses_and_the_global_ones_and_nothing_else() {
         type Lookup = Problems<{ KEY | NOT_FOUND }>;
-        for code in [401, 404, 408, 413, 429, 500, 503] {
+        for code in [400, 401, 404, 408, 413, 429, 500, 503] {
             assert!(Lookup::lists(code), "{code}");
         }
-        for code in [400, 403, 409, 410, 415, 422] {
+        for code in [403, 409, 410, 415, 422] {
             assert!(!Lookup::lists(code), "{code}");
         }
         let documented: Vec<u16> = Lookup::meta()
@@ -213,6 +219,6 @@ mod tests {
             .iter()
             .filter_map(|r| r.status)
             .collect();
-        assert_eq!(documented, [401, 404, 408, 413, 429, 500, 503]);
+        assert_eq!(documented, [400, 401, 404, 408, 413, 429, 500, 503]);
     }
 }

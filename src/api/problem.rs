@@ -66,6 +66,13 @@ pub mod kind {
         "forbidden",
         "This key's role may not do that",
     );
+    /// U+0000 in a path or query parameter, a form field or a body: no text may hold it (PostgreSQL
+    /// cannot store it), so it is refused before any handler runs (`app::nul`).
+    pub const NUL_CHARACTER: Kind = (
+        StatusCode::BAD_REQUEST,
+        "nul-character",
+        "The request contains a NUL character",
+    );
     pub const NOT_FOUND: Kind = (StatusCode::NOT_FOUND, "not-found", "No such resource");
     pub const METHOD_NOT_ALLOWED: Kind = (
         StatusCode::METHOD_NOT_ALLOWED,

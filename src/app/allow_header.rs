@@ -1,5 +1,7 @@
 //! Which methods each address accepts, for the `Allow` header that a 405 answer must carry
-//! (RFC 9110). The API's routes come from its own OpenAPI document, so the list cannot drift.
+//! (RFC 9110), and which route template an address fits, so that a refusal can name the path
+//! parameter at fault (`app::nul`). The API's routes come from its own OpenAPI document, so the
+//! list cannot drift.
 
 use std::sync::LazyLock;
 
@@ -11,16 +13,29 @@ static ROUTES: LazyLock<Vec<(Vec<String>, Vec<String>)>> = LazyLock::new(|| {
         ("/ready".into(), vec!["GET".into()]),
         ("/openapi.json".into(), vec!["GET".into()]),
         ("/static/site.css".into(), vec!["GET".into()]),
-        ("/respond/{s}".into(), vec!["GET".into()]),
+        ("/respond/{secret}".into(), vec!["GET".into()]),
         (
-            "/respond/{s}/sections/{k}".into(),
+            "/respond/{secret}/sections/{section}".into(),
             vec!["GET".into(), "POST".into()],
         ),
-        ("/respond/{s}/review".into(), vec!["GET".into()]),
-        ("/respond/{s}/submit".into(), vec!["POST".into()]),
-        ("/respond/{s}/submitted".into(), vec!["GET".into()]),
-        ("/share/{s}".into(), vec!["GET".into()]),
-        ("/share/{s}/report.pdf".into(), vec!["GET".into()]),
+        ("/respond/{secret}/review".into(), vec!["GET".into()]),
+        ("/respond/{secret}/submit".into(), vec!["POST".into()]),
+        ("/respond/{secret}/submitted".into(), vec!["GET".into()]),
+        ("/respond/{secret}/delegates".into(), vec!["POST".into()]),
+        (
+            "/respond/{secret}/delegates/{id}/revoke".into(),
+            vec!["POST".into()],
+        ),
+        (
+            "/respond/{secret}/delegates/{id}/sections/{section}/take-back".into(),
+            vec!["POST".into()],
+        ),
+        (
+            "/respond/{secret}/sections/{section}/ready".into(),
+            vec!["POST".into()],
+        ),
+        ("/share/{secret}".into(), vec!["GET".into()]),
+        ("/share/{secret}/report.pdf".into(), vec!["GET".into()]),
     ];
     // The operator console's routes, from its own table; one entry per path, its methods merged.
     for r in crate::web::admin::ROUTES {
@@ -51,17 +66,34 @@ static ROUTES: LazyLock<Vec<(Vec<String>, Vec<String>)>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The methods `path` accepts, as an `Allow` header value, if it is a known address.
-pub fn allowed_methods(path: &str) -> Option<String> {
+/// The route `path` is an address of: its template's segments (`{name}` for a parameter) and
+/// its methods.
+fn route_of(path: &str) -> Option<&'static (Vec<String>, Vec<String>)> {
     let segments: Vec<&str> = path.split('/').collect();
-    ROUTES.iter().find_map(|(template, methods)| {
-        let matches = template.len() == segments.len()
+    ROUTES.iter().find(|(template, _)| {
+        template.len() == segments.len()
             && template
                 .iter()
                 .zip(&segments)
-                .all(|(t, s)| t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty()));
-        matches.then(|| methods.join(", "))
+                .all(|(t, s)| t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty()))
     })
+}
+
+/// The methods `path` accepts, as an `Allow` header value, if it is a known address.
+pub fn allowed_methods(path: &str) -> Option<String> {
+    route_of(path).map(|(_, methods)| methods.join(", "))
+}
+
+/// Whether `method` on `path` reaches a handler (what the router would not answer with 404 or 405).
+pub fn accepts(path: &str, method: &str) -> bool {
+    route_of(path).is_some_and(|(_, methods)| methods.iter().any(|m| m == method))
+}
+
+/// The name of the path parameter that segment `index` of `path` (split on `/`) holds, if
+/// `path` is a known address and that segment is a parameter.
+pub fn parameter_at(path: &str, index: usize) -> Option<&'static str> {
+    let (template, _) = route_of(path)?;
+    template.get(index)?.strip_prefix('{')?.strip_suffix('}')
 }
 
 #[cfg(test)]
@@ -91,5 +123,20 @@ mod tests {
             Some("POST")
         );
         assert_eq!(allowed_methods("/nowhere"), None);
+        assert!(super::accepts("/api/v1/organisations/import", "POST"));
+        assert!(!super::accepts("/api/v1/organisations/import", "TRACE"));
+        assert!(!super::accepts("/nowhere", "GET"));
+    }
+
+    #[test]
+    fn a_segment_is_named_by_its_route_template() {
+        use super::parameter_at;
+        assert_eq!(parameter_at("/api/v1/rounds/r1/open", 4), Some("code"));
+        assert_eq!(parameter_at("/api/v1/rounds/r1/open", 5), None);
+        assert_eq!(
+            parameter_at("/respond/abc/delegates/1/sections/culture/take-back", 6),
+            Some("section")
+        );
+        assert_eq!(parameter_at("/nowhere/x", 2), None);
     }
 }

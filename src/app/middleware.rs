@@ -2,7 +2,9 @@
 //! limits, the time limit on answering, security headers, and turning any unhandled error into
 //! problem+json.
 
-use crate::api::problem::{Problem, error_response, kind, problem_response};
+use crate::api::problem::{
+    Problem, error_response, kind, problem_from_poem_error, problem_response,
+};
 use crate::templates::Templates;
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result};
@@ -252,10 +254,13 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
             || path.starts_with("/share/")
             || path.starts_with("/admin");
         let path = path.to_owned();
-        // Errors are rendered here rather than further out, so that they carry these headers too.
+        let templates = req.data::<Arc<Templates>>().cloned();
+        // Errors are rendered here rather than further out, so that they carry these headers too;
+        // one that no handler shaped (a query a page cannot read, say) is a page on pages.
         let mut resp = match self.0.call(req).await {
             Ok(resp) => resp.into_response(),
-            Err(err) => error_response(err),
+            Err(err) if err.is_from_response() => err.into_response(),
+            Err(err) => refuse(&path, templates.as_deref(), &problem_from_poem_error(&err)),
         };
         let method_not_allowed = resp.status() == poem::http::StatusCode::METHOD_NOT_ALLOWED;
         let headers = resp.headers_mut();

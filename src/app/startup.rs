@@ -5,6 +5,7 @@ use crate::api::{API_PREFIX, api_service, health};
 use crate::app::config::Settings;
 use crate::app::listener::HeaderDeadlineAcceptor;
 use crate::app::middleware::{BodyLimit, RequestTimeout, RequestTrace, SecurityHeaders};
+use crate::app::nul::RefuseNul;
 use crate::app::rate_limit::FailedAttemptLimit;
 use crate::service::{Disclosure, Services};
 use crate::store::{Database, DbError};
@@ -169,6 +170,7 @@ pub fn routes(settings: &Settings, site: Site) -> impl Endpoint + use<> {
         .nest(API_PREFIX, api)
         .at("/openapi.json", spec)
         .nest("/docs", docs)
+        .with(RefuseNul)
         .with(RequestTimeout(limits.request_timeout))
         .with(BodyLimit {
             max: settings.body_limit,

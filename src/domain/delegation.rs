@@ -4,7 +4,7 @@
 
 use crate::domain::definition::Definition;
 use crate::domain::mail::parse_email;
-use crate::domain::validation::FieldIssue;
+use crate::domain::validation::{FieldIssue, NO_CONTROL, has_control};
 use std::collections::BTreeSet;
 
 /// Who holds the link in use.
@@ -77,11 +77,8 @@ impl DelegateInput {
             issues.push(FieldIssue::new("name", "a name is required"));
         } else if name.chars().count() > 200 {
             issues.push(FieldIssue::new("name", "at most 200 characters"));
-        } else if name.chars().any(char::is_control) {
-            issues.push(FieldIssue::new(
-                "name",
-                "no line breaks or control characters",
-            ));
+        } else if has_control(name) {
+            issues.push(FieldIssue::new("name", NO_CONTROL));
         }
         let email = parse_email(email).unwrap_or_else(|message| {
             issues.push(FieldIssue::new("email", message));

@@ -3,7 +3,7 @@
 //! reminder policy reminds.
 
 use crate::domain::state::status_enum;
-use crate::domain::validation::FieldIssue;
+use crate::domain::validation::{FieldIssue, NO_CONTROL, has_control};
 use chrono::{DateTime, Duration as Span, Utc};
 use std::time::Duration;
 
@@ -107,12 +107,9 @@ fn optional_text(
     let text = raw.map(str::trim).filter(|t| !t.is_empty())?;
     if text.chars().count() > max {
         issues.push(FieldIssue::new(path, format!("at most {max} characters")));
-    } else if text.chars().any(char::is_control) {
+    } else if has_control(text) {
         // A line break in a name would end up in a header.
-        issues.push(FieldIssue::new(
-            path,
-            "no line breaks or control characters",
-        ));
+        issues.push(FieldIssue::new(path, NO_CONTROL));
     }
     Some(text.to_owned())
 }

@@ -260,6 +260,15 @@ pub fn parse_csv(text: &str) -> Result<OrganisationsCsv, Vec<FieldIssue>> {
                 continue;
             }
         };
+        // A quote left open runs its value on over the next lines, merging rows into one
+        // organisation's name; no column may hold a line break, so such a row is refused.
+        if record.iter().any(|value| value.contains(['\n', '\r'])) {
+            issues.add(
+                format!("line {line}"),
+                "a quoted value runs on to the next line: check that every \" on this line is closed",
+            );
+            continue;
+        }
         let field = |i: usize| record.get(columns[i]).unwrap_or("");
         let raw = RawOrganisation {
             code: field(0),

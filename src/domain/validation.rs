@@ -18,6 +18,19 @@ impl FieldIssue {
     }
 }
 
+/// Why text holding U+0000 is refused (PostgreSQL's `text` cannot hold it).
+pub const NO_NUL: &str = "must not contain a NUL character (U+0000)";
+
+/// Why a name, a title or another one-line text holding a control character is refused: a line
+/// break, a tab, NUL or any other has no place in what is shown as one line, in pages, e-mail
+/// headers and CSV files.
+pub const NO_CONTROL: &str = "no line breaks or control characters";
+
+/// Whether `text` holds a control character (see [`NO_CONTROL`]).
+pub fn has_control(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
 /// An accumulator of issues.
 #[derive(Debug, Default)]
 pub struct Issues(Vec<FieldIssue>);
@@ -27,13 +40,16 @@ impl Issues {
         self.0.push(FieldIssue::new(path, message));
     }
 
-    /// Trimmed, non-empty text of at most `max` characters; records an issue otherwise.
+    /// Trimmed, non-empty text of at most `max` characters on one line, without control
+    /// characters; records an issue otherwise.
     pub fn text(&mut self, path: &str, raw: &str, max: usize) -> String {
         let text = raw.trim();
         if text.is_empty() {
             self.add(path, "is required");
         } else if text.chars().count() > max {
             self.add(path, format!("must be at most {max} characters"));
+        } else if has_control(text) {
+            self.add(path, NO_CONTROL);
         }
         text.to_owned()
     }

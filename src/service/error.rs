@@ -2,6 +2,9 @@
 //! (`api::problem`), the pages to an error page, the command line to a message.
 
 use crate::domain::validation::FieldIssue;
+
+/// Most problems one answer lists; [`ServiceError::invalid`] gives the total beside them.
+pub const MAX_LISTED_ISSUES: usize = 100;
 use crate::store::DbError;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,15 +51,20 @@ impl ServiceError {
     }
 
     /// Input that failed validation, described as "The {what} has n problems; see `errors`."
-    pub fn invalid(what: &str, issues: Vec<FieldIssue>) -> Self {
+    /// At most [`MAX_LISTED_ISSUES`] are listed, and the sentence then gives the total: a file of
+    /// 20,000 empty rows has 120,000 problems, and an answer listing them all ran to megabytes.
+    pub fn invalid(what: &str, mut issues: Vec<FieldIssue>) -> Self {
         let count = issues.len();
-        Self::Invalid {
-            detail: format!(
-                "The {what} has {count} problem{}; see `errors`.",
-                if count == 1 { "" } else { "s" }
-            ),
-            issues,
-        }
+        let plural = if count == 1 { "" } else { "s" };
+        let detail = if count > MAX_LISTED_ISSUES {
+            issues.truncate(MAX_LISTED_ISSUES);
+            format!(
+                "The {what} has {count} problem{plural}; the first {MAX_LISTED_ISSUES} are listed."
+            )
+        } else {
+            format!("The {what} has {count} problem{plural}; see `errors`.")
+        };
+        Self::Invalid { detail, issues }
     }
 
     /// Input that failed validation, with a sentence of the caller's.

@@ -4,7 +4,7 @@
 use super::{ServiceError, ServiceResult, Services};
 use crate::domain::role::Role;
 use crate::domain::secret::{Secret, hash_secret};
-use crate::domain::validation::FieldIssue;
+use crate::domain::validation::{FieldIssue, NO_CONTROL, has_control};
 use crate::store::api_keys;
 use chrono::{Duration, Utc};
 
@@ -24,13 +24,15 @@ pub async fn create(
     role: Role,
 ) -> ServiceResult<(ApiKey, Secret)> {
     let name = name.trim();
-    if name.is_empty() || name.len() > MAX_NAME {
+    let problem = if name.is_empty() || name.len() > MAX_NAME {
+        Some(format!("must be 1 to {MAX_NAME} characters"))
+    } else {
+        has_control(name).then(|| NO_CONTROL.to_owned())
+    };
+    if let Some(message) = problem {
         return Err(ServiceError::invalid(
             "key",
-            vec![FieldIssue {
-                path: "name".to_owned(),
-                message: format!("must be 1 to {MAX_NAME} characters"),
-            }],
+            vec![FieldIssue::new("name", message)],
         ));
     }
     Ok(api_keys::create(&services.db, name, role).await?)

@@ -31,7 +31,7 @@ use crate::store::{Database, DbError, app_secrets, audit};
 use std::sync::Arc;
 
 pub use definitions::DefinitionCache;
-pub use error::{ServiceError, ServiceResult};
+pub use error::{MAX_LISTED_ISSUES, ServiceError, ServiceResult};
 
 /// What every operation can reach: the database, the server's keys, and the caches of things
 /// that are checked against the database on every use. Cheap to clone (every field is shared).

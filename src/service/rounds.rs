@@ -3,7 +3,7 @@
 use super::records::Round;
 use super::{ServiceError, ServiceResult, Services, record};
 use crate::domain::round::{RoundAction, RoundStatus, accepting_responses};
-use crate::domain::validation::FieldIssue;
+use crate::domain::validation::{FieldIssue, NO_CONTROL, has_control};
 use crate::store::{DbError, rounds, surveys};
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -221,6 +221,8 @@ fn check_name_and_window(
 ) {
     if name.is_empty() || name.chars().count() > 200 {
         errors.push(FieldIssue::new("name", "must be 1 to 200 characters"));
+    } else if has_control(name) {
+        errors.push(FieldIssue::new("name", NO_CONTROL));
     }
     if closes_at <= opens_at {
         errors.push(FieldIssue::new("closes_at", "must be after opens_at"));

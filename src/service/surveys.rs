@@ -6,7 +6,7 @@
 use super::records::{Survey, SurveyVersion};
 use super::{ServiceError, ServiceResult, Services, record};
 use crate::domain::definition::{Definition, DefinitionError, Format};
-use crate::domain::validation::FieldIssue;
+use crate::domain::validation::{FieldIssue, NO_CONTROL, has_control};
 use crate::store::surveys::DraftOutcome;
 use crate::store::{Database, DbError, surveys};
 use serde_json::json;
@@ -58,6 +58,8 @@ pub async fn create(
     }
     if title.is_empty() || title.chars().count() > 300 {
         errors.push(FieldIssue::new("title", "must be 1 to 300 characters"));
+    } else if has_control(title) {
+        errors.push(FieldIssue::new("title", NO_CONTROL));
     }
     if !errors.is_empty() {
         return Err(ServiceError::rejected("The survey is not valid.", errors));

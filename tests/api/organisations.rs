@@ -152,7 +152,7 @@ async fn a_csv_import_is_all_or_nothing_and_names_every_bad_line(backend: Backen
     assert_eq!(wrong_type.status(), 415);
 }
 
-async fn import(app: &crate::helpers::TestApp, csv: &str) -> reqwest::Response {
+pub async fn import(app: &crate::helpers::TestApp, csv: &str) -> reqwest::Response {
     app.admin_text(
         Method::POST,
         "/api/v1/organisations/import",

@@ -54,8 +54,20 @@ impl Errors {
     }
 
     /// Text as read, checked for its languages: English is required, Welsh optional, and no
-    /// other language code is known.
+    /// other language code is known. No text may hold NUL (a YAML `"\0"` reads as one), which
+    /// PostgreSQL cannot store.
     fn languages(&mut self, path: &str, raw: RawText) -> Text {
+        let text = self.by_language(path, raw);
+        if text.en.contains('\0') {
+            self.push(path, crate::domain::validation::NO_NUL);
+        }
+        if text.cy.as_ref().is_some_and(|cy| cy.contains('\0')) {
+            self.push(field(path, "cy"), crate::domain::validation::NO_NUL);
+        }
+        text
+    }
+
+    fn by_language(&mut self, path: &str, raw: RawText) -> Text {
         match raw {
             RawText::Plain(en) => Text::from(en),
             RawText::ByLanguage(entries) => {

@@ -121,3 +121,37 @@ fn an_excel_byte_order_mark_is_not_part_of_the_first_column() {
     let csv = "\u{feff}code;name;kind;region;country;size_band\nRW6;T;acute;L;England;large\n";
     assert_eq!(parse_csv(csv).unwrap().rows[0].1.code, "RW6");
 }
+
+#[test]
+fn an_unbalanced_quote_is_refused_with_its_line_number() {
+    let csv = "code,name,kind,region,country,size_band\n\
+               Q1,\"abc,acute,L,E,m\n\
+               Q2,abc\",acute,L,E,m\n\
+               Q3,Ok,acute,L,E,m\n";
+    let issues = parse_csv(csv).unwrap_err();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].path, "line 2");
+    assert!(issues[0].message.contains("quote"), "{}", issues[0].message);
+    // A quote that is never closed swallows the rest of the file.
+    let csv = "code,name,kind,region,country,size_band\nQ1,\"abc,acute,L,E,m\nQ2,abc,acute,L,E,m\n";
+    let issues = parse_csv(csv).unwrap_err();
+    assert_eq!(issues[0].path, "line 2", "{issues:?}");
+}
+
+#[test]
+fn names_with_control_characters_are_refused_with_their_line_numbers() {
+    for bad in ["a\u{0}b", "a\u{7}b", "a\tb", "a\u{85}b"] {
+        let csv = format!(
+            "code,name,kind,region,country,size_band\nQ1,Ok,acute,L,E,m\nQ2,\"{bad}\",acute,L,E,m\n"
+        );
+        let issues = parse_csv(&csv).unwrap_err();
+        let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["line 3: name"], "{bad:?}");
+    }
+    let issues = OrganisationInput::parse(RawOrganisation {
+        region: "North\u{0}West",
+        ..raw()
+    })
+    .unwrap_err();
+    assert_eq!(issues[0].path, "region");
+}

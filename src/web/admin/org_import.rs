@@ -7,9 +7,9 @@ use super::page::{render, service_error};
 use super::session::{field, require};
 use crate::domain::role::Role;
 use crate::domain::validation::FieldIssue;
-use crate::service::ServiceError;
 use crate::service::console::ConsoleUser;
 use crate::service::organisations::{self, CodesTaken};
+use crate::service::{MAX_LISTED_ISSUES, ServiceError};
 use crate::web::Site;
 use poem::http::StatusCode;
 use poem::web::{Data, Form};
@@ -62,6 +62,15 @@ fn taken(CodesTaken(lines): CodesTaken) -> Vec<FieldIssue> {
         .collect()
 }
 
+/// A file's problems as the form lists them: each bad line, then the total when the service cut
+/// the list short (its sentence gives the total).
+fn listed(detail: String, mut issues: Vec<FieldIssue>) -> Vec<FieldIssue> {
+    if issues.len() >= MAX_LISTED_ISSUES {
+        issues.push(FieldIssue::new("csv", detail));
+    }
+    issues
+}
+
 fn csv_of(form: poem::Result<Form<Vec<(String, String)>>>) -> String {
     field(&super::session::fields_of(form), "csv")
         .unwrap_or_default()
@@ -109,11 +118,11 @@ pub async fn preview(
             &taken(codes),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(ServiceError::Invalid { issues, .. }) => form_page(
+        Err(ServiceError::Invalid { detail, issues }) => form_page(
             &site,
             &user,
             &csv,
-            &issues,
+            &listed(detail, issues),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(ServiceError::Malformed(message)) => {
@@ -146,11 +155,11 @@ pub async fn import(
         ),
         // Another change since the preview: the file is checked again and shown with its errors.
         Ok(Err(codes)) => form_page(&site, &user, &csv, &taken(codes), StatusCode::CONFLICT),
-        Err(ServiceError::Invalid { issues, .. }) => form_page(
+        Err(ServiceError::Invalid { detail, issues }) => form_page(
             &site,
             &user,
             &csv,
-            &issues,
+            &listed(detail, issues),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(err) => service_error(&site, &user, err),
