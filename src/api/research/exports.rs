@@ -154,8 +154,9 @@ impl ResearchExportsApi {
     /// admins only (403 otherwise). One row per submitted organisation and answered question, the
     /// organisation replaced by a pseudonym (HMAC of the round and organisation under the
     /// server's key: stable within a round, different across rounds). Free-text answers are left
-    /// out unless `include_text=true`. Paged by organisation: `per_page` organisations (default
-    /// 100, at most 10,000). Columns: round, pseudonym, organisation, organisation_name, kind,
+    /// out unless `include_text=true`. Paged by organisation, in pseudonym order (which carries
+    /// nothing about the organisation): `per_page` organisations (default 100, at most 10,000).
+    /// Columns: round, pseudonym, organisation, organisation_name, kind,
     /// region, country, size_band, question, dimension, value. Attributes are generalised (`*`)
     /// as in the scores export, except with `identified=true`.
     #[oai(

@@ -43,7 +43,7 @@ pub async fn scores(services: &Services, code: &str) -> ServiceResult<Vec<ScoreR
     Ok(rows)
 }
 
-/// What an answers export includes, and which organisations (a page of them, in the round's
+/// What an answers export includes, and which organisations (a page of them, in pseudonym
 /// order). Who may ask for `identified` or `include_text` is the caller's check.
 #[derive(Clone, Copy, Debug)]
 pub struct AnswerOptions {
@@ -74,7 +74,8 @@ pub struct AnswerExport {
     pub total: u64,
 }
 
-/// The answers of a page of a round's submitted responses, in the definition's question order.
+/// The answers of a page of a round's submitted responses, in pseudonym order and, within one,
+/// the definition's question order.
 pub async fn answers(
     services: &Services,
     code: &str,
@@ -84,22 +85,33 @@ pub async fn answers(
     let data = round_data(services, &round).await?;
     let published = published(services, &data).await?;
     let total = data.submitted.len() as u64;
+    // Rows, and so pages, go in pseudonym order: a keyed shuffle of the round's organisations.
+    // In organisation-code order they lined up with the organisations list, which named every
+    // row (issue 28).
+    let mut order: Vec<(String, usize)> = data
+        .submitted
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (pseudonym(services, &round.code, s.organisation_id), i))
+        .collect();
+    order.sort();
     let start = usize::try_from(options.offset)
         .unwrap_or(usize::MAX)
-        .min(data.submitted.len());
+        .min(order.len());
     let end = start
         .saturating_add(usize::try_from(options.limit).unwrap_or(usize::MAX))
-        .min(data.submitted.len());
+        .min(order.len());
+    let page = &order[start..end];
     // Only this page's answers are read: the cache keeps no more of a round's answers than
     // comparisons need.
-    let page_ids: Vec<i32> = data.submitted[start..end]
+    let page_ids: Vec<i32> = page
         .iter()
-        .map(|s| s.response_id)
+        .map(|(_, i)| data.submitted[*i].response_id)
         .collect();
     let mut answers = data.answers_of(services, &page_ids).await?;
     let mut rows = Vec::new();
-    for (i, s) in data.submitted.iter().enumerate().take(end).skip(start) {
-        let pseudonym = pseudonym(services, &round.code, s.organisation_id);
+    for (pseudonym, i) in page {
+        let (s, i) = (&data.submitted[*i], *i);
         // Admins who asked for names see the attributes as they are.
         let shown = if options.identified {
             raw_attributes(&s.attributes)

@@ -74,7 +74,65 @@ async fn the_demo_gave_trusts_away_before_secondary_suppression(backend: Backend
     assert!(smallest_export_class(&app, CLOSED_ROUND).await < K);
 }
 
+/// Breach 1 of issue 28: the answers export listed its rows in organisation-code order, and
+/// `GET /organisations` lists the same codes in the same order, so lining the two lists up named
+/// every row of demo-2025 (and, through the pseudonym, every row of the scores export). The
+/// attacker here lines them up and checks, with the admin's identified export, how many rows it
+/// named correctly: in pseudonym order a keyed shuffle names about one by chance.
+async fn the_order_of_exported_rows_names_no_organisation(backend: Backend) {
+    let app = demo_app(backend, Rules::Full).await;
+    for round in [CLOSED_ROUND, OPEN_ROUND] {
+        let base = format!("/api/v1/rounds/{round}/responses");
+        let path = format!("{base}?per_page=10000");
+        let rows = app.json_as(&app.researcher_key, &path).await;
+        let mut pseudonyms: Vec<String> = Vec::new();
+        for row in rows["items"].as_array().unwrap() {
+            let p = row["pseudonym"].as_str().unwrap().to_owned();
+            if pseudonyms.last() != Some(&p) {
+                pseudonyms.push(p);
+            }
+        }
+        // Pages follow the same order: the second page starts where the first ended.
+        let first = app
+            .json_as(&app.researcher_key, &format!("{base}?per_page=50&page=1"))
+            .await;
+        let second = app
+            .json_as(&app.researcher_key, &format!("{base}?per_page=50&page=2"))
+            .await;
+        let first_of = |page: &serde_json::Value| page["items"][0]["pseudonym"].clone();
+        assert_eq!(first_of(&first), pseudonyms[0]);
+        assert_eq!(first_of(&second), pseudonyms[50]);
+        // The truth, for scoring the attack.
+        let identified = app.admin_get_json(&format!("{path}&identified=true")).await;
+        let truth: BTreeMap<String, String> = identified["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["pseudonym"].as_str().unwrap().to_owned(),
+                    r["organisation"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        // The attacker: the respondents' codes in the organisations list's order, lined up.
+        let mut codes: Vec<&String> = truth.values().collect();
+        codes.sort();
+        let named = pseudonyms
+            .iter()
+            .zip(&codes)
+            .filter(|(p, code)| truth[*p] == ***code)
+            .count();
+        assert!(
+            named * 10 < pseudonyms.len(),
+            "{round}: lining the rows up with the organisations list named {named} of {}",
+            pseudonyms.len()
+        );
+    }
+}
+
 crate::on_both_backends!(
+    the_order_of_exported_rows_names_no_organisation,
     the_demo_rounds_give_no_small_set_away,
     the_demo_gave_trusts_away_before_secondary_suppression,
 );
