@@ -6,8 +6,9 @@
 //! time, the largest memory and the slowest `/health`; it is a measurement, not a test (the
 //! targets: memory under 300 MB, `/health` within 100 ms throughout).
 //!
-//! `DEFINITIONS_AT_ONCE` (default 3) is how many of each document are sent together, and
-//! `DEFINITIONS_TIMEOUT_S` (default 60) how long any one request is waited for: a server that
+//! `DEFINITIONS_AT_ONCE` (default 3) is how many of each document are sent together,
+//! `DEFINITIONS_ROUNDS` (default 20) how many times in turn, and `DEFINITIONS_TIMEOUT_S`
+//! (default 60) how long any one request is waited for: a server that
 //! has not answered by then is reported as such and stopped with the benchmark.
 
 // The load benchmark's server process; this benchmark uses only starting it.
@@ -25,13 +26,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// The hostile documents, by name: the alias bomb of the issue (a 6,000-item list, then 6,000
-/// aliases to it, 42 kB), a nested "billion laughs", and flow nesting 200,000 deep (400 kB).
-fn documents() -> Vec<(&'static str, String)> {
+/// The hostile documents, by name, with their media type: the alias bomb of the issue (a
+/// 6,000-item list, then 6,000 aliases to it, 42 kB), a nested "billion laughs", flow nesting
+/// 200,000 deep (400 kB), and a JSON list of two million numbers (4 MB, within the body limit);
+/// first, for comparison, the shipped instrument, which is valid, and aliases that expand to
+/// just under the limit on nodes, which are read in full.
+fn documents() -> Vec<(&'static str, &'static str, String)> {
     let head = "slug: bomb\nversion: 1\n";
     let items = vec!["x"; 6_000].join(", ");
     let aliases = vec!["*a"; 6_000].join(", ");
     let alias_bomb = format!("{head}list: &a [{items}]\nmore: [{aliases}]\n");
+    // 300 items repeated 160 times: 48,000 nodes, just within the limit, so read in full.
+    let (items, aliases) = (vec!["x"; 300].join(", "), vec!["*a"; 160].join(", "));
+    let within = format!("{head}list: &a [{items}]\nmore: [{aliases}]\n");
     let mut laughs = format!("{head}l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for level in 1..10 {
         let below = vec![format!("*l{}", level - 1); 10].join(", ");
@@ -39,10 +46,23 @@ fn documents() -> Vec<(&'static str, String)> {
     }
     let depth = 200_000;
     let nesting = format!("{head}deep: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+    let wide = format!(
+        "{{\"slug\": \"bomb\", \"version\": 1, \"wide\": [{}0]}}",
+        "0,".repeat(2_000_000)
+    );
+    let yaml = "application/yaml";
+    let shipped = soundings::service::surveys::SHIPPED_INSTRUMENT.replacen(
+        "slug: nhs-social-media-maturity",
+        "slug: bomb",
+        1,
+    );
     vec![
-        ("alias bomb, 42 kB", alias_bomb),
-        ("billion laughs", laughs),
-        ("flow nesting 200k deep", nesting),
+        ("the shipped instrument (valid)", yaml, shipped),
+        ("aliases expanding to 48,000 nodes", yaml, within),
+        ("alias bomb, 42 kB", yaml, alias_bomb),
+        ("billion laughs", yaml, laughs),
+        ("flow nesting 200k deep", yaml, nesting),
+        ("JSON list of 2M numbers", "application/json", wide),
     ]
 }
 
@@ -114,6 +134,7 @@ async fn probe_health(watch: Arc<Watch>, url: String, timeout: Duration) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let at_once = setting("DEFINITIONS_AT_ONCE", 3) as usize;
+    let rounds = setting("DEFINITIONS_ROUNDS", 20);
     let timeout = Duration::from_secs(setting("DEFINITIONS_TIMEOUT_S", 60));
     let dir = tempfile::tempdir()?;
     let url = format!(
@@ -149,43 +170,47 @@ async fn main() -> anyhow::Result<()> {
     ));
     let put_url = format!("{base}/api/v1/surveys/bomb/versions/1?dry_run=true");
     println!(
-        "{at_once} of each document at once; server memory {} MB before",
+        "{at_once} of each document at once, {rounds} times; server memory {} MB before",
         idle / 1024
     );
-    for (name, document) in documents() {
+    for (name, content_type, document) in documents() {
         let started = Instant::now();
-        let sends = (0..at_once).map(|_| {
-            let request = client
-                .put(&put_url)
-                .bearer_auth(&key)
-                .header("content-type", "application/yaml")
-                .body(document.clone())
-                .timeout(timeout);
-            async move {
-                let started = Instant::now();
-                let answer = match request.send().await {
-                    Ok(resp) => {
-                        let status = resp.status().as_u16();
-                        let body: serde_json::Value = resp.json().await.unwrap_or_default();
-                        let said = body["errors"][0]["message"]
-                            .as_str()
-                            .or(body["detail"].as_str())
-                            .unwrap_or_default()
-                            .chars()
-                            .take(110)
-                            .collect::<String>();
-                        format!("{status} {said}")
-                    }
-                    Err(_) => format!("no answer within {} s", timeout.as_secs()),
-                };
-                (answer, started.elapsed())
-            }
-        });
-        let answers = futures_util::future::join_all(sends).await;
+        let mut answers = Vec::new();
+        for _ in 0..rounds {
+            let sends = (0..at_once).map(|_| {
+                let request = client
+                    .put(&put_url)
+                    .bearer_auth(&key)
+                    .header("content-type", content_type)
+                    .body(document.clone())
+                    .timeout(timeout);
+                async move {
+                    let started = Instant::now();
+                    let answer = match request.send().await {
+                        Ok(resp) => {
+                            let status = resp.status().as_u16();
+                            let body: serde_json::Value = resp.json().await.unwrap_or_default();
+                            let said = body["errors"][0]["message"]
+                                .as_str()
+                                .or(body["detail"].as_str())
+                                .unwrap_or_default()
+                                .chars()
+                                .take(110)
+                                .collect::<String>();
+                            format!("{status} {said}")
+                        }
+                        Err(_) => format!("no answer within {} s", timeout.as_secs()),
+                    };
+                    (answer, started.elapsed())
+                }
+            });
+            answers.extend(futures_util::future::join_all(sends).await);
+        }
         let slowest = answers.iter().map(|(_, took)| *took).max();
         println!(
-            "{name} ({} kB): all answered in {:.2} s, the slowest in {:.2} s; {}",
+            "{name} ({} kB): {} answered in {:.2} s, the slowest in {:.2} s; {}",
             document.len() / 1024,
+            answers.len(),
             started.elapsed().as_secs_f64(),
             slowest.unwrap_or_default().as_secs_f64(),
             answers.first().map_or("", |(a, _)| a.as_str()),
