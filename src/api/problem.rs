@@ -225,6 +225,12 @@ impl From<ServiceError> for ApiError {
                 ApiError::validation(detail, issues.into_iter().map(FieldError::from).collect())
             }
             ServiceError::Malformed(detail) => ApiError::bad_request(detail),
+            ServiceError::TooLarge(detail) => {
+                Self::from_problem(Problem::new(kind::TOO_LARGE, detail))
+            }
+            ServiceError::Busy(detail) => {
+                Self::from_problem(Problem::new(kind::UNAVAILABLE, detail))
+            }
             ServiceError::Forbidden(detail) => ApiError::forbidden(detail),
             ServiceError::Unavailable(cause) => ApiError::unavailable(cause),
             ServiceError::Internal(cause) => ApiError::internal(cause),

@@ -28,12 +28,20 @@ pub enum ServiceError {
     /// The input cannot be read at all (not CSV, not a definition).
     #[error("{0}")]
     Malformed(String),
+    /// The input is larger than the server will read (e.g. a definition whose aliases expand
+    /// past the limit): a sentence naming the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// The caller may not do this, whoever they are.
     #[error("{0}")]
     Forbidden(String),
     /// The database did not answer (or the request ran out of time waiting): worth a retry.
     #[error("{0}")]
     Unavailable(String),
+    /// The server has too much of this kind of work in hand to do it in time: worth a retry.
+    /// A sentence for the caller.
+    #[error("{0}")]
+    Busy(String),
     /// A bug or a broken invariant; the cause is logged, not shown.
     #[error("internal error: {0}")]
     Internal(String),

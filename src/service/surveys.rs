@@ -3,9 +3,10 @@
 //! ([`save_draft_in`], [`publish_in`]), so the rules and the audit trail are the same whoever
 //! uploads.
 
+pub use super::definitions::parse_definition;
 use super::records::{Survey, SurveyVersion};
 use super::{ServiceError, ServiceResult, Services, record};
-use crate::domain::definition::{Definition, DefinitionError, Format};
+use crate::domain::definition::{Definition, Format};
 use crate::domain::validation::{FieldIssue, NO_CONTROL, has_control};
 use crate::store::surveys::DraftOutcome;
 use crate::store::{Database, DbError, surveys};
@@ -25,19 +26,6 @@ pub struct VersionView {
 pub struct SurveyView {
     pub survey: Survey,
     pub versions: Vec<VersionView>,
-}
-
-/// Parses a definition, turning every problem into one validation error.
-pub fn parse_definition(text: &str, format: Format) -> ServiceResult<Definition> {
-    Definition::parse(text, format).map_err(|errors: Vec<DefinitionError>| {
-        ServiceError::invalid(
-            "definition",
-            errors
-                .into_iter()
-                .map(|e| FieldIssue::new(e.path, e.message))
-                .collect(),
-        )
-    })
 }
 
 /// Creates a survey with no versions yet.
@@ -129,7 +117,7 @@ pub async fn save_draft(
     dry_run: bool,
 ) -> ServiceResult<Saved> {
     let survey = find(services, slug).await?;
-    let definition = parse_definition(document.0, document.1)?;
+    let definition = parse_definition(document.0, document.1).await?;
     check_matches(&survey, version, &definition)?;
     if dry_run {
         return Ok(Saved::Valid(definition));

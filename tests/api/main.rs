@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod concurrency;
 mod console;
+mod definition_limits;
 mod delegation;
 mod demo;
 mod demo_default;

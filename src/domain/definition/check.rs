@@ -15,6 +15,7 @@ impl Errors {
         self.0.push(DefinitionError {
             path: path.into(),
             message: message.into(),
+            limit: None,
         });
     }
 

@@ -8,6 +8,7 @@
 //! The scoring rule is documented in [`crate::domain::scoring`].
 
 mod check;
+mod limits;
 mod question;
 mod raw;
 mod text;
@@ -25,6 +26,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use limits::{Limit, MAX_DEPTH, MAX_NODES, MAX_TEXT_BYTES};
 pub use text::Text;
 pub use types::{
     Band, ChoiceOption, DEFAULT_TEXT_MAX_LENGTH, Dimension, Level, QUESTION_TYPES, Question,
@@ -52,11 +54,14 @@ impl Format {
 }
 
 /// One problem with a definition document: where (`sections[2].questions[4].options`, or ""
-/// for the whole document) and what is wrong.
+/// for the whole document) and what is wrong; and, when the document went past one of the
+/// limits on what reading it may cost, which.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DefinitionError {
     pub path: String,
     pub message: String,
+    #[serde(skip)]
+    pub limit: Option<Limit>,
 }
 
 impl fmt::Display for DefinitionError {
@@ -121,7 +126,9 @@ static NO_LEVEL: Level = Level {
 impl Definition {
     /// Parses and validates a document, reporting every problem at once. A document that cannot
     /// be read at all (bad syntax, or a value of the wrong kind such as a list where a number
-    /// belongs) gives a single error with the parser's message, including line and column.
+    /// belongs) gives a single error with the parser's message, including line and column; so
+    /// does one past a limit on what reading it may cost ([`MAX_DEPTH`], [`MAX_NODES`],
+    /// [`MAX_TEXT_BYTES`]), checked before it is deserialized.
     pub fn parse(text: &str, format: Format) -> Result<Definition, Vec<DefinitionError>> {
         let raw = read(text, format).map_err(|e| vec![e])?;
         validate::validate(raw)
@@ -200,12 +207,17 @@ impl Definition {
 
 fn read(text: &str, format: Format) -> Result<raw::RawDefinition, DefinitionError> {
     match format {
+        Format::Json => limits::check_json(text)?,
+        Format::Yaml => limits::check_yaml(text)?,
+    }
+    match format {
         Format::Json => {
             let mut deserializer = serde_json::Deserializer::from_str(text);
             let raw = serde_path_to_error::deserialize(&mut deserializer).map_err(located)?;
             deserializer.end().map_err(|e| DefinitionError {
                 path: String::new(),
                 message: e.to_string(),
+                limit: None,
             })?;
             Ok(raw)
         }
@@ -230,5 +242,9 @@ fn located<E: fmt::Display>(error: serde_path_to_error::Error<E>) -> DefinitionE
     let message = message
         .strip_prefix(&format!("{path}: "))
         .map_or(message.clone(), str::to_owned);
-    DefinitionError { path, message }
+    DefinitionError {
+        path,
+        message,
+        limit: None,
+    }
 }

@@ -60,7 +60,17 @@ pub fn service_error(site: &Site, user: &ConsoleUser, err: ServiceError) -> Resp
             "That could not be accepted",
             detail.clone(),
         ),
+        ServiceError::TooLarge(m) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "That could not be accepted",
+            m.clone(),
+        ),
         ServiceError::Forbidden(m) => (StatusCode::FORBIDDEN, "You may not do this", m.clone()),
+        ServiceError::Busy(m) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The service is busy",
+            m.clone(),
+        ),
         ServiceError::Unavailable(_) | ServiceError::Internal(_) => {
             tracing::error!(error.cause = %err, "console operation failed");
             (

@@ -88,7 +88,7 @@ async fn save(
     text: &str,
     format: Format,
 ) -> ServiceResult<(String, i32)> {
-    let definition = surveys::parse_definition(text, format)?;
+    let definition = surveys::parse_definition(text, format).await?;
     let slug = definition.slug.clone();
     if let Err(ServiceError::NotFound(_)) = surveys::get(site, &slug).await {
         surveys::create(site, actor, &slug, &definition.title).await?;
@@ -98,6 +98,34 @@ async fn save(
         Saved::Created(v) | Saved::Replaced(v) => Ok((slug, v.version.version)),
         Saved::Valid(_) => Err(ServiceError::internal("a draft was checked, not saved")),
     }
+}
+
+/// The answer to an upload: the saved version, or the form again with the document and why it
+/// was refused (a document past a limit on its size is 413, other problems 422).
+fn answer_upload(
+    site: &Site,
+    user: &ConsoleUser,
+    saved: ServiceResult<(String, i32)>,
+    document: &str,
+    format_name: &str,
+) -> Response {
+    let (issues, status) = match saved {
+        Ok((slug, version)) => {
+            return Redirect::see_other(format!("/admin/surveys/{slug}/versions/{version}"))
+                .into_response();
+        }
+        Err(ServiceError::Invalid { issues, .. }) => (issues, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(ServiceError::Malformed(message)) | Err(ServiceError::Conflict(message)) => (
+            vec![FieldIssue::new("definition", message)],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(ServiceError::TooLarge(message)) => (
+            vec![FieldIssue::new("definition", message)],
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        Err(err) => return service_error(site, user, err),
+    };
+    upload_page(site, user, document, format_name, &issues, status)
 }
 
 /// `POST /admin/surveys/upload`: checks and saves a definition as a draft version.
@@ -129,31 +157,8 @@ pub async fn upload(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    match save(&site, &user.actor(), document, format).await {
-        Ok((slug, version)) => {
-            Redirect::see_other(format!("/admin/surveys/{slug}/versions/{version}")).into_response()
-        }
-        Err(ServiceError::Invalid { issues, .. }) => upload_page(
-            &site,
-            &user,
-            document,
-            format_name,
-            &issues,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(ServiceError::Malformed(message)) | Err(ServiceError::Conflict(message)) => {
-            let issue = [FieldIssue::new("definition", message)];
-            upload_page(
-                &site,
-                &user,
-                document,
-                format_name,
-                &issue,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
-        Err(err) => service_error(&site, &user, err),
-    }
+    let saved = save(&site, &user.actor(), document, format).await;
+    answer_upload(&site, &user, saved, document, format_name)
 }
 
 /// `POST /admin/surveys/upload-file`: the same, with the definition as a file (`.yaml`,
@@ -195,31 +200,8 @@ pub async fn upload_file(
     } else {
         (Format::Yaml, "yaml")
     };
-    match save(&site, &user.actor(), &document, format).await {
-        Ok((slug, version)) => {
-            Redirect::see_other(format!("/admin/surveys/{slug}/versions/{version}")).into_response()
-        }
-        Err(ServiceError::Invalid { issues, .. }) => upload_page(
-            &site,
-            &user,
-            &document,
-            format_name,
-            &issues,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(ServiceError::Malformed(message)) | Err(ServiceError::Conflict(message)) => {
-            let issue = [FieldIssue::new("definition", message)];
-            upload_page(
-                &site,
-                &user,
-                &document,
-                format_name,
-                &issue,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
-        Err(err) => service_error(&site, &user, err),
-    }
+    let saved = save(&site, &user.actor(), &document, format).await;
+    answer_upload(&site, &user, saved, &document, format_name)
 }
 
 fn version_number(version: &str) -> ServiceResult<i32> {

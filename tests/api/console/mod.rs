@@ -10,7 +10,7 @@ mod results;
 mod round_orgs;
 mod rounds;
 mod sign_in;
-mod surveys;
+pub mod surveys;
 
 use crate::helpers::TestApp;
 use crate::helpers::respondent::hidden_value;

@@ -3,7 +3,7 @@
 
 use super::{console_get, console_post, sign_in};
 use crate::helpers::respondent::shipped_definition;
-use crate::helpers::{Backend, SHIPPED, spawn_app};
+use crate::helpers::{Backend, SHIPPED, TestApp, spawn_app};
 use crate::respond_api::TINY;
 use soundings::domain::language::Language;
 
@@ -178,6 +178,21 @@ fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, String) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// A request that sends `file` through the console's file upload, with these form fields.
+pub fn file_upload(
+    app: &TestApp,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &str),
+) -> reqwest::RequestBuilder {
+    let (content_type, body) = multipart(fields, file);
+    app.client
+        .post(app.url("/admin/surveys/upload-file"))
+        .header("cookie", cookie)
+        .header("content-type", content_type)
+        .body(body)
+}
+
 async fn a_definition_file_is_uploaded_with_the_forms_token(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = sign_in(&app, &app.admin_key).await;
@@ -187,13 +202,7 @@ async fn a_definition_file_is_uploaded_with_the_forms_token(backend: Backend) {
         async move {
             let borrowed: Vec<(&str, &str)> =
                 fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let (content_type, body) = multipart(&borrowed, (file.0, &file.1));
-            let resp = app
-                .client
-                .post(app.url("/admin/surveys/upload-file"))
-                .header("cookie", cookie)
-                .header("content-type", content_type)
-                .body(body)
+            let resp = file_upload(app, &cookie, &borrowed, (file.0, &file.1))
                 .send()
                 .await
                 .unwrap();

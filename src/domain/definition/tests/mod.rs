@@ -3,6 +3,7 @@
 
 mod document_rules;
 mod instrument;
+mod limits;
 mod question_rules;
 mod round_trip;
 mod shape;
