@@ -70,6 +70,7 @@ pub const ROUTES: &[ConsoleRoute] = &[
     ),
     route("POST", "/admin/rounds/{code}/organisations", Access::Admin),
     route("POST", "/admin/rounds/{code}/remind", Access::Admin),
+    route("POST", "/admin/rounds/{code}/releases", Access::Admin),
     route("GET", "/admin/rounds/{code}/results", Access::Session),
     route("GET", "/admin/rounds/{code}/summary", Access::Session),
     route("GET", "/admin/rounds/{code}/progress.csv", Access::Session),
@@ -146,6 +147,7 @@ pub fn routes() -> impl IntoEndpoint {
         .at("/rounds/:code/status/:action", post(rounds::transition))
         .at("/rounds/:code/organisations", post(round_orgs::act))
         .at("/rounds/:code/remind", post(round_orgs::remind))
+        .at("/rounds/:code/releases", post(rounds::release))
         .at("/rounds/:code/results", get(results::page))
         .at("/rounds/:code/summary", get(results::summary))
         .at("/rounds/:code/progress.csv", get(downloads::progress))

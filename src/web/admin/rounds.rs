@@ -11,7 +11,7 @@ use crate::domain::round::RoundAction;
 use crate::domain::validation::FieldIssue;
 use crate::service::console::ConsoleUser;
 use crate::service::rounds::{self, NewRound, RoundView};
-use crate::service::{ServiceError, research};
+use crate::service::{ServiceError, releases, research};
 use crate::web::Site;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use poem::http::StatusCode;
@@ -172,6 +172,8 @@ pub struct OrgFilter {
     status: Option<String>,
     /// Set after a change: which one.
     done: Option<String>,
+    /// Set after a release: its number.
+    released: Option<i32>,
 }
 
 /// `GET /admin/rounds/{code}`: the round's dashboard.
@@ -230,6 +232,17 @@ pub async fn show(
             Err(err) => return service_error(&site, &user, err),
         }
     }
+    let made = match releases::list(&site, &code).await {
+        Ok((_, made)) => made,
+        Err(err) => return service_error(&site, &user, err),
+    };
+    let made: Vec<Value> = made
+        .iter()
+        .map(|r| {
+            json!({ "number": r.number, "made_at": r.made_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    "respondents": r.respondents, "digest": r.digest })
+        })
+        .collect();
     render(
         &site,
         Some(&user),
@@ -239,9 +252,32 @@ pub async fn show(
             "q": filter.q, "status": filter.status, "done": filter.done,
             "statuses": round_orgs::STATUSES,
             "actions": actions(&round),
+            "releases": made, "released": filter.released, "threshold": site.threshold().0,
         }),
         StatusCode::OK,
     )
+}
+
+/// `POST /admin/rounds/{code}/releases`: releases the closed round's results through
+/// `service::releases::make`, as the API does; a refusal (open round, too small a change since
+/// the last release) is the error page with the reason.
+#[handler]
+pub async fn release(
+    site: Data<&Site>,
+    user: Data<&ConsoleUser>,
+    Path(code): Path<String>,
+) -> Response {
+    if let Some(refused) = require(&site, &user, Role::Admin) {
+        return refused;
+    }
+    match releases::make(&site, &user.actor(), &code).await {
+        Ok(made) => Redirect::see_other(format!(
+            "/admin/rounds/{code}?released={}#releases",
+            made.number
+        ))
+        .into_response(),
+        Err(err) => service_error(&site, &user, err),
+    }
 }
 
 /// The transitions the round's state allows now, as the domain decides them.

@@ -234,7 +234,81 @@ async fn a_researcher_sees_the_figures_but_neither_organisations_nor_actions(bac
     assert!(!list.contains("/admin/rounds/new"), "{list}");
 }
 
+/// Issue 28: an admin releases a closed round from its page, which then lists the release; an
+/// open round offers no release, and a researcher sees the list but no button.
+async fn an_admin_releases_a_closed_round_from_its_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    tiny_round_named(&app, "t1", 1).await;
+    let admin = sign_in(&app, &app.admin_key).await;
+    let open = console_get(&app, &admin.cookie, "/admin/rounds/t1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(open.contains("Not released yet"), "{open}");
+    assert!(!open.contains("action=\"/admin/rounds/t1/releases\""));
+    let refused = console_post(
+        &app,
+        &admin.cookie,
+        "/admin/rounds/t1/releases",
+        Some(&admin.csrf),
+        &[],
+    )
+    .await;
+    assert_eq!(refused.status(), 409);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("close it before releasing")
+    );
+
+    app.admin_post("/api/v1/rounds/t1/close", serde_json::json!({}))
+        .await;
+    let closed = console_get(&app, &admin.cookie, "/admin/rounds/t1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        closed.contains("action=\"/admin/rounds/t1/releases\""),
+        "{closed}"
+    );
+    let made = console_post(
+        &app,
+        &admin.cookie,
+        "/admin/rounds/t1/releases",
+        Some(&admin.csrf),
+        &[],
+    )
+    .await;
+    assert_eq!(made.status(), 303);
+    let location = made.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, "/admin/rounds/t1?released=1#releases");
+    let page = console_get(&app, &admin.cookie, "/admin/rounds/t1?released=1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("release 1 is now what the round publishes"),
+        "{page}"
+    );
+    assert!(page.contains("Make release 2"), "{page}");
+
+    let researcher = sign_in(&app, &app.researcher_key).await;
+    let seen = console_get(&app, &researcher.cookie, "/admin/rounds/t1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(seen.contains("(published)"), "{seen}");
+    assert!(!seen.contains("Make release"), "{seen}");
+}
+
 crate::on_both_backends!(
+    an_admin_releases_a_closed_round_from_its_page,
     an_admin_creates_a_round_through_the_form_after_fixing_its_errors,
     closing_a_round_asks_first_then_closes_it_in_the_audit_trail,
     the_dashboard_withholds_what_the_progress_api_withholds,
