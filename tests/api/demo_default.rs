@@ -4,7 +4,7 @@
 
 use crate::demo::connect;
 use crate::helpers::{Backend, TestDatabase, spawn_app_on};
-use soundings::demo::seed::{CLOSED_ROUND, DemoOptions, seed};
+use soundings::demo::seed::{CLOSED_ROUND, DemoOptions, OPEN_ROUND, seed};
 
 /// The demo as `soundings demo` makes it by default: 220 organisations, on the SQLite default.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -25,6 +25,17 @@ async fn the_default_demo_has_220_organisations_that_improve_between_the_rounds(
     );
     let (before, after) = (closed.mean_overall.unwrap(), open.mean_overall.unwrap());
     assert!(after > before, "mean overall {before:.1} then {after:.1}");
+    // demo-2025 ships closed and released (issue 28); demo-2026 is still collecting.
+    use soundings::store::{releases, rounds};
+    let round = |code| rounds::find(&db, code);
+    let closed = round(CLOSED_ROUND).await.unwrap().unwrap();
+    let release = releases::latest(&db, closed.id).await.unwrap();
+    assert_eq!(release.map(|r| (r.number, r.respondents)), Some((1, 220)));
+    let open = round(OPEN_ROUND).await.unwrap().unwrap();
+    assert!(releases::latest(&db, open.id).await.unwrap().is_none());
+    // Seeding again releases nothing twice.
+    seed(&db, &DemoOptions::default(), &|_| {}).await.unwrap();
+    assert_eq!(releases::of_round(&db, closed.id).await.unwrap().len(), 1);
 }
 
 /// SURVEY.md's calibration, read back the way a researcher would: about 30% of trusts with no
