@@ -241,26 +241,42 @@ fn parse_scores(response_id: i32, text: &str) -> Result<BTreeMap<String, f64>, D
         .collect()
 }
 
-/// The released answers of the responses `ids` (each has an entry), each turned by `convert`.
+/// The released answers of the responses `ids` (all it covers when `None`; each of `ids` has an
+/// entry), each turned by `convert` as it is read, a chunk of ids at a time.
 pub async fn answers_of_as<T>(
     db: &impl ConnectionTrait,
     release_id: i32,
     ids: Option<&[i32]>,
     convert: impl Fn(Answers) -> T,
 ) -> Result<HashMap<i32, T>, DbError> {
-    let mut query = release_response::Entity::find()
-        .select_only()
-        .column(release_response::Column::ResponseId)
-        .column(release_response::Column::Answers)
-        .filter(release_response::Column::ReleaseId.eq(release_id));
-    if let Some(ids) = ids {
-        query = query.filter(release_response::Column::ResponseId.is_in(ids.iter().copied()));
+    let query = || {
+        release_response::Entity::find()
+            .select_only()
+            .column(release_response::Column::ResponseId)
+            .column(release_response::Column::Answers)
+            .filter(release_response::Column::ReleaseId.eq(release_id))
+    };
+    let mut rows: Vec<(i32, String)> = Vec::new();
+    match ids {
+        None => {
+            rows = query()
+                .into_tuple()
+                .all(db)
+                .await
+                .map_err(DbError::classify)?
+        }
+        Some(ids) => {
+            for chunk in ids.chunks(ID_CHUNK) {
+                let found: Vec<(i32, String)> = query()
+                    .filter(release_response::Column::ResponseId.is_in(chunk.iter().copied()))
+                    .into_tuple()
+                    .all(db)
+                    .await
+                    .map_err(DbError::classify)?;
+                rows.extend(found);
+            }
+        }
     }
-    let rows: Vec<(i32, String)> = query
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(DbError::classify)?;
     let mut out = HashMap::with_capacity(rows.len());
     for (response_id, text) in rows {
         let answers: Answers = serde_json::from_str(&text).map_err(|e| {
@@ -270,10 +286,11 @@ pub async fn answers_of_as<T>(
         })?;
         out.insert(response_id, convert(answers));
     }
-    if let Some(ids) = ids {
-        for id in ids {
-            out.entry(*id).or_insert_with(|| convert(Answers::new()));
-        }
+    for id in ids.unwrap_or_default() {
+        out.entry(*id).or_insert_with(|| convert(Answers::new()));
     }
     Ok(out)
 }
+
+/// Bound parameters per `IN (...)`: well within every backend's limit.
+const ID_CHUNK: usize = 500;

@@ -96,8 +96,8 @@ async fn released_data(
     let data = RoundData::new(round.clone(), definition, submitted, None, HashMap::new())
         .with_release(release);
     let data = Arc::new(data);
-    // Marks are read now: a release is read once, and its readers all want them soon.
-    data.marks(state).await?;
+    // Answers (the marks) are read when a reader first needs them, as for live data: the
+    // statistics do not, and a first read after a start is then rows and scores only.
     tracing::info!(
         round = %round.code,
         release = data.release.as_ref().map_or(0, |r| r.number),
