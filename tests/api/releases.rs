@@ -206,7 +206,54 @@ async fn a_correction_of_fewer_than_k_organisations_is_refused_and_the_release_s
     assert_eq!(listed.as_array().unwrap().len(), 1);
 }
 
+/// A later round is compared with what an earlier round publishes, its release, not with its
+/// answers as they stand: t0 released six acute trusts, then A7 submitted in t0 after a reopen
+/// (not released). Compared with t0's live answers, t1's seven acute trusts looked unchanged and
+/// were published, and t1's acute figures minus t0's released ones gave A7's alone.
+async fn a_later_round_is_compared_with_the_earlier_rounds_release(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let specs: Vec<String> = (1..=7)
+        .map(|i| format!("A{i}:acute"))
+        .chain((1..=6).map(|i| format!("M{i}:mental_health")))
+        .collect();
+    app.create_organisations(&specs.iter().map(String::as_str).collect::<Vec<_>>())
+        .await;
+    let codes: Vec<&str> = specs.iter().map(|s| s.split(':').next().unwrap()).collect();
+    tiny_round_named(&app, "t0", 10).await;
+    for (i, code) in codes.iter().enumerate().filter(|(_, c)| **c != "A7") {
+        app.submits("t0", code, answers(i)).await;
+    }
+    close(&app, "t0").await;
+    assert_eq!(release(&app, "t0").await.status(), 201);
+    app.admin_post("/api/v1/rounds/t0/reopen", json!({})).await;
+    app.submits("t0", "A7", answers(6)).await;
+    close(&app, "t0").await;
+
+    tiny_round_named(&app, "t1", 1).await;
+    for (i, code) in codes.iter().enumerate() {
+        app.submits("t1", code, answers(i)).await;
+    }
+    let stats = app
+        .json_as(
+            &app.researcher_key,
+            "/api/v1/rounds/t1/statistics?group_by=kind",
+        )
+        .await;
+    let acute: Vec<&Value> = stats
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "acute")
+        .collect();
+    assert!(!acute.is_empty());
+    assert!(
+        acute.iter().all(|r| r["suppressed"] == true),
+        "t1's acute group differs from t0's release by one trust: {acute:#?}"
+    );
+}
+
 crate::on_both_backends!(
+    a_later_round_is_compared_with_the_earlier_rounds_release,
     a_release_is_numbered_and_refused_while_the_round_is_open,
     an_edit_of_the_register_after_a_release_moves_no_published_figure,
     a_correction_of_fewer_than_k_organisations_is_refused_and_the_release_stays,

@@ -3,9 +3,11 @@
 //! [`Published`] of the round's current state, so no two can disagree about what is withheld.
 //!
 //! The snapshot is a deterministic function of the round's submitted responses, the
-//! organisations' attributes and the earlier rounds' respondents, so every server instance works
-//! out the same one; it is kept beside the round's cached data and made again when the round's
-//! data, or an earlier round's (a re-opened round), changes.
+//! organisations' attributes and the earlier rounds' respondents (as their latest releases
+//! publish them, for rounds released), so every server instance works out the same one; it is
+//! kept beside the round's cached data and made again when the round's data, or an earlier
+//! round's (a re-opened round, a new release), changes. A released round's snapshot is made once,
+//! from its release alone.
 
 use super::RoundData;
 use crate::domain::benchmark::{GroupDimension, QuestionComparison, count_marked};
@@ -39,6 +41,9 @@ pub struct Published {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Earlier {
     round: entity::round::Model,
+    /// Its latest release, which is what it publishes and so what this round is compared with;
+    /// a release never changes.
+    release: Option<i32>,
     open: Option<Fingerprint>,
 }
 
@@ -69,16 +74,7 @@ async fn released(state: &Services, data: &Arc<RoundData>) -> Result<Arc<Publish
     };
     let mut before = Vec::new();
     for id in releases::earlier_ids(release)? {
-        let covered = releases::covered(&state.db, id).await?;
-        before.push(
-            covered
-                .into_iter()
-                .map(|c| Respondent {
-                    organisation_id: c.organisation_id,
-                    attributes: c.attributes,
-                })
-                .collect(),
-        );
+        before.push(released_respondents(&state.db, id).await?);
     }
     let k = Threshold(usize::try_from(release.threshold).unwrap_or(usize::MAX));
     let made = Arc::new(make(data, before, Vec::new(), (k, state.disclosure.rules)).await?);
@@ -101,15 +97,17 @@ pub(super) async fn published_after(
     let conn = &state.db;
     let mut earlier = Vec::with_capacity(rounds.len());
     for round in rounds {
+        let release = releases::latest(conn, round.id).await?.map(|r| r.id);
         let closed =
             crate::store::rounds::status(round)? == crate::domain::round::RoundStatus::Closed;
-        let open = if closed {
+        let open = if closed || release.is_some() {
             None
         } else {
             Some(benchmarks::fingerprint(conn, round.id).await?)
         };
         earlier.push(Earlier {
             round: round.clone(),
+            release,
             open,
         });
     }
@@ -124,14 +122,32 @@ pub(super) async fn published_after(
         return Ok(kept);
     }
     let mut before = Vec::with_capacity(rounds.len());
-    for round in rounds {
-        before.push(respondents::submitted_in(conn, round.id).await?);
+    for round in &earlier {
+        before.push(match round.release {
+            Some(release) => released_respondents(conn, release).await?,
+            None => respondents::submitted_in(conn, round.round.id).await?,
+        });
     }
     let made = Arc::new(make(data, before, earlier, made_under).await?);
     if let Ok(mut slot) = data.published.lock() {
         *slot = Some(made.clone());
     }
     Ok(made)
+}
+
+/// Who release `id` covers, with their attributes as at the release.
+async fn released_respondents(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i32,
+) -> Result<Vec<Respondent>, DbError> {
+    Ok(releases::covered(db, id)
+        .await?
+        .into_iter()
+        .map(|c| Respondent {
+            organisation_id: c.organisation_id,
+            attributes: c.attributes,
+        })
+        .collect())
 }
 
 /// Makes the snapshot of `data` against the earlier rounds' respondents `before`.
