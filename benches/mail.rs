@@ -230,12 +230,10 @@ async fn main() -> anyhow::Result<()> {
     measure("SQLite", &sqlite).await?;
     let cluster = PgCluster::start_with(Durability::On)
         .map_err(|e| anyhow::anyhow!("cannot start PostgreSQL: {e}"))?;
-    let admin = sea_orm::Database::connect(cluster.admin_url()).await?;
-    use sea_orm::ConnectionTrait;
-    admin
-        .execute_unprepared("CREATE DATABASE soundings_mail")
-        .await?;
-    admin.close().await?;
-    measure("PostgreSQL", &cluster.url_for("soundings_mail")).await?;
+    let url = cluster
+        .create_database("soundings_mail")
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    measure("PostgreSQL", &url).await?;
     Ok(())
 }

@@ -126,6 +126,21 @@ impl PgCluster {
         format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
     }
 
+    /// Creates the empty database `name` on the cluster and returns its URL (for benchmarks that
+    /// measure on a database of their own).
+    pub async fn create_database(&self, name: &str) -> Result<String, String> {
+        use sea_orm::ConnectionTrait;
+        let admin = sea_orm::Database::connect(self.admin_url())
+            .await
+            .map_err(|e| format!("cannot connect to the cluster: {e}"))?;
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .map_err(|e| format!("cannot create database {name}: {e}"))?;
+        admin.close().await.map_err(|e| e.to_string())?;
+        Ok(self.url_for(name))
+    }
+
     /// Starts a process that stops this cluster and deletes its files once `pid` has exited. The
     /// shared cluster lives in a static, which Rust never drops, so this is how it gets cleaned up.
     pub fn remove_when_process_exits(&self, pid: u32) -> Result<(), String> {
