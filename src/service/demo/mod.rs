@@ -252,9 +252,12 @@ async fn release_closed_rounds(db: &Database, rounds: &[RoundSpec]) -> ServiceRe
         let round = rounds::find(db, spec.code)
             .await?
             .ok_or_else(|| ServiceError::internal(format!("round {} is missing", spec.code)))?;
-        if crate::store::releases::latest(db, round.id)
-            .await?
-            .is_none()
+        // A demo round someone reopened since is theirs to release again when they close it.
+        let closed = rounds::status(&round)? == RoundStatus::Closed;
+        if closed
+            && crate::store::releases::latest(db, round.id)
+                .await?
+                .is_none()
         {
             super::releases::release_round(db, k, "demo", &round).await?;
         }
