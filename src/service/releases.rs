@@ -75,12 +75,16 @@ pub(crate) async fn release_round(
         )));
     }
     // The snapshot of this release is made against the latest release of each earlier round.
-    let mut earlier_releases = Vec::new();
-    for before in respondents::earlier_rounds(&*tx, &round).await? {
-        if let Some(latest) = releases::latest(&*tx, before.id).await? {
-            earlier_releases.push(latest.id);
-        }
-    }
+    let earlier_rounds: Vec<i32> = respondents::earlier_rounds(&*tx, &round)
+        .await?
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let latest = releases::latest_of(&*tx, &earlier_rounds).await?;
+    let earlier_releases: Vec<i32> = earlier_rounds
+        .iter()
+        .filter_map(|id| latest.get(id).copied())
+        .collect();
     let made = releases::insert(
         &*tx,
         NewRelease {

@@ -117,6 +117,29 @@ pub async fn latest(
         .map_err(DbError::classify)
 }
 
+/// The latest release of each of `rounds` that has one, by round id, in one query.
+pub async fn latest_of(
+    db: &impl ConnectionTrait,
+    rounds: &[i32],
+) -> Result<HashMap<i32, i32>, DbError> {
+    if rounds.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, i32, i32)> = release::Entity::find()
+        .select_only()
+        .column(release::Column::RoundId)
+        .column(release::Column::Number)
+        .column(release::Column::Id)
+        .filter(release::Column::RoundId.is_in(rounds.iter().copied()))
+        .order_by_asc(release::Column::Number)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(DbError::classify)?;
+    // In number order, so the last one seen for a round is its latest.
+    Ok(rows.into_iter().map(|(round, _, id)| (round, id)).collect())
+}
+
 /// The round's releases, oldest first.
 pub async fn of_round(
     db: &impl ConnectionTrait,

@@ -53,8 +53,8 @@ pub type Distributions = Arc<Vec<(GroupKey, Vec<QuestionComparison>)>>;
 /// The round's snapshot: the one kept with `data` if the earlier rounds have not changed since it
 /// was made, otherwise made now (and kept).
 pub async fn published(state: &Services, data: &Arc<RoundData>) -> Result<Arc<Published>, DbError> {
-    if data.release.is_some() {
-        return released(state, data).await;
+    if let Some(release) = &data.release {
+        return released(state, data, release).await;
     }
     let rounds = respondents::earlier_rounds(&state.db, &data.round).await?;
     published_after(state, data, &rounds).await
@@ -63,15 +63,14 @@ pub async fn published(state: &Services, data: &Arc<RoundData>) -> Result<Arc<Pu
 /// The snapshot of a release: made once, from the release's rows, against the releases of
 /// earlier rounds it names, under the threshold it was made with. Nothing that happens later
 /// can change it.
-async fn released(state: &Services, data: &Arc<RoundData>) -> Result<Arc<Published>, DbError> {
+async fn released(
+    state: &Services,
+    data: &Arc<RoundData>,
+    release: &entity::release::Model,
+) -> Result<Arc<Published>, DbError> {
     if let Some(kept) = data.published.lock().ok().and_then(|p| p.clone()) {
         return Ok(kept);
     }
-    let Some(release) = &data.release else {
-        return Err(DbError::Other(sea_orm::DbErr::Custom(
-            "a released snapshot of data not released".to_owned(),
-        )));
-    };
     let mut before = Vec::new();
     for id in releases::earlier_ids(release)? {
         before.push(released_respondents(&state.db, id).await?);
@@ -91,13 +90,15 @@ pub(super) async fn published_after(
     data: &Arc<RoundData>,
     rounds: &[entity::round::Model],
 ) -> Result<Arc<Published>, DbError> {
-    if data.release.is_some() {
-        return released(state, data).await;
+    if let Some(release) = &data.release {
+        return released(state, data, release).await;
     }
     let conn = &state.db;
+    let ids: Vec<i32> = rounds.iter().map(|r| r.id).collect();
+    let latest = releases::latest_of(conn, &ids).await?;
     let mut earlier = Vec::with_capacity(rounds.len());
     for round in rounds {
-        let release = releases::latest(conn, round.id).await?.map(|r| r.id);
+        let release = latest.get(&round.id).copied();
         let closed =
             crate::store::rounds::status(round)? == crate::domain::round::RoundStatus::Closed;
         let open = if closed || release.is_some() {
