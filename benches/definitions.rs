@@ -19,7 +19,7 @@
 )]
 mod server;
 
-use server::Soundings;
+use server::{Soundings, memory_kb};
 use soundings::domain::role::Role;
 use soundings::store::{Database, DatabaseSettings, api_keys};
 use std::sync::Arc;
@@ -72,19 +72,6 @@ fn setting(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// `VmRSS` and `VmHWM` of a process, in kB.
-fn memory_kb(pid: u32) -> Option<(u64, u64)> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<u64>().ok())
-    };
-    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// The largest memory and the slowest `/health` seen while the probes ran.

@@ -90,21 +90,8 @@ impl Soundings {
 
     /// Resident memory now and at its peak so far, in megabytes, for progress lines.
     pub fn memory(&self) -> String {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-                .map_or(0, |kb| kb / 1024)
-        };
-        format!(
-            "server memory {} MB, peak {} MB",
-            field("VmRSS:"),
-            field("VmHWM:")
-        )
+        let (rss, hwm) = memory_kb(self.child.id()).unwrap_or_default();
+        format!("server memory {} MB, peak {} MB", rss / 1024, hwm / 1024)
     }
 
     /// The last few error and warning lines of the server's log.
@@ -150,10 +137,20 @@ impl Drop for Soundings {
 
 /// `VmHWM` (peak resident set) of a live process, in bytes.
 pub fn peak_rss(pid: u32) -> Option<u64> {
+    memory_kb(pid).map(|(_, hwm)| hwm * 1024)
+}
+
+/// `VmRSS` and `VmHWM` (resident set now and at its peak) of a live process, in kB.
+pub fn memory_kb(pid: u32) -> Option<(u64, u64)> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// The trivial handler in a process of its own; killed when dropped.
